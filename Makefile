@@ -1,0 +1,38 @@
+# MedPool developer commands. `make run` and `make test` work from a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP_FLAGS := --disable-pip-version-check -q
+
+.PHONY: run test bench deps check-tools clean-data
+
+run: deps  ## start DynamoDB Local, demo data, the WeChat stand-in and the API on :8000
+	$(PY) -m local.run
+
+test: deps  ## every test: unit (moto), integration (DynamoDB Local), end-to-end (HTTP)
+	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: deps  ## print the benchmark figures
+	$(PY) -m bench
+
+deps: check-tools $(VENV)/.installed node_modules/.installed
+
+check-tools:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required: install python3.11"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required (found $$($(PYTHON) --version))"; exit 1; }
+	@command -v node >/dev/null || { echo "Node.js 20 is required: install nodejs (with npm)"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is required: install npm"; exit 1; }
+	@command -v java >/dev/null || { echo "Java 17 is required for DynamoDB Local: install openjdk-17-jre"; exit 1; }
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) -r requirements-dev.txt
+	$(PY) -m pip install $(PIP_FLAGS) --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean-data:  ## forget the local database
+	rm -rf .data

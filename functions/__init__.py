@@ -1,0 +1,1 @@
+"""One deployable function per capability; each folder declares its routes on a FunctionApi."""

@@ -1,0 +1,52 @@
+"""login: health, the API document, WeChat login, registration and the user's own profile."""
+from medpool import clock
+from medpool.api.openapi import build_document
+from medpool.api.routing import FunctionApi, Request
+from medpool.api.schemas.common import Health, OpenApiDocument
+from medpool.api.schemas.users import LoginBody, LoginOut, RegisterBody, UpdateMeBody, UserOut
+from medpool.config import get_settings
+from medpool.policy import Access
+from medpool.services import users
+
+api = FunctionApi("login")
+
+
+@api.route("GET", "/health", "health", Access.PUBLIC, summary="存活检查", response=Health)
+def health(request: Request) -> Health:
+    return Health(status="ok", stage=get_settings().stage, time=clock.now_iso())
+
+
+@api.route("GET", "/openapi.json", "getOpenApi", Access.PUBLIC, summary="OpenAPI 文档", response=OpenApiDocument)
+def openapi(request: Request) -> dict:
+    return build_document(get_settings().stage)
+
+
+@api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut)
+def login(request: Request) -> LoginOut:
+    result = users.login(request.body.code)
+    out = LoginOut(state=result.state, message=result.message,
+                   user=UserOut.model_validate(result.user) if result.user else None)
+    if result.session:
+        out.token, out.expires_at = result.session.token, result.session.expires_at
+    if result.registration:
+        out.registration_required = True
+        out.registration_token = result.registration.token
+        out.registration_expires_at = result.registration.expires_at
+    return out
+
+
+@api.route("POST", "/auth/register", "register", Access.REGISTRATION, summary="提交注册申请",
+           body=RegisterBody, response=UserOut, status=201)
+def register(request: Request) -> UserOut:
+    fields = request.body.model_dump()
+    return UserOut.model_validate(users.register(**fields))
+
+
+@api.route("GET", "/me", "getMe", Access.ACTIVE, summary="我的资料", response=UserOut)
+def get_me(request: Request) -> UserOut:
+    return UserOut.model_validate(request.user)
+
+
+@api.route("PUT", "/me", "updateMe", Access.ACTIVE, summary="修改我的资料", body=UpdateMeBody, response=UserOut)
+def update_me(request: Request) -> UserOut:
+    return UserOut.model_validate(users.update_me(request.user, request.changes))

@@ -1,0 +1,1 @@
+"""MedPool shared layer: configuration, domain models, services and the HTTP adapter."""

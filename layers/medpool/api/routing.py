@@ -1,0 +1,167 @@
+"""Routes are declared once, on a function's FunctionApi: method, path, operationId, access, schemas.
+The declaration registers the Chalice route, feeds the OpenAPI document and the authorization table,
+and runs every request through the same pipeline: size -> authentication -> authorization ->
+parameters -> body -> service -> response, with domain errors mapped to HTTP in one place."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from chalice import Blueprint, Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from medpool.api.errors import error_response, internal_error_response, json_response
+from medpool.api.schemas.common import ID_PATTERN, Body, Query
+from medpool.errors import BadRequest, MedpoolError, PayloadTooLarge, UnsupportedMediaType
+from medpool.models.user import User
+from medpool.policy import Access, authorize
+from medpool.services import sessions
+
+MAX_BODY_BYTES = 1024 * 1024
+PATH_PARAM = re.compile(r"{(\w+)}")
+ERROR_WORDS = {"missing": "缺少字段", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式错误"}
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    function: str
+    method: str
+    path: str
+    operation_id: str
+    access: Access
+    summary: str
+    body: type[Body] | None
+    query: type[Query] | None
+    response: type[BaseModel] | None  # None: 204 No Content
+    status: int
+
+    @property
+    def path_params(self) -> list[str]:
+        return PATH_PARAM.findall(self.path)
+
+
+ROUTES: list[RouteSpec] = []
+
+
+@dataclass
+class Request:
+    """What a route handler gets: the authenticated user (if any) and validated input."""
+
+    user: User | None
+    body: Any
+    query: Any
+    params: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def changes(self) -> dict:
+        """The body's fields that the client actually sent (for partial updates)."""
+        return self.body.model_dump(exclude_unset=True) if self.body is not None else {}
+
+
+class FunctionApi:
+    """The routes of one deployable function (a Chalice Blueprint)."""
+
+    def __init__(self, function: str):
+        self.function = function
+        self.blueprint = Blueprint(f"functions.{function}")
+
+    def route(self, method: str, path: str, operation_id: str, access: Access, *, summary: str,
+              body: type[Body] | None = None, query: type[Query] | None = None,
+              response: type[BaseModel] | None = None, status: int = 200) -> Callable:
+        spec = RouteSpec(self.function, method, path, operation_id, access, summary, body, query, response,
+                         status if response is not None else 204)
+
+        def decorator(handler: Callable[[Request], Any]) -> Callable:
+            @functools.wraps(handler)
+            def view(**params: str) -> Response:
+                return _handle(spec, handler, self.blueprint.current_request, params)
+
+            # Every content type reaches the pipeline, so a wrong one gets our error model, not Chalice's.
+            self.blueprint.route(path, methods=[method], content_types=["*/*"])(view)
+            ROUTES.append(spec)
+            return handler
+
+        return decorator
+
+
+def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
+    """A Chalice app serving the given functions' routes (one function in a Lambda, all locally)."""
+    app = Chalice(app_name=app_name)
+    for api in apis:
+        app.register_blueprint(api.blueprint)
+    return app
+
+
+def _validation_error(error: ValidationError) -> BadRequest:
+    problems = [{"field": ".".join(str(part) for part in item["loc"]), "type": item["type"], "message": item["msg"]}
+                for item in error.errors(include_url=False, include_context=False, include_input=False)]
+    first = problems[0]
+    if first["type"] == "json_invalid":
+        return BadRequest("请求内容不是有效的 JSON", code="invalid_json", details=problems)
+    word = ERROR_WORDS.get(first["type"], "字段格式错误")
+    where = f"：{first['field']}" if first["field"] else ""
+    return BadRequest(f"请求内容不符合要求，{word}{where}", code="validation_error", details=problems)
+
+
+def _parse_body(spec: RouteSpec, raw: bytes, content_type: str) -> Any:
+    if spec.body is None:
+        return None
+    if content_type and content_type.split(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType()
+    if not raw or not raw.strip():
+        raise BadRequest("请求内容为空", code="missing_body")
+    try:
+        return spec.body.model_validate_json(raw)
+    except ValidationError as error:
+        raise _validation_error(error) from error
+
+
+def _parse_query(spec: RouteSpec, params: dict | None) -> Any:
+    params = dict(params or {})
+    if spec.query is None:
+        if params:
+            raise BadRequest(f"不支持的查询参数：{', '.join(sorted(params))}", code="unknown_parameter")
+        return None
+    try:
+        return spec.query.model_validate(params)
+    except ValidationError as error:
+        raise _validation_error(error) from error
+
+
+def _check_path(params: dict[str, str]) -> None:
+    for name, value in params.items():
+        if not re.fullmatch(ID_PATTERN, value or ""):
+            raise BadRequest(f"路径参数 {name} 格式错误", code="invalid_path_parameter")
+
+
+def _bearer(headers: dict) -> str | None:
+    scheme, _, token = (headers.get("authorization") or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: dict[str, str]) -> Response:
+    try:
+        raw = chalice_request.raw_body or b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise PayloadTooLarge("请求内容超过 1 MB", code="payload_too_large")
+        headers = {key.lower(): value for key, value in (chalice_request.headers or {}).items()}
+        user = None
+        if spec.access.needs_session:
+            user = sessions.authenticate(_bearer(headers))
+            authorize(user, spec.access)
+        _check_path(params)
+        request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
+                          body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
+        result = handler(request)
+    except MedpoolError as error:
+        return error_response(error)
+    except Exception:  # noqa: BLE001 - the client gets a clean 500, the log gets the traceback
+        return internal_error_response()
+    if spec.response is None:
+        return Response(body="", status_code=204)
+    if not isinstance(result, BaseModel):
+        result = spec.response.model_validate(result)
+    return json_response(result.model_dump(mode="json"), spec.status)

@@ -1,0 +1,66 @@
+"""Building blocks shared by every schema."""
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+T = TypeVar("T")
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
+EmployeeNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+class Body(BaseModel):
+    """A request body: strict JSON types, unknown fields rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Query(BaseModel):
+    """Query parameters (strings converted), unknown parameters rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(Query):
+    limit: Limit = 20
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageOut(Out, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class ErrorDetail(Out):
+    code: str
+    message: str
+    details: list[dict] | dict | None = None
+
+
+class ErrorOut(Out):
+    error: ErrorDetail
+
+
+class Health(Out):
+    status: str
+    stage: str
+    time: str
+
+
+class OpenApiDocument(Out):
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict
+    paths: dict

@@ -1,0 +1,88 @@
+"""Login, registration, users and departments."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from medpool.api.schemas.common import Body, Code, EmployeeNo, Name, Out, PageQuery, Phone
+
+Role = Literal["applicant", "manager", "admin"]
+Status = Literal["pending", "active", "rejected", "disabled"]
+
+
+class LoginBody(Body):
+    code: str = Field(min_length=1, max_length=128)
+
+
+class RegisterBody(Body):
+    registration_token: str = Field(min_length=1, max_length=2048)
+    name: Name
+    department_id: Code
+    phone: Phone
+    employee_no: EmployeeNo
+    role: Literal["applicant", "manager"] = "applicant"
+
+
+class UpdateMeBody(Body):
+    name: Name | None = None
+    phone: Phone | None = None
+    employee_no: EmployeeNo | None = None
+
+
+class UpdateUserBody(Body):
+    status: Status | None = None
+    role: Role | None = None
+    department_id: Code | None = None
+    name: Name | None = None
+
+
+class UserListQuery(PageQuery):
+    status: Status | None = None
+    department_id: Code | None = None
+
+
+class UserOut(Out):
+    openid: str
+    name: str
+    department_id: str
+    role: Role
+    status: Status
+    phone: str | None = None
+    employee_no: str | None = None
+    registered_at: str
+    updated_at: str | None = None
+
+
+class LoginOut(Out):
+    state: Literal["active", "registration_required", "pending", "rejected", "disabled"]
+    message: str | None = None
+    token: str | None = None
+    expires_at: str | None = None
+    user: UserOut | None = None
+    registration_required: bool = False
+    registration_token: str | None = None
+    registration_expires_at: str | None = None
+
+
+class DepartmentOut(Out):
+    id: str
+    name: str
+    is_equipment_department: bool
+
+
+class DepartmentListOut(Out):
+    items: list[DepartmentOut]
+    next_cursor: None = None
+
+
+class CreateDepartmentBody(Body):
+    id: Code
+    name: Name
+    is_equipment_department: bool = False
+
+
+class UpdateDepartmentBody(Body):
+    name: Name | None = None
+    is_equipment_department: bool | None = None
+

@@ -1,0 +1,49 @@
+"""Who may do what: every authorization rule of MedPool lives here.
+
+Route level: each route declares one Access; the HTTP adapter calls `authorize`.
+Object level: services call the `require_*` helpers (department scoping, role grants).
+"""
+from __future__ import annotations
+
+import enum
+
+from medpool.errors import Forbidden
+from medpool.models.user import User
+
+
+class Access(enum.Enum):
+    PUBLIC = "public"              # anyone, no token
+    REGISTRATION = "registration"  # a registration token in the body (checked by the service)
+    ACTIVE = "active"              # any active user
+    MANAGER = "manager"            # equipment-department staff (manager or admin)
+    ADMIN = "admin"
+
+    @property
+    def needs_session(self) -> bool:
+        return self in (Access.ACTIVE, Access.MANAGER, Access.ADMIN)
+
+
+def authorize(user: User, access: Access) -> None:
+    """Route-level gate for an authenticated active user."""
+    if access is Access.MANAGER and not user.is_manager:
+        raise Forbidden("仅设备科管理人员可以执行此操作", code="manager_required")
+    if access is Access.ADMIN and user.role != "admin":
+        raise Forbidden("仅系统管理员可以执行此操作", code="admin_required")
+
+
+def require_department(user: User, department_id: str) -> None:
+    """Applicants act only for their own department; managers for all."""
+    if not user.is_manager and user.department_id != department_id:
+        raise Forbidden("只能查看或操作本科室的记录", code="other_department")
+
+
+def can_grant_role(actor: User, role: str) -> bool:
+    """Only an admin may make someone (or change someone who is) a manager or admin."""
+    return role == "applicant" or actor.role == "admin"
+
+
+def require_user_admin(actor: User, target: User, new_role: str | None = None) -> None:
+    if not can_grant_role(actor, target.role) or (new_role and not can_grant_role(actor, new_role)):
+        raise Forbidden("只有系统管理员可以设置或修改管理人员", code="admin_required")
+    if actor.openid == target.openid:
+        raise Forbidden("不能修改自己的角色或状态", code="cannot_modify_self")
