@@ -1,0 +1,104 @@
+"""A throwaway local stack for tests and benchmarks: DynamoDB Local in memory, the WeChat stand-in and
+optionally the HTTP API (chalice local), all on free ports, seeded with the demo data.
+
+`python -m local.stack` prints one JSON line {"api": ..., "dynamodb": ..., "wechat": ...} once ready
+and serves until it is terminated (the mini program's end-to-end tests use it)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+from local import dynamodb_local, wechat_standin
+
+
+@dataclass
+class Stack:
+    dynamodb_url: str
+    wechat_url: str
+    api_url: str | None = None
+    wechat: wechat_standin.WeChatStandIn | None = None
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    servers: list = field(default_factory=list)
+
+    def env(self, table_prefix: str = "medpool-stack-") -> dict[str, str]:
+        return {"MEDPOOL_STAGE": "local", "MEDPOOL_DYNAMODB_ENDPOINT": self.dynamodb_url,
+                "MEDPOOL_WECHAT_BASE_URL": self.wechat_url, "MEDPOOL_TABLE_PREFIX": table_prefix}
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            dynamodb_local.stop(process)
+        for server in self.servers:
+            server.shutdown()
+
+
+def start_dynamodb() -> tuple[subprocess.Popen, str]:
+    port = dynamodb_local.free_port()
+    return dynamodb_local.start(port), f"http://127.0.0.1:{port}"
+
+
+def start_api(env: dict[str, str], timeout: float = 60) -> tuple[subprocess.Popen, str]:
+    """chalice local on a free port with the given environment; returns once /health answers."""
+    port = dynamodb_local.free_port()
+    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
+    process = subprocess.Popen([chalice, "local", "--host", "127.0.0.1", "--port", str(port), "--stage", "local",
+                                "--no-autoreload"], cwd=dynamodb_local.ROOT, env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("chalice local exited before serving")
+        try:
+            if requests.get(url + "/health", timeout=1).ok:
+                return process, url
+        except requests.RequestException:
+            time.sleep(0.2)
+    dynamodb_local.stop(process)
+    raise TimeoutError("chalice local did not answer /health")
+
+
+def start(with_api: bool = True, table_prefix: str = "medpool-stack-") -> Stack:
+    """Start the stack, create the tables and seed demo data (in this process's configuration)."""
+    ddb, ddb_url = start_dynamodb()
+    server, state = wechat_standin.serve(0)
+    stack = Stack(dynamodb_url=ddb_url, wechat_url=f"http://127.0.0.1:{server.server_port}", wechat=state,
+                  processes=[ddb], servers=[server])
+    try:
+        os.environ.update(stack.env(table_prefix))
+        from medpool import config, models
+        from medpool.demo import seed_demo
+        from medpool.tables import create_tables
+
+        config.reset()
+        models.bind_all()
+        create_tables()
+        seed_demo()
+        if with_api:
+            api, stack.api_url = start_api(stack.env(table_prefix))
+            stack.processes.append(api)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def main() -> None:
+    stack = start()
+    signal.signal(signal.SIGTERM, lambda *_: (stack.stop(), sys.exit(0)))
+    print(json.dumps({"api": stack.api_url, "dynamodb": stack.dynamodb_url, "wechat": stack.wechat_url}), flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    main()
