@@ -16,9 +16,10 @@ class BaseMeta:
 def bind(model: type[Model], logical_name: str) -> None:
     """Point a model at its table for the current settings (called at import and after reconfiguration)."""
     settings = get_settings()
-    model.Meta.table_name = settings.table_name(logical_name)
-    model.Meta.region = settings.region
-    model.Meta.host = settings.dynamodb_endpoint
+    target = (settings.table_name(logical_name), settings.region, settings.dynamodb_endpoint)
+    if target == (model.Meta.table_name, getattr(model.Meta, "region", None), getattr(model.Meta, "host", None)):
+        return  # keep the connection: building a botocore client is costly
+    model.Meta.table_name, model.Meta.region, model.Meta.host = target
     model._connection = None
     transaction_connection.cache_clear()
 

@@ -1,0 +1,1 @@
+export declare function transition(showDefaultValue: boolean): string;

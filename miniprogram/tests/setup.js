@@ -1,0 +1,2 @@
+global.getApp = () => ({ globalData: {} });
+global.getCurrentPages = () => [];

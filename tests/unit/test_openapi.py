@@ -1,0 +1,38 @@
+"""The OpenAPI document matches the routes exactly and keeps the contract's operationIds."""
+from openapi_spec_validator import validate
+
+import app as application
+from medpool.api.openapi import build_document
+from medpool.api.routing import ROUTES
+
+CONTRACT_OPERATIONS = {"health", "login", "register", "getMe", "updateMe", "listUsers", "updateUser", "deleteUser",
+                       "listDepartments", "createDepartment", "updateDepartment"}
+
+
+def chalice_routes() -> set[tuple[str, str]]:
+    return {(method, path) for path, entries in application.app.routes.items() for method in entries}
+
+
+def document_routes(document: dict) -> set[tuple[str, str]]:
+    return {(method.upper(), path) for path, operations in document["paths"].items() for method in operations}
+
+
+def test_document_and_routes_match_exactly():
+    document = build_document()
+    assert document_routes(document) == chalice_routes()
+    operation_ids = [op["operationId"] for ops in document["paths"].values() for op in ops.values()]
+    assert len(operation_ids) == len(set(operation_ids)) == len(ROUTES)
+    assert CONTRACT_OPERATIONS <= set(operation_ids)
+
+
+def test_document_is_valid_openapi_3_1():
+    validate(build_document())
+
+
+def test_request_bodies_are_described(api):
+    document = api.get("/openapi.json").body
+    register = document["paths"]["/auth/register"]["post"]
+    schema_name = register["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schema = document["components"]["schemas"][schema_name]
+    assert schema["additionalProperties"] is False
+    assert set(schema["required"]) == {"registration_token", "name", "department_id", "phone", "employee_no"}
