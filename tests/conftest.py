@@ -33,3 +33,45 @@ def wechat(standin):
     state.calls.clear()
     reconfigure(MEDPOOL_WECHAT_BASE_URL=f"http://127.0.0.1:{server.server_port}")
     return state
+
+
+@pytest.fixture(scope="session")
+def dynamodb_local():
+    """DynamoDB Local (Amazon's engine), in memory on a free port, for the whole test session."""
+    from local import stack
+
+    process, url = stack.start_dynamodb()
+    yield url
+    from local.dynamodb_local import stop
+    stop(process)
+
+
+@pytest.fixture(scope="module")
+def real_tables(dynamodb_local, standin, request):
+    """Fresh tables on DynamoDB Local for one test module, seeded with the demo data; dropped afterwards."""
+    import uuid
+
+    from medpool.demo import seed_demo
+    from medpool.tables import create_tables, delete_tables
+
+    server, _ = standin
+    prefix = f"it-{request.module.__name__.rsplit('.', 1)[-1]}-{uuid.uuid4().hex[:6]}-"
+    reconfigure(MEDPOOL_DYNAMODB_ENDPOINT=dynamodb_local, MEDPOOL_TABLE_PREFIX=prefix,
+                MEDPOOL_WECHAT_BASE_URL=f"http://127.0.0.1:{server.server_port}")
+    create_tables()
+    seed_demo()
+    yield prefix
+    reconfigure(MEDPOOL_DYNAMODB_ENDPOINT=dynamodb_local, MEDPOOL_TABLE_PREFIX=prefix)
+    delete_tables()
+
+
+@pytest.fixture(scope="module")
+def real_api(real_tables):
+    """The whole app (Chalice test client) on DynamoDB Local."""
+    from chalice.test import Client
+
+    from app import app
+    from tests.support import ApiClient
+
+    with Client(app) as client:
+        yield ApiClient(chalice_client=client)

@@ -1,7 +1,7 @@
 """Building blocks shared by every schema."""
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -14,6 +14,15 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
 EmployeeNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Limit = Annotated[int, Field(ge=1, le=100)]
+
+
+def _drop_default(schema: dict) -> None:
+    schema.pop("default", None)
+
+
+def omittable() -> Any:
+    """A partial-update field: it may be left out, but never sent as null."""
+    return Field(default=None, json_schema_extra=_drop_default)
 
 
 class Body(BaseModel):

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from medpool.api.schemas.common import Body, Code, EmployeeNo, Name, Out, PageQuery, Phone
+from medpool.api.schemas.common import Body, Code, EmployeeNo, Name, Out, PageQuery, Phone, omittable
 
 Role = Literal["applicant", "manager", "admin"]
 Status = Literal["pending", "active", "rejected", "disabled"]
@@ -25,16 +25,16 @@ class RegisterBody(Body):
 
 
 class UpdateMeBody(Body):
-    name: Name | None = None
-    phone: Phone | None = None
-    employee_no: EmployeeNo | None = None
+    name: Name = omittable()
+    phone: Phone = omittable()
+    employee_no: EmployeeNo = omittable()
 
 
 class UpdateUserBody(Body):
-    status: Status | None = None
-    role: Role | None = None
-    department_id: Code | None = None
-    name: Name | None = None
+    status: Status = omittable()
+    role: Role = omittable()
+    department_id: Code = omittable()
+    name: Name = omittable()
 
 
 class UserListQuery(PageQuery):
@@ -83,6 +83,6 @@ class CreateDepartmentBody(Body):
 
 
 class UpdateDepartmentBody(Body):
-    name: Name | None = None
-    is_equipment_department: bool | None = None
+    name: Name = omittable()
+    is_equipment_department: bool = omittable()
 

@@ -1,0 +1,9 @@
+import pytest
+
+from tests.support import reconfigure
+
+
+@pytest.fixture(autouse=True)
+def _on_module_tables(real_tables, dynamodb_local):
+    """Unit tests may have pointed the models elsewhere; point them back at this module's tables."""
+    reconfigure(MEDPOOL_DYNAMODB_ENDPOINT=dynamodb_local, MEDPOOL_TABLE_PREFIX=real_tables)
