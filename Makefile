@@ -4,15 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check -q
 
-.PHONY: run test bench deps check-tools clean-data
+.PHONY: run test bench deps check-tools clean-data openapi
 
-run: deps  ## start DynamoDB Local, demo data, the WeChat stand-in and the API on :8000
+run: deps miniprogram/node_modules/.installed  ## start DynamoDB Local, demo data, the WeChat stand-in and the API on :8000
 	$(PY) -m local.run
 
-test: deps  ## every test: unit (moto), integration (DynamoDB Local), end-to-end (HTTP)
+test: deps miniprogram/node_modules/.installed  ## every test: Python (unit on moto, integration on DynamoDB Local, end-to-end HTTP), then the mini program's
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	cd miniprogram && npm test
 
-bench: deps  ## print the benchmark figures
+bench: deps miniprogram/node_modules/.installed  ## print the benchmark figures
 	$(PY) -m bench
 
 deps: check-tools $(VENV)/.installed node_modules/.installed
@@ -34,5 +35,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+openapi: deps  ## regenerate the API document served at /openapi.json
+	$(PY) -m medpool.api.openapi functions/login/openapi.json
+
+miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
+	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error && npm run build:npm
+	touch $@
+
 clean-data:  ## forget the local database
 	rm -rf .data
+
+# ops: deploy, publish-layer, rollback (after the default goal `run`)
+include infra/deploy.mk

@@ -3,7 +3,7 @@ import importlib
 import sys
 import time
 
-SECTIONS = ["bench.imports", "bench.login"]
+SECTIONS = ["bench.imports", "bench.login", "bench.bundles", "bench.miniprogram"]
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ WRITE = READ + ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"
 
 # Access level -> IAM actions. Transactions need no action of their own: DynamoDB checks each
 # item's action (Put/Update/Delete/ConditionCheck). Scan is granted to nobody until a function needs it.
-LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "write": WRITE}
+LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "read_append": READ + APPEND, "write": WRITE}
 
 # function -> {logical table name (medpool.models.TABLES) -> level}
 FUNCTION_TABLES: dict[str, dict[str, str]] = {
@@ -17,6 +17,19 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "login": {"users": "write", "departments": "read", "records": "append"},
     # users: user and department management, each change with its audit record.
     "users": {"users": "write", "departments": "write", "records": "append"},
+    # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record.
+    "apply": {"loans": "write", "devices": "write", "records": "read_append",
+              "users": "read", "departments": "read", "categories": "read"},
+    "approve": {"loans": "write", "devices": "write", "records": "append",
+                "users": "read", "departments": "read", "categories": "read"},
+    "returns": {"loans": "write", "devices": "write", "records": "append",
+                "users": "read", "departments": "read", "categories": "read"},
+    # devices: the catalogue (devices, categories) and a device's history (loans, records).
+    "devices": {"devices": "write", "categories": "write", "records": "read_append",
+                "loans": "read", "users": "read", "departments": "read"},
+    # reports: read-only statistics, billing and record queries.
+    "reports": {"records": "read", "loans": "read", "devices": "read", "categories": "read",
+                "users": "read", "departments": "read"},
 }
 
 

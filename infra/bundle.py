@@ -21,6 +21,8 @@ REQUIREMENTS = ROOT / "requirements.txt"
 SKIP_DIRS = {"__pycache__", ".pytest_cache"}
 SKIP_SUFFIXES = {".pyc", ".pyo"}
 EPOCH = (1980, 1, 1, 0, 0, 0)
+# Installers pulled in by chalice's CLI, never imported at run time (the runtime has its own).
+LAYER_PRUNE = ("bin", "pip", "setuptools", "wheel", "_distutils_hack", "distutils-precedence.pth")
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,14 @@ def build_function(name: str, out: Path = BUILD / "functions") -> Artifact:
     return write_zip(function_entries(name), out / f"{name}.zip")
 
 
+def layer_deps_dir(requirements: Path = REQUIREMENTS) -> Path:
+    """Where the dependencies for these requirements are (or will be) installed; complete if it has .complete."""
+    return BUILD / "layer-deps" / hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
+
+
 def layer_deps(requirements: Path = REQUIREMENTS) -> Path:
     """Runtime dependencies installed for the Lambda platform, cached by the requirements' hash."""
-    key = hashlib.sha256(requirements.read_bytes()).hexdigest()[:16]
-    target = BUILD / "layer-deps" / key
+    target = layer_deps_dir(requirements)
     if not (target / ".complete").exists():
         subprocess.run([sys.executable, "-m", "pip", "install", "--disable-pip-version-check", "-q",
                         "-r", str(requirements), "--target", str(target), "--platform", PIP_PLATFORM,
@@ -88,11 +94,15 @@ def layer_deps(requirements: Path = REQUIREMENTS) -> Path:
     return target
 
 
+def _pruned(top: str) -> bool:
+    return top.startswith(".") or top.split("-")[0] in LAYER_PRUNE
+
+
 def layer_entries(deps: Path | None) -> list[tuple[str, Path]]:
     entries = [(f"python/medpool/{p.relative_to(LAYER_SOURCE).as_posix()}", p) for p in _files(LAYER_SOURCE)]
     if deps is not None:
         entries += [(f"python/{p.relative_to(deps).as_posix()}", p) for p in _files(deps)
-                    if not p.relative_to(deps).parts[0].startswith(".")]
+                    if not _pruned(p.relative_to(deps).parts[0])]
     return entries
 
 

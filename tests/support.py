@@ -90,3 +90,33 @@ class ApiClient:
 def table_counts() -> dict[str, int]:
     """Items per table (tests only: a Scan is fine here) to prove a refused request wrote nothing."""
     return {name: sum(1 for _ in model.scan()) for name, model in models.TABLES.items()}
+
+
+def iso_in(hours: float) -> str:
+    """An ISO 8601 UTC time `hours` from now."""
+    from datetime import timedelta
+
+    from medpool import clock
+
+    return clock.to_iso(clock.now() + timedelta(hours=hours))
+
+
+def make_loan(state: str = "pending", openid: str = "demo-nurse-icu", category_id: str = "monitor",
+              device_id: str = "MON-001", key: str = "fixture-loan-0001", urgency: str = "routine"):
+    """A loan driven through the services to `state` (pending, approved, in_use, return_requested, returned)."""
+    from medpool.models.user import User
+    from medpool.services import loan_flow, loans
+
+    applicant, manager = User.get(openid), User.get("demo-manager")
+    loan, _ = loans.create_loan(applicant, loans.LoanRequest(category_id, None, urgency, "抢救病人需要", iso_in(24)),
+                                key)
+    steps = ["approved", "in_use", "return_requested", "returned"]
+    actions = {
+        "approved": lambda: loan_flow.approve(manager, loan.id, device_id),
+        "in_use": lambda: loan_flow.hand_over(applicant, loan.id, device_id),
+        "return_requested": lambda: loan_flow.request_return(applicant, loan.id),
+        "returned": lambda: loan_flow.confirm_return(manager, loan.id, "ok", None),
+    }
+    for step in steps[:steps.index(state) + 1] if state in steps else []:
+        loan = actions[step]()
+    return loan

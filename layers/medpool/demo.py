@@ -3,9 +3,9 @@ what exists is left as it is, so `make run` seeds once and later runs find the d
 from __future__ import annotations
 
 from medpool import clock
-from medpool.errors import Conflict
+from medpool.errors import Conflict, MedpoolError
 from medpool.models.user import User
-from medpool.services import departments, users
+from medpool.services import categories, departments, devices, users
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
@@ -26,6 +26,53 @@ ACCOUNTS = [
     ("demo-nurse-em", "刘护士长", "EM", "applicant", "active"),
     ("demo-pending", "陈主任", "CCU", "applicant", "pending"),
 ]
+# id, name, rate (fen), unit, max hours, guide, asset-tag prefix, brands, how many devices
+CATEGORIES = [
+    ("ventilator", "有创呼吸机", 1500, "hour", 168,
+     "使用前检查管路与湿化器；开机自检通过后再连接患者；报警时先查看患者再处理设备。", "VENT",
+     ["迈瑞 SV300", "德尔格 Savina 300"], 6),
+    ("hfnc", "高流量呼吸湿化治疗仪", 800, "hour", 168,
+     "使用灭菌注射用水湿化；按医嘱设置流量与氧浓度；鼻塞尺寸不超过鼻孔直径的一半。", "HFNC",
+     ["费雪派克 AIRVO 2", "瑞迈特 HF-60"], 8),
+    ("syringe_pump", "注射泵", 200, "hour", 336,
+     "安装注射器后确认规格识别正确；排气后再连接患者；注意阻塞报警压力设置。", "PUMP",
+     ["迈瑞 BeneFusion SP5", "史密斯 Graseby 2000"], 10),
+    ("monitor", "监护仪", 600, "hour", 336,
+     "开机后设置患者类型与报警限；电极片每 24 小时更换；转运时检查电池电量。", "MON",
+     ["迈瑞 BeneVision N12", "飞利浦 IntelliVue MX450"], 10),
+]
+
+
+def seed_categories() -> int:
+    existing = {c.id for c in categories.list_categories()}
+    created = 0
+    for category_id, name, rate, unit, hours, guide, *_ in CATEGORIES:
+        if category_id not in existing:
+            categories.create_category(SYSTEM, category_id, {"name": name, "rate_fen": rate, "rate_unit": unit,
+                                                             "max_loan_hours": hours, "guide": guide})
+            created += 1
+    return created
+
+
+def seed_devices(per_category: int | None = None) -> int:
+    created = 0
+    for category_id, name, *_, prefix, brands, count in CATEGORIES:
+        for n in range(1, min(count, per_category or count) + 1):
+            device_id = f"{prefix}-{n:03d}"
+            try:
+                devices.get_device(device_id)
+                continue
+            except MedpoolError:
+                pass
+            brand, model = brands[n % len(brands)].split(" ", 1)
+            devices.create_device(SYSTEM, device_id, {
+                "category_id": category_id, "name": f"{name} {n:02d}", "brand": brand, "model": model,
+                "serial_no": f"SN{prefix}{2023000 + n}", "owner_department_id": EQUIPMENT_DEPARTMENT,
+                "location": "设备调配中心", "purchase_price_fen": {"VENT": 28_000_000, "HFNC": 6_500_000,
+                                                                  "PUMP": 800_000, "MON": 4_500_000}[prefix],
+                "purchase_date": "2022-06-01"})
+            created += 1
+    return created
 
 
 def seed_departments() -> int:
@@ -53,6 +100,7 @@ def seed_accounts() -> int:
     return created
 
 
-def seed_demo() -> dict[str, int]:
+def seed_demo(devices_per_category: int | None = None) -> dict[str, int]:
     """Create whatever demo data is missing; returns how many of each kind were created."""
-    return {"departments": seed_departments(), "accounts": seed_accounts()}
+    return {"departments": seed_departments(), "accounts": seed_accounts(), "categories": seed_categories(),
+            "devices": seed_devices(devices_per_category)}

@@ -19,7 +19,7 @@ def tables(wechat):
 
 @pytest.fixture
 def seeded(tables):
-    seed_demo()
+    seed_demo(devices_per_category=4)
 
 
 @pytest.fixture

@@ -5,13 +5,19 @@ import pytest
 from medpool.api.routing import ROUTES
 from medpool.models.user import User
 from medpool.services import sessions
+from tests.support import iso_in, make_loan
 
 PRINCIPALS = ["anonymous", "pending", "applicant_a", "applicant_b", "manager", "admin"]
 OPENIDS = {"pending": "demo-pending", "applicant_a": "demo-nurse-icu", "applicant_b": "demo-nurse-em",
            "manager": "demo-manager", "admin": "demo-admin"}
 REGISTER = {"name": "新人", "department_id": "ICU", "phone": "13900000000", "employee_no": "E1"}
 
-# operationId: (method, path, body, expected status for each of PRINCIPALS)
+NEW_LOAN = {"category_id": "monitor", "urgency": "urgent", "reason": "术后监护", "expected_return_at": "IN_24H"}
+NEW_DEVICE = {"id": "MON-900", "category_id": "monitor", "name": "监护仪 900", "owner_department_id": "SBK"}
+NEW_CATEGORY = {"id": "defib", "name": "除颤仪", "rate_fen": 1000, "rate_unit": "hour", "max_loan_hours": 24}
+
+# operationId: (method, path, body, expected status for each of PRINCIPALS[, loan state to prepare])
+# A prepared loan belongs to applicant_a's department (ICU); {loan} in the path is its id.
 TABLE = {
     "health": ("GET", "/health", None, (200, 200, 200, 200, 200, 200)),
     "getOpenApi": ("GET", "/openapi.json", None, (200, 200, 200, 200, 200, 200)),
@@ -25,6 +31,27 @@ TABLE = {
     "listDepartments": ("GET", "/departments", None, (200, 200, 200, 200, 200, 200)),
     "createDepartment": ("POST", "/departments", {"id": "NEW", "name": "新科室"}, (401, 401, 403, 403, 201, 201)),
     "updateDepartment": ("PUT", "/departments/ICU", {"name": "重症一科"}, (401, 401, 403, 403, 200, 200)),
+    "listCategories": ("GET", "/categories", None, (401, 401, 200, 200, 200, 200)),
+    "createCategory": ("POST", "/categories", NEW_CATEGORY, (401, 401, 403, 403, 201, 201)),
+    "updateCategory": ("PUT", "/categories/monitor", {"rate_fen": 700}, (401, 401, 403, 403, 200, 200)),
+    "listDevices": ("GET", "/devices", None, (401, 401, 200, 200, 200, 200)),
+    "getDevice": ("GET", "/devices/MON-001", None, (401, 401, 200, 200, 200, 200)),
+    "createDevice": ("POST", "/devices", NEW_DEVICE, (401, 401, 403, 403, 201, 201)),
+    "updateDevice": ("PUT", "/devices/MON-002", {"location": "ICU"}, (401, 401, 403, 403, 200, 200)),
+    "deleteDevice": ("DELETE", "/devices/MON-003", None, (401, 401, 403, 403, 200, 200)),
+    "getDeviceHistory": ("GET", "/devices/MON-001/history", None, (401, 401, 403, 403, 200, 200)),
+    "createLoan": ("POST", "/loans", NEW_LOAN, (401, 401, 201, 201, 201, 201)),
+    "listLoans": ("GET", "/loans", None, (401, 401, 200, 200, 200, 200)),
+    "getLoan": ("GET", "/loans/{loan}", None, (401, 401, 200, 403, 200, 200), "pending"),
+    "cancelLoan": ("POST", "/loans/{loan}/cancel", None, (401, 401, 200, 403, 200, 200), "pending"),
+    "approveLoan": ("POST", "/loans/{loan}/approve", {"device_id": "MON-001"}, (401, 401, 403, 403, 200, 200),
+                    "pending"),
+    "rejectLoan": ("POST", "/loans/{loan}/reject", {"reason": "暂无设备"}, (401, 401, 403, 403, 200, 200), "pending"),
+    "handOverLoan": ("POST", "/loans/{loan}/handover", {}, (401, 401, 200, 403, 200, 200), "approved"),
+    "requestReturn": ("POST", "/loans/{loan}/return-request", None, (401, 401, 200, 403, 200, 200), "in_use"),
+    "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok"}, (401, 401, 403, 403, 200, 200),
+                      "return_requested"),
+    "listRecords": ("GET", "/records", None, (401, 401, 403, 403, 200, 200)),
 }
 
 
@@ -44,8 +71,13 @@ def _token(principal: str) -> str | None:
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("operation_id", sorted(TABLE))
 def test_route_access(api, operation_id, principal):
-    method, path, body, expected = TABLE[operation_id]
+    method, path, body, expected, *prepare = TABLE[operation_id]
+    if prepare:
+        path = path.replace("{loan}", make_loan(prepare[0]).id)
     if body == "REGISTER":
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
-    reply = api.request(method, path, _token(principal), json_body=body)
+    if body == NEW_LOAN:
+        body = {**NEW_LOAN, "expected_return_at": iso_in(24)}
+    reply = api.request(method, path, _token(principal), json_body=body,
+                        headers={"Idempotency-Key": f"authz-{principal}-0001"})
     assert reply.status == expected[PRINCIPALS.index(principal)], reply.body

@@ -25,6 +25,14 @@ def test_document_and_routes_match_exactly():
     assert CONTRACT_OPERATIONS <= set(operation_ids)
 
 
+def test_served_document_is_current():
+    """functions/login/openapi.json is what GET /openapi.json serves: regenerate it with `make openapi`."""
+    import json
+    from functions.login.routes import OPENAPI_DOCUMENT
+
+    assert json.loads(OPENAPI_DOCUMENT.read_text(encoding="utf-8")) == build_document(), "run `make openapi`"
+
+
 def test_document_is_valid_openapi_3_1():
     validate(build_document())
 

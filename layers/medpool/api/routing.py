@@ -36,6 +36,7 @@ class RouteSpec:
     query: type[Query] | None
     response: type[BaseModel] | None  # None: 204 No Content
     status: int
+    headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, pattern)
 
     @property
     def path_params(self) -> list[str]:
@@ -58,40 +59,53 @@ class Request:
     @property
     def changes(self) -> dict:
         """The body's fields that the client actually sent (for partial updates)."""
-        return self.body.model_dump(exclude_unset=True) if self.body is not None else {}
+        return self.body.model_dump(mode="json", exclude_unset=True) if self.body is not None else {}
 
 
 class FunctionApi:
-    """The routes of one deployable function (a Chalice Blueprint)."""
+    """The routes of one deployable function. Each app that serves them gets its own Blueprint
+    (Chalice consumes a blueprint's route options when registering it, so one cannot serve two apps)."""
 
     def __init__(self, function: str):
         self.function = function
-        self.blueprint = Blueprint(f"functions.{function}")
+        self.views: list[tuple[RouteSpec, Callable[[Request], Any]]] = []
 
     def route(self, method: str, path: str, operation_id: str, access: Access, *, summary: str,
               body: type[Body] | None = None, query: type[Query] | None = None,
-              response: type[BaseModel] | None = None, status: int = 200) -> Callable:
+              response: type[BaseModel] | None = None, status: int = 200,
+              headers: dict[str, str] | None = None) -> Callable:
         spec = RouteSpec(self.function, method, path, operation_id, access, summary, body, query, response,
-                         status if response is not None else 204)
+                         status if response is not None else 204, tuple((headers or {}).items()))
 
         def decorator(handler: Callable[[Request], Any]) -> Callable:
-            @functools.wraps(handler)
-            def view(**params: str) -> Response:
-                return _handle(spec, handler, self.blueprint.current_request, params)
-
-            # Every content type reaches the pipeline, so a wrong one gets our error model, not Chalice's.
-            self.blueprint.route(path, methods=[method], content_types=["*/*"])(view)
+            self.views.append((spec, handler))
             ROUTES.append(spec)
             return handler
 
         return decorator
+
+    def blueprint(self) -> Blueprint:
+        blueprint = Blueprint(f"functions.{self.function}")
+        for spec, handler in self.views:
+            # Every content type reaches the pipeline, so a wrong one gets our error model, not Chalice's.
+            blueprint.route(spec.path, methods=[spec.method], content_types=["*/*"])(
+                _view(blueprint, spec, handler))
+        return blueprint
+
+
+def _view(blueprint: Blueprint, spec: RouteSpec, handler: Callable) -> Callable:
+    @functools.wraps(handler)
+    def view(**params: str) -> Response:
+        return _handle(spec, handler, blueprint.current_request, params)
+
+    return view
 
 
 def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
     """A Chalice app serving the given functions' routes (one function in a Lambda, all locally)."""
     app = Chalice(app_name=app_name)
     for api in apis:
-        app.register_blueprint(api.blueprint)
+        app.register_blueprint(api.blueprint())
     return app
 
 
@@ -137,6 +151,16 @@ def _check_path(params: dict[str, str]) -> None:
             raise BadRequest(f"路径参数 {name} 格式错误", code="invalid_path_parameter")
 
 
+def _check_headers(spec: RouteSpec, headers: dict[str, str]) -> None:
+    for name, pattern in spec.headers:
+        value = headers.get(name.lower())
+        slug = name.lower().replace("-", "_")
+        if not value:
+            raise BadRequest(f"缺少请求头 {name}", code=f"missing_{slug}")
+        if not re.fullmatch(pattern, value):
+            raise BadRequest(f"请求头 {name} 格式错误", code=f"invalid_{slug}")
+
+
 def _bearer(headers: dict) -> str | None:
     scheme, _, token = (headers.get("authorization") or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
@@ -153,6 +177,7 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
             user = sessions.authenticate(_bearer(headers))
             authorize(user, spec.access)
         _check_path(params)
+        _check_headers(spec, headers)
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
                           body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
         result = handler(request)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
+import operator
 from dataclasses import dataclass
 from typing import Any, Generic, Iterable, TypeVar
 
@@ -50,3 +52,9 @@ def page_of(results: Iterable[T]) -> Page[T]:
     """Drain a PynamoDB ResultIterator (query with limit) into a Page."""
     items = list(results)
     return Page(items=items, next_cursor=encode_cursor(getattr(results, "last_evaluated_key", None)))
+
+
+def all_of(*conditions: Any) -> Any:
+    """AND the given PynamoDB conditions, skipping None (None when there are none)."""
+    present = [condition for condition in conditions if condition is not None]
+    return functools.reduce(operator.and_, present) if present else None

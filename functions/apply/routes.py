@@ -1,0 +1,39 @@
+"""apply: a department applies for a device, follows its loans, cancels before hand-over."""
+from medpool.api.routing import FunctionApi, Request
+from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.loans import IDEMPOTENCY_KEY, CreateLoanBody, LoanListQuery, LoanOut
+from medpool.policy import Access
+from medpool.services import loan_flow, loans
+
+api = FunctionApi("apply")
+
+
+@api.route("POST", "/loans", "createLoan", Access.ACTIVE, summary="申请借用设备（按类别或指定设备）",
+           body=CreateLoanBody, response=LoanOut, status=201, headers={"Idempotency-Key": IDEMPOTENCY_KEY})
+def create_loan(request: Request) -> LoanOut:
+    body = request.changes
+    loan, _created = loans.create_loan(
+        request.user, loans.LoanRequest(category_id=body.get("category_id"), device_id=body.get("device_id"),
+                                        urgency=body["urgency"], reason=body["reason"],
+                                        expected_return_at=body["expected_return_at"]),
+        request.headers["idempotency-key"])
+    return LoanOut.of(loan)
+
+
+@api.route("GET", "/loans", "listLoans", Access.ACTIVE, summary="借用列表（申请方：本科室；设备科：全部）",
+           query=LoanListQuery, response=PageOut[LoanOut])
+def list_loans(request: Request) -> PageOut[LoanOut]:
+    q = request.query
+    page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
+    return PageOut[LoanOut](items=[LoanOut.of(loan) for loan in page.items], next_cursor=page.next_cursor)
+
+
+@api.route("GET", "/loans/{id}", "getLoan", Access.ACTIVE, summary="借用详情与时间线", response=LoanOut)
+def get_loan(request: Request) -> LoanOut:
+    loan = loans.get_loan(request.user, request.params["id"])
+    return LoanOut.of(loan, timeline=loans.timeline(loan.id))
+
+
+@api.route("POST", "/loans/{id}/cancel", "cancelLoan", Access.ACTIVE, summary="取消申请（交接前）", response=LoanOut)
+def cancel_loan(request: Request) -> LoanOut:
+    return LoanOut.of(loan_flow.cancel(request.user, request.params["id"]))

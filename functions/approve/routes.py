@@ -1,0 +1,25 @@
+"""approve: the equipment department approves (assigning a device), rejects, and hands devices over."""
+from medpool.api.routing import FunctionApi, Request
+from medpool.api.schemas.loans import ApproveLoanBody, HandOverBody, LoanOut, RejectLoanBody
+from medpool.policy import Access
+from medpool.services import loan_flow
+
+api = FunctionApi("approve")
+
+
+@api.route("POST", "/loans/{id}/approve", "approveLoan", Access.MANAGER, summary="批准并分配设备",
+           body=ApproveLoanBody, response=LoanOut)
+def approve_loan(request: Request) -> LoanOut:
+    return LoanOut.of(loan_flow.approve(request.user, request.params["id"], request.body.device_id))
+
+
+@api.route("POST", "/loans/{id}/reject", "rejectLoan", Access.MANAGER, summary="驳回申请", body=RejectLoanBody,
+           response=LoanOut)
+def reject_loan(request: Request) -> LoanOut:
+    return LoanOut.of(loan_flow.reject(request.user, request.params["id"], request.body.reason))
+
+
+@api.route("POST", "/loans/{id}/handover", "handOverLoan", Access.ACTIVE, summary="交接设备（扫码确认）",
+           body=HandOverBody, response=LoanOut)
+def hand_over_loan(request: Request) -> LoanOut:
+    return LoanOut.of(loan_flow.hand_over(request.user, request.params["id"], request.body.device_id))

@@ -1,0 +1,81 @@
+"""devices: categories (with live availability), devices, maintenance and retirement, device history."""
+from medpool.api.routing import FunctionApi, Request
+from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.devices import (CategoryListOut, CategoryOut, CreateCategoryBody, CreateDeviceBody,
+                                         DeviceListQuery, DeviceOut, RetireQuery, UpdateCategoryBody,
+                                         UpdateDeviceBody)
+from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut, RecordOut
+from medpool.policy import Access
+from medpool.services import categories, devices
+
+api = FunctionApi("devices")
+
+
+def category_out(category) -> CategoryOut:
+    return CategoryOut.model_validate({**category.attribute_values,
+                                       "availability": categories.availability(category.id)})
+
+
+@api.route("GET", "/categories", "listCategories", Access.ACTIVE, summary="设备类别与实时可借数量",
+           response=CategoryListOut)
+def list_categories(request: Request) -> CategoryListOut:
+    return CategoryListOut(items=[category_out(c) for c in categories.list_categories()])
+
+
+@api.route("POST", "/categories", "createCategory", Access.MANAGER, summary="新建设备类别",
+           body=CreateCategoryBody, response=CategoryOut, status=201)
+def create_category(request: Request) -> CategoryOut:
+    fields = request.changes
+    return category_out(categories.create_category(request.user, fields.pop("id"), fields))
+
+
+@api.route("PUT", "/categories/{id}", "updateCategory", Access.MANAGER, summary="修改设备类别（费率、时长、操作指引）",
+           body=UpdateCategoryBody, response=CategoryOut)
+def update_category(request: Request) -> CategoryOut:
+    return category_out(categories.update_category(request.user, request.params["id"], request.changes))
+
+
+@api.route("GET", "/devices", "listDevices", Access.ACTIVE, summary="设备列表（按类别、状态、借用科室筛选）",
+           query=DeviceListQuery, response=PageOut[DeviceOut])
+def list_devices(request: Request) -> PageOut[DeviceOut]:
+    q = request.query
+    page = devices.list_devices(q.category_id, q.status, q.holder, q.limit, q.cursor)
+    return PageOut[DeviceOut](items=[DeviceOut.model_validate(d) for d in page.items], next_cursor=page.next_cursor)
+
+
+@api.route("GET", "/devices/{id}", "getDevice", Access.ACTIVE, summary="设备详情（当前借用、操作指引）",
+           response=DeviceDetailOut)
+def get_device(request: Request) -> DeviceDetailOut:
+    found = devices.detail(request.params["id"])
+    return DeviceDetailOut.model_validate({
+        **DeviceOut.model_validate(found.device).model_dump(),
+        "current_loan": LoanOut.of(found.current_loan) if found.current_loan else None,
+        "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url})
+
+
+@api.route("POST", "/devices", "createDevice", Access.MANAGER, summary="登记设备", body=CreateDeviceBody,
+           response=DeviceOut, status=201)
+def create_device(request: Request) -> DeviceOut:
+    fields = request.changes
+    return DeviceOut.model_validate(devices.create_device(request.user, fields.pop("id"), fields))
+
+
+@api.route("PUT", "/devices/{id}", "updateDevice", Access.MANAGER, summary="修改设备、送修/恢复/报废",
+           body=UpdateDeviceBody, response=DeviceOut)
+def update_device(request: Request) -> DeviceOut:
+    return DeviceOut.model_validate(devices.update_device(request.user, request.params["id"], request.changes))
+
+
+@api.route("DELETE", "/devices/{id}", "deleteDevice", Access.MANAGER, summary="报废设备（借出或预留时拒绝）",
+           query=RetireQuery, response=DeviceOut)
+def delete_device(request: Request) -> DeviceOut:
+    return DeviceOut.model_validate(devices.retire_device(request.user, request.params["id"], request.query.reason))
+
+
+@api.route("GET", "/devices/{id}/history", "getDeviceHistory", Access.MANAGER, summary="设备借用与变更历史",
+           response=DeviceHistoryOut)
+def get_device_history(request: Request) -> DeviceHistoryOut:
+    found = devices.history(request.params["id"])
+    return DeviceHistoryOut(device=DeviceOut.model_validate(found.device),
+                            loans=[LoanOut.of(loan) for loan in found.loans],
+                            records=[RecordOut.model_validate(record) for record in found.records])

@@ -1,0 +1,115 @@
+"""Loans, their timeline, device history and the audit feed."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, StringConstraints
+
+from medpool.api.schemas.common import Body, Code, Out, PageQuery
+from medpool.api.schemas.devices import AssetTag, DeviceOut
+from medpool.services.loans import is_overdue
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+LoanStatus = Literal["pending", "approved", "in_use", "return_requested", "returned", "rejected", "cancelled"]
+Urgency = Literal["routine", "urgent", "emergency"]
+IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,64}$"
+
+
+class CreateLoanBody(Body):
+    category_id: Code | None = None
+    device_id: AssetTag | None = None
+    urgency: Urgency
+    reason: Reason
+    expected_return_at: AwareDatetime
+
+
+class ApproveLoanBody(Body):
+    device_id: AssetTag | None = None
+
+
+class RejectLoanBody(Body):
+    reason: Reason
+
+
+class HandOverBody(Body):
+    device_id: AssetTag | None = None
+
+
+class ConfirmReturnBody(Body):
+    condition: Literal["ok", "damaged"]
+    note: Note | None = None
+
+
+class LoanListQuery(PageQuery):
+    status: LoanStatus | None = None
+    overdue: bool | None = None
+    department_id: Code | None = None
+    device_id: AssetTag | None = None
+
+
+class RecordOut(Out):
+    subject: str
+    at: str
+    actor: str
+    action: str
+    before: dict | None = None
+    after: dict | None = None
+    note: str | None = None
+
+
+class LoanOut(Out):
+    id: str
+    status: LoanStatus
+    department_id: str
+    applicant_openid: str
+    category_id: str
+    device_id: str | None = None
+    requested_device_id: str | None = None
+    urgency: Urgency
+    reason: str
+    expected_return_at: str
+    overdue: bool
+    requested_at: str
+    approved_at: str | None = None
+    approved_by: str | None = None
+    rejected_at: str | None = None
+    reject_reason: str | None = None
+    cancelled_at: str | None = None
+    handed_over_at: str | None = None
+    return_requested_at: str | None = None
+    returned_at: str | None = None
+    condition: Literal["ok", "damaged"] | None = None
+    return_note: str | None = None
+    rate_fen: int | None = None
+    rate_unit: str | None = None
+    charge_fen: int | None = None
+    timeline: list[RecordOut] | None = None
+
+    @classmethod
+    def of(cls, loan: object, timeline: list | None = None) -> "LoanOut":
+        """The API view of a loan: `overdue` also covers loans visibly past due before the check ran."""
+        out = cls.model_validate(loan)
+        out.overdue = is_overdue(loan)
+        if timeline is not None:
+            out.timeline = [RecordOut.model_validate(record) for record in timeline]
+        return out
+
+
+class DeviceDetailOut(DeviceOut):
+    current_loan: LoanOut | None = None
+    category_name: str
+    guide: str | None = None
+    guide_url: str | None = None
+
+
+class DeviceHistoryOut(Out):
+    device: DeviceOut
+    loans: list[LoanOut]
+    records: list[RecordOut]
+
+
+class RecordListQuery(PageQuery):
+    subject: Annotated[str, StringConstraints(pattern=r"^[a-z]+#[A-Za-z0-9_-]{1,64}$")] | None = None
+    actor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
+    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None

@@ -1,0 +1,70 @@
+"""Device categories: billing rate, maximum loan length, operating guide, live availability."""
+from __future__ import annotations
+
+from collections import Counter
+
+from medpool import clock
+from medpool.errors import Conflict, NotFound, Unprocessable
+from medpool.models.category import SCOPE, Category
+from medpool.models.device import Device
+from medpool.models.user import User
+from medpool.services.audit import add_record, changed_fields
+from medpool.services.transactions import transaction
+
+FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
+BOARD_STATUSES = ("available", "reserved", "on_loan", "maintenance")
+
+
+def snapshot(category: Category) -> dict:
+    return {field: getattr(category, field) for field in FIELDS}
+
+
+def list_categories() -> list[Category]:
+    return list(Category.query(SCOPE))
+
+
+def get_category(category_id: str) -> Category:
+    try:
+        return Category.get(SCOPE, category_id)
+    except Category.DoesNotExist as error:
+        raise NotFound("设备类别不存在", code="category_not_found") from error
+
+
+def require_existing(category_id: str) -> Category:
+    try:
+        return get_category(category_id)
+    except NotFound as error:
+        raise Unprocessable(f"设备类别 {category_id} 不存在", code="unknown_category") from error
+
+
+def availability(category_id: str) -> dict[str, int]:
+    """Devices of the category per status (one Query on the category+status index)."""
+    counts = Counter(device.status for device in Device.by_category_status.query(
+        category_id, attributes_to_get=["id", "status"]))
+    return {status: counts.get(status, 0) for status in BOARD_STATUSES}
+
+
+def create_category(actor: User, category_id: str, fields: dict) -> Category:
+    category = Category(SCOPE, category_id, created_at=clock.now_iso(), **fields)
+    with transaction(Conflict(f"类别编码 {category_id} 已存在", code="category_exists")) as writer:
+        writer.save(category, condition=Category.id.does_not_exist())
+        add_record(writer, kind="category", subject_id=category_id, actor=actor.openid,
+                   action="category.create", after=snapshot(category))
+    return category
+
+
+def update_category(actor: User, category_id: str, changes: dict) -> Category:
+    category = get_category(category_id)
+    before = snapshot(category)
+    for field in FIELDS:
+        if field in changes:
+            setattr(category, field, changes[field])
+    old, new = changed_fields(before, snapshot(category))
+    if not new:
+        return category
+    category.updated_at = clock.now_iso()
+    with transaction(Conflict("类别已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
+        writer.save(category)
+        add_record(writer, kind="category", subject_id=category_id, actor=actor.openid,
+                   action="category.update", before=old, after=new)
+    return category

@@ -1,0 +1,147 @@
+"""Devices: registration, editing, maintenance and retirement, listing and history."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from medpool import clock
+from medpool.errors import Conflict, NotFound, Unprocessable
+from medpool.models.device import SCOPE, Device
+from medpool.models.loan import Loan
+from medpool.models.record import Record
+from medpool.models.user import User
+from medpool.services import categories, departments
+from medpool.services.audit import add_record, changed_fields, subject_key
+from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
+from medpool.services.transactions import transaction
+
+EDITABLE = ("name", "brand", "model", "serial_no", "owner_department_id", "location", "purchase_price_fen",
+            "purchase_date", "category_id")
+# manual status changes (loans move devices between available, reserved and on_loan)
+MANUAL_TRANSITIONS = {
+    "available": {"maintenance", "retired"},
+    "maintenance": {"available", "retired"},
+}
+
+
+@dataclass(frozen=True)
+class DeviceDetail:
+    device: Device
+    current_loan: Loan | None
+    category: object
+
+
+@dataclass(frozen=True)
+class DeviceHistory:
+    device: Device
+    loans: list[Loan]
+    records: list[Record]
+
+
+def snapshot(device: Device) -> dict:
+    return {field: getattr(device, field) for field in (*EDITABLE, "status", "status_reason", "current_loan_id")}
+
+
+def get_device(device_id: str) -> Device:
+    try:
+        return Device.get(device_id)
+    except Device.DoesNotExist as error:
+        raise NotFound("设备不存在", code="device_not_found") from error
+
+
+def detail(device_id: str) -> DeviceDetail:
+    """A device with its current loan and its category (for the operating guide)."""
+    device = get_device(device_id)
+    loan = Loan.get(device.current_loan_id) if device.current_loan_id else None
+    return DeviceDetail(device=device, current_loan=loan, category=categories.get_category(device.category_id))
+
+
+def _check_references(fields: dict) -> None:
+    if "category_id" in fields:
+        categories.require_existing(fields["category_id"])
+    if "owner_department_id" in fields:
+        departments.require_existing(fields["owner_department_id"])
+
+
+def create_device(actor: User, device_id: str, fields: dict) -> Device:
+    _check_references(fields)
+    now = clock.now_iso()
+    device = Device(device_id, status="available", status_changed_at=now, created_at=now, **fields)
+    with transaction(Conflict(f"资产编号 {device_id} 已登记", code="device_exists")) as writer:
+        writer.save(device, condition=Device.id.does_not_exist())
+        add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action="device.create",
+                   after=snapshot(device))
+    return device
+
+
+def update_device(actor: User, device_id: str, changes: dict) -> Device:
+    """Edit fields and/or move the device to maintenance, back to service, or retire it."""
+    device = get_device(device_id)
+    before = snapshot(device)
+    status = changes.get("status")
+    if status and status != device.status:
+        if status not in MANUAL_TRANSITIONS.get(device.status, set()):
+            if device.status in ("reserved", "on_loan"):
+                raise Conflict("设备已预留或借出，归还后才能变更状态", code="device_in_use")
+            raise Conflict(f"设备状态不能从 {device.status} 变为 {status}", code="invalid_status_transition")
+        device.status, device.status_changed_at = status, clock.now_iso()
+        device.status_reason = changes.get("status_reason")
+    if "category_id" in changes and changes["category_id"] != device.category_id and device.current_loan_id:
+        raise Conflict("设备已预留或借出，不能更改类别", code="device_in_use")
+    edits = {field: changes[field] for field in EDITABLE if field in changes}
+    _check_references(edits)
+    for field, value in edits.items():
+        setattr(device, field, value)
+    old, new = changed_fields(before, snapshot(device))
+    if not new:
+        return device
+    device.updated_at = clock.now_iso()
+    action = f"device.{status}" if "status" in new else "device.update"
+    with transaction(Conflict("设备信息已被他人修改或状态已变化，请刷新后重试", code="concurrent_modification")) as writer:
+        writer.save(device)  # version condition: a loan transition in between makes this fail
+        add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action=action,
+                   before=old, after=new, note=changes.get("status_reason"))
+    return device
+
+
+def retire_device(actor: User, device_id: str, reason: str | None = None) -> Device:
+    return update_device(actor, device_id, {"status": "retired", "status_reason": reason or "报废"})
+
+
+def list_devices(category_id: str | None, status: str | None, holder_department_id: str | None,
+                 limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Device]:
+    """Devices held by a department, of a category (by status), or all of them; paginated."""
+    start = decode_cursor(cursor)
+    by_status = (Device.status == status) if status else None
+    if holder_department_id:
+        results = Device.by_holder.query(
+            holder_department_id, filter_condition=all_of(by_status, (Device.category_id == category_id)
+                                                           if category_id else None),
+            limit=limit, last_evaluated_key=start)
+    elif category_id:
+        results = Device.by_category_status.query(category_id, by_status, limit=limit, last_evaluated_key=start)
+    else:
+        results = Device.by_scope.query(SCOPE, filter_condition=by_status, limit=limit, last_evaluated_key=start)
+    return page_of(results)
+
+
+def history(device_id: str, limit: int = 50) -> DeviceHistory:
+    """The device's loans (newest first) and its own audit records (newest first)."""
+    device = get_device(device_id)
+    loans = list(Loan.by_device.query(device_id, scan_index_forward=False, limit=limit))
+    records = list(Record.query(subject_key("device", device_id), scan_index_forward=False, limit=limit))
+    return DeviceHistory(device=device, loans=loans, records=records)
+
+
+def get_device_for_request(device_id: str) -> Device:
+    """A device named in a request must exist (422 otherwise: the request, not the URL, is wrong)."""
+    try:
+        return get_device(device_id)
+    except NotFound as error:
+        raise Unprocessable(f"设备 {device_id} 不存在", code="unknown_device") from error
+
+
+def require_available_in(device: Device, category_id: str) -> None:
+    if device.category_id != category_id:
+        raise Unprocessable("该设备不属于申请的类别", code="wrong_category")
+    if device.status != "available" or device.current_loan_id:
+        raise Conflict("该设备当前不可借用，请选择其他设备", code="device_unavailable")

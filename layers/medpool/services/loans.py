@@ -1,0 +1,156 @@
+"""Loans: apply (idempotent), read with timeline, list by department / queue / device."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from medpool import clock
+from medpool.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from medpool.models.loan import URGENCY_RANK, Loan
+from medpool.models.record import Record
+from medpool.models.user import User
+from medpool.policy import require_department
+from medpool.services import categories, devices
+from medpool.services.audit import add_record, subject_key
+from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
+from medpool.services.transactions import transaction
+
+LOAN_FIELDS = ("status", "department_id", "category_id", "device_id", "urgency", "expected_return_at")
+
+
+@dataclass(frozen=True)
+class LoanRequest:
+    category_id: str | None
+    device_id: str | None
+    urgency: str
+    reason: str
+    expected_return_at: str
+
+
+def snapshot(loan: Loan) -> dict:
+    return {field: getattr(loan, field) for field in LOAN_FIELDS}
+
+
+def is_overdue(loan: Loan) -> bool:
+    """Flagged by the overdue check, or visibly past due while the device is still out."""
+    return bool(loan.overdue) or (loan.status in ("in_use", "return_requested")
+                                  and loan.expected_return_at < clock.now_iso())
+
+
+def loan_id_for(openid: str, idempotency_key: str) -> str:
+    """The same applicant retrying with the same Idempotency-Key addresses the same loan."""
+    return "L" + hashlib.sha256(f"{openid}\n{idempotency_key}".encode()).hexdigest()[:19].upper()
+
+
+def _fingerprint(request: LoanRequest) -> str:
+    return hashlib.sha256(json.dumps(request.__dict__, sort_keys=True).encode()).hexdigest()
+
+
+def _check_due(expected_return_at: str, max_loan_hours: int) -> str:
+    due = clock.parse_iso(expected_return_at)
+    now = clock.now()
+    if due <= now:
+        raise Unprocessable("预计归还时间必须晚于当前时间", code="expected_return_in_past")
+    if due > now + timedelta(hours=int(max_loan_hours)):
+        raise Unprocessable(f"借用时长超过该类设备上限（{max_loan_hours} 小时）", code="expected_return_too_late")
+    return clock.to_iso(due)
+
+
+def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> tuple[Loan, bool]:
+    """Apply for a device of a category, or a specific device. Returns (loan, created)."""
+    if not idempotency_key:
+        raise BadRequest("缺少 Idempotency-Key 请求头", code="missing_idempotency_key")
+    loan_id = loan_id_for(applicant.openid, idempotency_key)
+    existing = find_loan(loan_id)
+    if existing is not None:
+        return _replayed(existing, request), False
+    category_id, requested_device = request.category_id, None
+    if request.device_id:
+        requested_device = devices.get_device_for_request(request.device_id)
+        if category_id and category_id != requested_device.category_id:
+            raise Unprocessable("设备与申请的类别不一致", code="wrong_category")
+        category_id = requested_device.category_id
+        devices.require_available_in(requested_device, category_id)
+    if not category_id:
+        raise Unprocessable("请选择设备类别或具体设备", code="category_or_device_required")
+    category = categories.require_existing(category_id)
+    now = clock.now_iso()
+    loan = Loan(loan_id, status="pending", department_id=applicant.department_id, applicant_openid=applicant.openid,
+                category_id=category_id, requested_device_id=request.device_id, urgency=request.urgency,
+                queue_key=f"{URGENCY_RANK[request.urgency]}#{now}#{loan_id}", reason=request.reason,
+                expected_return_at=_check_due(request.expected_return_at, category.max_loan_hours),
+                idempotency_key=idempotency_key, request_fingerprint=_fingerprint(request), requested_at=now)
+    try:
+        with transaction(Conflict(code="loan_exists")) as writer:
+            writer.save(loan, condition=Loan.id.does_not_exist())
+            add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
+                       after={**snapshot(loan), "reason": loan.reason}, at=now)
+    except Conflict:
+        return _replayed(get_loan_record(loan_id), request), False  # a concurrent retry won the race
+    return loan, True
+
+
+def _replayed(existing: Loan, request: LoanRequest) -> Loan:
+    if existing.request_fingerprint != _fingerprint(request):
+        raise Unprocessable("Idempotency-Key 已用于另一个申请", code="idempotency_key_reused")
+    return existing
+
+
+def find_loan(loan_id: str) -> Loan | None:
+    try:
+        return Loan.get(loan_id, consistent_read=True)
+    except Loan.DoesNotExist:
+        return None
+
+
+def get_loan_record(loan_id: str) -> Loan:
+    loan = find_loan(loan_id)
+    if loan is None:
+        raise NotFound("借用记录不存在", code="loan_not_found")
+    return loan
+
+
+def get_loan(user: User, loan_id: str) -> Loan:
+    """A loan the user may see: their department's, or any for managers."""
+    loan = get_loan_record(loan_id)
+    require_department(user, loan.department_id)
+    return loan
+
+
+def timeline(loan_id: str) -> list[Record]:
+    return list(Record.query(subject_key("loan", loan_id)))
+
+
+def list_loans(user: User, status: str | None, overdue: bool | None, department_id: str | None,
+               device_id: str | None, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Loan]:
+    """Applicants see their department's loans (newest first). Managers: by status in queue order
+    (most urgent, then oldest), by department, by device, or overdue ones (in use, by due time)."""
+    start = decode_cursor(cursor)
+    if not user.is_manager:
+        if department_id and department_id != user.department_id:
+            raise Forbidden("只能查看本科室的借用记录", code="other_department")
+        department_id = user.department_id
+    filters = []
+    if overdue is not None:
+        filters.append(Loan.overdue == overdue)
+    if department_id:
+        if status:
+            filters.append(Loan.status == status)
+        if device_id:
+            filters.append(Loan.device_id == device_id)
+        results = Loan.by_department.query(department_id, scan_index_forward=False, limit=limit,
+                                           last_evaluated_key=start, filter_condition=all_of(*filters))
+    elif device_id:
+        if status:
+            filters.append(Loan.status == status)
+        results = Loan.by_device.query(device_id, scan_index_forward=False, limit=limit, last_evaluated_key=start,
+                                       filter_condition=all_of(*filters))
+    elif overdue and not status:
+        results = Loan.by_due.query("in_use", Loan.expected_return_at < clock.now_iso(), limit=limit,
+                                    last_evaluated_key=start, filter_condition=all_of(*filters))
+    else:
+        results = Loan.by_queue.query(status or "pending", limit=limit, last_evaluated_key=start,
+                                      filter_condition=all_of(*filters))
+    return page_of(results)

@@ -1,0 +1,30 @@
+// Manager's 管理 tab: entries to devices, categories, loans, users, departments, records, statistics, billing, labels.
+const { scanDeviceId } = require('../../utils/scan');
+
+const ENTRIES = [
+  { text: '设备', icon: 'logistics', url: '/pages/devices/index' },
+  { text: '设备类别', icon: 'apps-o', url: '/pages/categories/index' },
+  { text: '借用单', icon: 'orders-o', url: '/pages/loans/index' },
+  { text: '用户审核', icon: 'friends-o', url: '/pages/users/index' },
+  { text: '科室', icon: 'cluster-o', url: '/pages/departments/index' },
+  { text: '操作记录', icon: 'records', url: '/pages/records/index' },
+  { text: '统计', icon: 'chart-trending-o', url: '/pages/stats/index' },
+  { text: '计费', icon: 'balance-o', url: '/pages/billing/index' },
+  { text: '打印标签', icon: 'qr', url: '/pages/labels/index' },
+];
+
+Component({
+  data: { entries: ENTRIES },
+  methods: {
+    refresh() {
+      return Promise.resolve(true);
+    },
+    onOpen(event) {
+      wx.navigateTo({ url: event.currentTarget.dataset.url });
+    },
+    async onScan() {
+      const id = await scanDeviceId();
+      if (id) wx.navigateTo({ url: `/pages/device-detail/index?id=${encodeURIComponent(id)}` });
+    },
+  },
+});

@@ -1,1 +1,0 @@
-export declare function transition(showDefaultValue: boolean): string;

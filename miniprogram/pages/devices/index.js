@@ -1,0 +1,66 @@
+// Managers' device list: filter by status and category, scan, add, print labels.
+const devices = require('../../services/devices');
+const categories = require('../../services/categories');
+const { departmentNames } = require('../../services/departments');
+const { deviceView } = require('../../utils/views');
+const { DEVICE_STATUS } = require('../../utils/labels');
+const { runLoad } = require('../../utils/load');
+const { scanDeviceId } = require('../../utils/scan');
+
+const STATUS_FILTERS = [{ value: '', label: '全部状态' }].concat(
+  Object.keys(DEVICE_STATUS).map((value) => ({ value, label: DEVICE_STATUS[value] })),
+);
+
+Component({
+  data: {
+    loading: true, error: '', items: [], cursor: null, status: '', categoryId: '',
+    statusFilters: STATUS_FILTERS, categoryFilters: [{ value: '', label: '全部类别' }],
+  },
+  methods: {
+    onShow() {
+      return this.reload();
+    },
+    onPullDownRefresh() {
+      return this.reload().then(() => wx.stopPullDownRefresh());
+    },
+    query() {
+      return { status: this.data.status, category_id: this.data.categoryId };
+    },
+    reload() {
+      return runLoad(this, async () => {
+        const [page, cats, names] = await Promise.all([
+          devices.listDevices(this.query()), categories.listCategories(), departmentNames()]);
+        return {
+          items: (page.items || []).map((d) => deviceView(d, names)),
+          cursor: page.next_cursor || null,
+          categoryFilters: [{ value: '', label: '全部类别' }].concat((cats.items || []).map((c) => ({ value: c.id, label: c.name }))),
+        };
+      });
+    },
+    async loadMore() {
+      const [page, names] = await Promise.all([devices.listDevices({ ...this.query(), cursor: this.data.cursor }), departmentNames()]);
+      this.setData({ items: this.data.items.concat((page.items || []).map((d) => deviceView(d, names))), cursor: page.next_cursor || null });
+    },
+    onStatus(event) {
+      this.setData({ status: event.detail.value });
+      return this.reload();
+    },
+    onCategory(event) {
+      this.setData({ categoryId: event.detail.value });
+      return this.reload();
+    },
+    onOpen(event) {
+      wx.navigateTo({ url: `/pages/device-detail/index?id=${encodeURIComponent(event.currentTarget.dataset.id)}` });
+    },
+    onCreate() {
+      wx.navigateTo({ url: '/pages/device-edit/index' });
+    },
+    onLabels() {
+      wx.navigateTo({ url: `/pages/labels/index${this.data.categoryId ? `?category_id=${encodeURIComponent(this.data.categoryId)}` : ''}` });
+    },
+    async onScan() {
+      const id = await scanDeviceId();
+      if (id) wx.navigateTo({ url: `/pages/device-detail/index?id=${encodeURIComponent(id)}` });
+    },
+  },
+});

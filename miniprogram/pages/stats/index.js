@@ -1,0 +1,48 @@
+// Managers: per-category statistics for a period (loans, device-hours, utilization, damage, revenue, benefit).
+const reports = require('../../services/reports');
+const categories = require('../../services/categories');
+const { statsRows } = require('../../utils/stats-view');
+const { shanghaiDate, toUtcIso } = require('../../utils/time');
+const { runLoad } = require('../../utils/load');
+
+function monthStart() {
+  return `${shanghaiDate().slice(0, 8)}01`;
+}
+
+function nextDay(day) {
+  return shanghaiDate(new Date(Date.parse(toUtcIso(day)) + 24 * 3600 * 1000));
+}
+
+Component({
+  data: { loading: true, error: '', from: '', to: '', rows: [], utilizationBars: [], loanBars: [] },
+  methods: {
+    onLoad() {
+      this.setData({ from: monthStart(), to: shanghaiDate() });
+      return this.reload();
+    },
+    reload() {
+      return runLoad(this, async () => {
+        const [stats, cats] = await Promise.all([
+          reports.getStats({ from: toUtcIso(this.data.from), to: toUtcIso(nextDay(this.data.to)) }),
+          categories.listCategories(),
+        ]);
+        const names = {};
+        (cats.items || []).forEach((c) => { names[c.id] = c.name; });
+        const rows = statsRows(stats, names);
+        return {
+          rows,
+          utilizationBars: rows.map((r) => ({ label: r.name, value: Number(r.utilization) || 0, valueText: r.utilizationText })),
+          loanBars: rows.map((r) => ({ label: r.name, value: r.loans, valueText: `${r.loans} 次` })),
+        };
+      });
+    },
+    onFrom(event) {
+      this.setData({ from: event.detail.value });
+      return this.reload();
+    },
+    onTo(event) {
+      this.setData({ to: event.detail.value });
+      return this.reload();
+    },
+  },
+});

@@ -1,0 +1,23 @@
+/** The loan loop: createLoan · listLoans · getLoan · cancel · approve · reject · hand over · return. */
+const api = require('./api');
+const { newIdempotencyKey } = require('./idempotency');
+
+const path = (id, action) => `/loans/${encodeURIComponent(id)}${action ? `/${action}` : ''}`;
+
+/** `idempotencyKey`: reuse the same key when retrying the same application. */
+function createLoan(body, idempotencyKey = newIdempotencyKey()) {
+  return api.post('/loans', body, { headers: { 'Idempotency-Key': idempotencyKey } });
+}
+
+const listLoans = (query = {}) => api.get('/loans', query);
+const getLoan = (id) => api.get(path(id));
+const cancelLoan = (id) => api.post(path(id, 'cancel'), {});
+const approveLoan = (id, deviceId) => api.post(path(id, 'approve'), { device_id: deviceId });
+const rejectLoan = (id, reason) => api.post(path(id, 'reject'), { reason });
+const handOverLoan = (id) => api.post(path(id, 'handover'), {});
+const requestReturn = (id) => api.post(path(id, 'return-request'), {});
+const confirmReturn = (id, condition, note) => api.post(path(id, 'confirm-return'), note ? { condition, note } : { condition });
+
+module.exports = {
+  createLoan, listLoans, getLoan, cancelLoan, approveLoan, rejectLoan, handOverLoan, requestReturn, confirmReturn,
+};

@@ -1,0 +1,75 @@
+// Every page renders its data, its empty state and its error state (the API's error.message).
+const { renderPage, tap } = require('../helpers/render');
+const { apiError } = require('../helpers/fake-api');
+const { users, category, device, loan, page, departments } = require('../helpers/fixtures');
+
+const ERROR = apiError(503, 'unavailable', '服务暂不可用，请稍后再试');
+const announcement = { id: 'A1', title: '呼吸机调配规则', body: '抢救优先', pinned: true, published_at: '2024-03-01T00:00:00Z' };
+const record = { at: '2024-03-01T02:05:00Z', actor: 'demo-manager', action: 'approved', subject: 'L-1' };
+
+// [page, user, query, main endpoint, data, text shown with data, empty body, empty text, extra routes]
+const CASES = [
+  ['pages/profile/index', users.nurse, {}, 'GET /me', users.nurse, '张护士长', null, null],
+  ['pages/register/index', null, {}, 'GET /departments', departments, '提交注册', page([]), '提交注册'],
+  ['pages/apply/index', users.nurse, {}, 'GET /categories', page([category]), '有创呼吸机', page([]), '暂无可借用的设备类别'],
+  ['pages/apply/index', users.manager, {}, 'GET /loans', page([loan({ urgency: 'emergency' })]), '抢救申请 1 件', page([]), '没有待审批的申请'],
+  ['pages/query/index', users.nurse, {}, 'GET /loans', page([loan()]), '3床呼吸衰竭', page([]), '暂无借用记录'],
+  ['pages/announcements/index', users.nurse, {}, 'GET /announcements', page([announcement]), '呼吸机调配规则', page([]), '暂无公告'],
+  ['pages/loan-detail/index', users.nurse, { id: 'L-1' }, 'GET /loans/L-1', loan(), '待审批', null, null],
+  ['pages/apply-form/index', users.nurse, { category_id: 'ventilator' }, 'GET /categories', page([category]), '可用 3', page([]), '设备类别不存在'],
+  ['pages/device-detail/index', users.manager, { id: 'VENT-001' }, 'GET /devices/VENT-001', device, '迈瑞 SV300', null, null],
+  ['pages/devices/index', users.manager, {}, 'GET /devices', page([device]), 'VENT-001', page([]), '没有符合条件的设备', { 'GET /categories': page([category]) }],
+  ['pages/device-edit/index', users.manager, { id: 'VENT-001' }, 'GET /devices/VENT-001', device, 'SN1', null, null, { 'GET /categories': page([category]) }],
+  ['pages/categories/index', users.manager, {}, 'GET /categories', page([category]), '¥20.00/小时', page([]), '暂无设备类别'],
+  ['pages/category-edit/index', users.manager, { id: 'ventilator' }, 'GET /categories', page([category]), '保存', page([]), '设备类别不存在'],
+  ['pages/loans/index', users.manager, {}, 'GET /loans', page([loan()]), '重症医学科', page([]), '暂无借用记录'],
+  ['pages/users/index', users.manager, {}, 'GET /users', page([users.pending]), '王主任', page([]), '没有待审核的注册'],
+  ['pages/departments/index', users.manager, {}, 'GET /departments', departments, '重症医学科', page([]), '暂无科室'],
+  ['pages/records/index', users.manager, {}, 'GET /records', page([record]), '批准并分配设备', page([]), '没有操作记录'],
+  ['pages/stats/index', users.manager, {}, 'GET /stats', { items: [{ category_id: 'ventilator', loans: 12, device_hours: 300, utilization: 0.42, damage_rate: 0.05, revenue_fen: 450000, benefit_fen: 120000 }] },
+    '42.0%', { items: [] }, '该时段没有借用数据', { 'GET /categories': page([category]) }],
+  ['pages/billing/index', users.manager, {}, 'GET /billing', { month: '2024-03', items: [{ department_id: 'ICU', charges_fen: 360000, credits_fen: 0 }] },
+    '¥3600.00', { items: [] }, '该月没有计费数据'],
+  ['pages/labels/index', users.manager, {}, 'GET /devices', page([device]), 'VENT-001', page([]), '没有设备'],
+  ['pages/announcement-edit/index', users.manager, { id: 'A1' }, 'GET /announcements', page([announcement]), '抢救优先', page([]), '公告不存在或已删除'],
+];
+
+describe.each(CASES)('%s as %s', (pagePath, user, query, endpoint, data, dataText, emptyBody, emptyText, extra = {}) => {
+  const label = user ? user.role : 'new user';
+  test(`renders with data (${label})`, async () => {
+    const r = await renderPage(pagePath, { user, query, routes: { ...extra, [endpoint]: data } });
+    expect(r.callsTo(endpoint).length).toBeGreaterThan(0);
+    // Form pages show loaded values inside inputs: look at the page data too.
+    expect(`${r.text()} ${JSON.stringify(r.page.data)}`).toContain(dataText);
+  });
+
+  if (emptyBody) {
+    test(`renders the empty state (${label})`, async () => {
+      const r = await renderPage(pagePath, { user, query, routes: { ...extra, [endpoint]: emptyBody } });
+      expect(r.text()).toContain(emptyText);
+    });
+  }
+
+  test(`renders the error state with the API message (${label})`, async () => {
+    const r = await renderPage(pagePath, { user, query, routes: { ...extra, [endpoint]: ERROR } });
+    expect(r.text()).toContain('服务暂不可用，请稍后再试');
+    expect(r.text()).toContain('重试');
+  });
+});
+
+test('pages/pending shows the state and refreshes to the app once approved', async () => {
+  const r = await renderPage('pages/pending/index', {
+    user: null, query: { state: 'pending' },
+    routes: { 'POST /auth/login': { state: 'active', token: 'T', user: users.nurse } },
+  });
+  expect(r.text()).toContain('等待审核');
+  await tap(r.comp, '#refresh');
+  expect(r.wx.switchTab).toHaveBeenCalledWith({ url: '/pages/apply/index' });
+});
+
+test('pages/pending shows an error from the API', async () => {
+  const r = await renderPage('pages/pending/index', { user: null, query: { state: 'disabled' }, routes: { 'POST /auth/login': ERROR } });
+  expect(r.text()).toContain('账号已停用');
+  await tap(r.comp, '#refresh');
+  expect(r.text()).toContain('服务暂不可用，请稍后再试');
+});

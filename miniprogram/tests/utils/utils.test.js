@@ -1,0 +1,40 @@
+const { formatTime, toUtcIso, shanghaiDate } = require('../../utils/time');
+const { yuan, toFen } = require('../../utils/money');
+const { parseDeviceCode, deviceCodeText } = require('../../utils/device-code');
+const { tabsFor } = require('../../utils/tabs');
+const { loanActions } = require('../../utils/loan-actions');
+const { qrDataUrl } = require('../../utils/qr');
+
+test('times are shown in Asia/Shanghai and entered back as UTC', () => {
+  expect(formatTime('2024-03-01T17:05:00Z')).toBe('2024-03-02 01:05');
+  expect(toUtcIso('2024-03-02', '01:05')).toBe('2024-03-01T17:05:00.000Z');
+  expect(shanghaiDate(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01');
+  expect(formatTime(null)).toBe('');
+});
+
+test('money in fen', () => {
+  expect(yuan(2000)).toBe('¥20.00');
+  expect(toFen('12.5')).toBe(1250);
+  expect(toFen('abc')).toBeNaN();
+});
+
+test('device codes: plain QR text and WeChat code scene', () => {
+  expect(parseDeviceCode({ result: deviceCodeText('VENT-001') })).toBe('VENT-001');
+  expect(parseDeviceCode({ result: '', path: 'pages/device-detail/index?scene=HFNC-002' })).toBe('HFNC-002');
+  expect(parseDeviceCode({ result: 'https://example.com' })).toBeNull();
+  expect(qrDataUrl('medpool:device:VENT-001')).toMatch(/^data:image\/gif;base64,/);
+});
+
+test('tabs depend on the role', () => {
+  expect(tabsFor({ role: 'applicant' }).map((t) => t.text)).toEqual(['个人', '申请', '查询', '公告']);
+  expect(tabsFor({ role: 'admin' }).map((t) => t.text)).toEqual(['个人', '审批', '管理', '公告']);
+});
+
+test('loan actions by role and state', () => {
+  const nurse = { role: 'applicant', department_id: 'ICU' };
+  const manager = { role: 'manager', department_id: 'SBK' };
+  expect(loanActions({ status: 'pending', department_id: 'ICU' }, nurse)).toMatchObject({ cancel: true, approve: false });
+  expect(loanActions({ status: 'pending', department_id: 'ICU' }, manager)).toMatchObject({ approve: true, reject: true, cancel: false });
+  expect(loanActions({ status: 'in_use', department_id: 'ICU' }, nurse)).toMatchObject({ requestReturn: true });
+  expect(loanActions({ status: 'return_requested', department_id: 'ICU' }, manager)).toMatchObject({ confirmReturn: true });
+});

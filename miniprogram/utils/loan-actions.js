@@ -1,0 +1,16 @@
+/** Which actions the current user may take on a loan (the API decides; this only hides useless buttons). */
+function loanActions(loan, user) {
+  const manager = Boolean(user && (user.role === 'manager' || user.role === 'admin'));
+  const ownDepartment = Boolean(user && loan && user.department_id === loan.department_id);
+  const status = loan && loan.status;
+  return {
+    approve: manager && status === 'pending',
+    reject: manager && status === 'pending',
+    cancel: ownDepartment && (status === 'pending' || status === 'approved'),
+    handover: (manager || ownDepartment) && status === 'approved',
+    requestReturn: ownDepartment && status === 'in_use',
+    confirmReturn: manager && status === 'return_requested',
+  };
+}
+
+module.exports = { loanActions };

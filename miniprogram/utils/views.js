@@ -1,0 +1,61 @@
+/** Shape API objects for display: Chinese labels, Shanghai times, yuan. */
+const L = require('./labels');
+const { formatTime } = require('./time');
+const { yuan } = require('./money');
+
+function loanView(loan, names = {}) {
+  return {
+    ...loan,
+    statusText: L.label(L.LOAN_STATUS, loan.status),
+    statusTag: L.LOAN_STATUS_TAG[loan.status] || 'default',
+    urgencyText: L.label(L.URGENCY, loan.urgency),
+    urgencyTag: L.URGENCY_TAG[loan.urgency] || 'default',
+    isEmergency: loan.urgency === 'emergency',
+    departmentName: names[loan.department_id] || loan.department_id || '',
+    requestedAtText: formatTime(loan.requested_at),
+    expectedReturnText: formatTime(loan.expected_return_at),
+    handedOverAtText: formatTime(loan.handed_over_at),
+    returnedAtText: formatTime(loan.returned_at),
+    chargeText: yuan(loan.charge_fen),
+    conditionText: L.label(L.CONDITION, loan.condition),
+    timeline: (loan.timeline || []).map((entry) => ({
+      ...entry,
+      atText: formatTime(entry.at),
+      actionText: L.label(L.ACTION, entry.action),
+      actorText: (entry.actor && (entry.actor.name || entry.actor.openid)) || entry.actor_name || entry.actor || '',
+    })),
+  };
+}
+
+function deviceView(device, names = {}) {
+  return {
+    ...device,
+    statusText: L.label(L.DEVICE_STATUS, device.status),
+    statusTag: L.DEVICE_STATUS_TAG[device.status] || 'default',
+    ownerName: names[device.owner_department_id] || device.owner_department_id || '',
+    priceText: yuan(device.purchase_price_fen),
+  };
+}
+
+function categoryView(category) {
+  const a = category.availability || {};
+  return {
+    ...category,
+    available: a.available || 0,
+    reserved: a.reserved || 0,
+    onLoan: a.on_loan || 0,
+    maintenance: a.maintenance || 0,
+    rateText: category.rate_fen !== undefined ? `${yuan(category.rate_fen)}/${L.label(L.RATE_UNIT, category.rate_unit)}` : '',
+  };
+}
+
+function userView(user, names = {}) {
+  return {
+    ...user,
+    roleText: L.label(L.ROLE, user.role),
+    statusText: L.label(L.USER_STATUS, user.status),
+    departmentName: names[user.department_id] || user.department_id || '',
+  };
+}
+
+module.exports = { loanView, deviceView, categoryView, userView };

@@ -1,0 +1,71 @@
+"""Least privilege: each Lambda's role reaches only its function's tables, with its level's actions,
+its own log group and the app secret; the declared grants match the tables the code reaches."""
+import json
+import re
+
+from infra.access import FUNCTION_TABLES, actions
+from infra.project import function_names
+from infra.template.functions import unit_ids
+from infra.template.tables import table_logical_id
+from infra.usage import reachable_tables
+from medpool.models import TABLES
+
+
+def _referenced(resource):
+    """The logical id an ARN expression refers to: GetAtt X.Arn or Sub "${X.Arn}/index/*"."""
+    if "Fn::GetAtt" in resource:
+        return resource["Fn::GetAtt"][0]
+    return re.fullmatch(r"\$\{(\w+)\.Arn\}/index/\*", resource["Fn::Sub"]).group(1)
+
+
+def _statements(resources, unit):
+    role = resources[unit_ids(unit)["role"]]["Properties"]
+    assert "ManagedPolicyArns" not in role
+    return [s for policy in role["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+
+
+def test_every_function_has_a_grant_and_every_grant_a_function():
+    assert sorted(FUNCTION_TABLES) == function_names()
+
+
+def test_grants_match_the_tables_the_code_reaches():
+    for function in function_names():
+        assert set(FUNCTION_TABLES[function]) == reachable_tables(function, TABLES), (
+            f"{function}: infra/access.py FUNCTION_TABLES disagrees with the models its code imports")
+
+
+def test_roles_grant_only_declared_tables_and_actions(resources, functions):
+    table_ids = {table_logical_id(name): name for name in TABLES}
+    for function in functions:
+        for unit in function.units:
+            statements = _statements(resources, unit)
+            assert "*" not in json.dumps([s["Resource"] for s in statements]).replace("/index/*", "")
+            dynamo = [s for s in statements if any(a.startswith("dynamodb:") for a in s["Action"])]
+            granted = {}
+            for statement in dynamo:
+                assert all("*" not in action for action in statement["Action"])
+                names = {table_ids[_referenced(r)] for r in statement["Resource"]}
+                assert len(names) == 1, statement
+                granted[names.pop()] = sorted(statement["Action"])
+            expected = {t: actions(level) for t, level in FUNCTION_TABLES[function.name].items()}
+            assert granted == expected, unit.name
+            others = [s for s in statements if s not in dynamo]
+            assert {tuple(s["Action"]) for s in others} == {("logs:CreateLogStream", "logs:PutLogEvents"),
+                                                            ("secretsmanager:GetSecretValue",)}
+            logs = next(s for s in others if s["Action"][0].startswith("logs:"))
+            assert logs["Resource"] == {"Fn::GetAtt": [unit_ids(unit)["logs"], "Arn"]}
+
+
+def test_lambdas_are_versioned_behind_the_live_alias(resources, functions):
+    for function in functions:
+        for unit in function.units:
+            ids = unit_ids(unit)
+            alias = resources[ids["alias"]]["Properties"]
+            version_id = alias["FunctionVersion"]["Fn::GetAtt"][0]
+            version = resources[version_id]
+            assert alias["Name"] == "live" and version_id.startswith(ids["version"])
+            assert version["Properties"]["FunctionName"] == {"Ref": ids["function"]}
+            assert version["DeletionPolicy"] == "Retain"  # rollback targets survive later deploys
+            env = resources[ids["function"]]["Properties"]["Environment"]["Variables"]
+            assert env["MEDPOOL_STAGE"] == "prod" and env["MEDPOOL_SECRET_ID"] == {"Ref": "AppSecret"}
+            assert version_id.endswith(env["MEDPOOL_BUILD"])

@@ -1,0 +1,55 @@
+"""Scheduled handlers (the overdue check) get an EventBridge rule on their own Lambda's alias."""
+import types
+
+import pytest
+from chalice import Chalice, Rate
+
+from infra.project import ROOT, describe
+from infra.template.functions import functions_section, unit_ids
+from medpool.models import TABLES
+
+
+def _rules(resources):
+    return {k: r for k, r in resources.items() if r["Type"] == "AWS::Events::Rule"}
+
+
+def _scheduled_function():
+    """A function module shaped like functions/overdue/handler.py: an app with a 15-minute schedule."""
+    app = Chalice(app_name="medpool-overdue")
+    module = types.ModuleType("functions.overdue.handler")
+
+    @app.schedule(Rate(15, unit=Rate.MINUTES))
+    def check_overdue(event):
+        return None
+
+    module.app, module.check_overdue = app, check_overdue
+    return describe("overdue", app, module, routes=[])
+
+
+def test_a_schedule_becomes_a_rule_on_its_alias():
+    function = _scheduled_function()
+    [unit] = function.units
+    assert (unit.name, unit.handler) == ("overdue", "functions.overdue.handler.check_overdue")
+    resources = functions_section("prod", [function], {"overdue": "functions/overdue/x.zip"}, "arn:layer", "wx1",
+                                  TABLES, grants={"overdue": {"records": "append"}})
+    [rule] = _rules(resources).values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
+    assert rule["Properties"]["Targets"][0]["Arn"] == {"Ref": unit_ids(unit)["alias"]}
+    permission = resources["OverdueSchedulePermission"]["Properties"]
+    assert permission["Principal"] == "events.amazonaws.com"
+    assert resources[unit_ids(unit)["function"]]["Properties"]["Timeout"] == 300
+
+
+@pytest.mark.skipif(not (ROOT / "functions" / "overdue" / "handler.py").exists(),
+                    reason="functions/overdue is not written yet")
+def test_the_overdue_function_is_scheduled_every_15_minutes(resources, functions):
+    overdue = next(f for f in functions if f.name == "overdue")
+    scheduled = [u for u in overdue.units if u.schedule]
+    assert [u.schedule.expression for u in scheduled] == ["rate(15 minutes)"]
+    targets = [r["Properties"]["Targets"][0]["Arn"] for r in _rules(resources).values()]
+    assert {"Ref": unit_ids(scheduled[0])["alias"]} in targets
+
+
+def test_no_rule_without_a_schedule(resources, functions):
+    scheduled = [u for f in functions for u in f.units if u.schedule]
+    assert len(_rules(resources)) == len(scheduled)
