@@ -133,8 +133,12 @@ def list_loans(user: User, status: str | None, overdue: bool | None, department_
             raise Forbidden("只能查看本科室的借用记录", code="other_department")
         department_id = user.department_id
     filters = []
+    now = clock.now_iso()
     if overdue is not None:
-        filters.append(Loan.overdue == overdue)
+        # the same rule as is_overdue(), as a filter
+        late = (Loan.overdue == True) | (Loan.status.is_in("in_use", "return_requested")  # noqa: E712
+                                         & (Loan.expected_return_at < now))
+        filters.append(late if overdue else ~late)
     if department_id:
         if status:
             filters.append(Loan.status == status)
@@ -148,8 +152,7 @@ def list_loans(user: User, status: str | None, overdue: bool | None, department_
         results = Loan.by_device.query(device_id, scan_index_forward=False, limit=limit, last_evaluated_key=start,
                                        filter_condition=all_of(*filters))
     elif overdue and not status:
-        results = Loan.by_due.query("in_use", Loan.expected_return_at < clock.now_iso(), limit=limit,
-                                    last_evaluated_key=start, filter_condition=all_of(*filters))
+        results = Loan.by_due.query("in_use", Loan.expected_return_at < now, limit=limit, last_evaluated_key=start)
     else:
         results = Loan.by_queue.query(status or "pending", limit=limit, last_evaluated_key=start,
                                       filter_condition=all_of(*filters))

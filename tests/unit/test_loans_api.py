@@ -1,0 +1,220 @@
+"""The loan loop through the whole app (moto): apply, approve, hand over, return; errors and repeats."""
+from datetime import timedelta
+
+import pytest
+
+from medpool import clock
+from medpool.models.device import Device
+from medpool.models.loan import Loan
+from tests.support import iso_in, table_counts
+
+
+@pytest.fixture
+def nurse(api):
+    return api.login("demo-nurse-icu")
+
+
+@pytest.fixture
+def other_nurse(api):
+    return api.login("demo-nurse-em")
+
+
+@pytest.fixture
+def manager(api):
+    return api.login("demo-manager")
+
+
+def apply(api, token, key="apply-key-0001", **fields):
+    body = {"category_id": "monitor", "urgency": "routine", "reason": "术后监护", "expected_return_at": iso_in(24),
+            **fields}
+    return api.post("/loans", body, token, headers={"Idempotency-Key": key})
+
+
+def test_the_whole_loop(api, nurse, manager):
+    # Given an applicant of ICU applying for a monitor
+    created = apply(api, nurse)
+    assert created.status == 201 and created.body["status"] == "pending" and created.body["department_id"] == "ICU"
+    loan_id = created.body["id"]
+    # When a manager approves with MON-001
+    approved = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    assert approved.body["status"] == "approved" and approved.body["device_id"] == "MON-001"
+    assert api.get("/devices/MON-001", nurse).body["status"] == "reserved"
+    # And the ward scans the device at hand-over
+    handed = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    assert handed.body["status"] == "in_use" and handed.body["handed_over_at"] and handed.body["rate_fen"] == 600
+    device = api.get("/devices/MON-001", nurse).body
+    assert device["status"] == "on_loan" and device["current_loan"]["id"] == loan_id
+    assert device["holder_department_id"] == "ICU" and device["guide"]
+    # Then return is requested and confirmed
+    assert api.post(f"/loans/{loan_id}/return-request", None, nurse).body["status"] == "return_requested"
+    returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager)
+    assert returned.body["status"] == "returned" and returned.body["charge_fen"] == 600
+    assert api.get("/devices/MON-001", nurse).body["status"] == "available"
+    timeline = api.get(f"/loans/{loan_id}", nurse).body["timeline"]
+    assert [r["action"] for r in timeline] == ["loan.create", "loan.approve", "loan.hand_over",
+                                               "loan.request_return", "loan.confirm_return"]
+    history = api.get("/devices/MON-001/history", manager).body
+    assert [loan["id"] for loan in history["loans"]] == [loan_id]
+    assert [r["action"] for r in history["records"]][:4] == ["device.available", "device.on_loan",
+                                                             "device.reserved", "device.create"]
+
+
+def test_charge_follows_the_billing_clock(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-002"}, manager)
+    start = clock.now()
+    clock.freeze(start)
+    try:
+        api.post(f"/loans/{loan_id}/handover", {}, nurse)
+        clock.freeze(start + timedelta(hours=5, minutes=1))
+        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged", "note": "屏幕破裂"}, manager)
+    finally:
+        clock.freeze(None)
+    assert returned.body["charge_fen"] == 6 * 600  # six started hours at 6 CNY/hour
+    device = api.get("/devices/MON-002", manager).body
+    assert device["status"] == "maintenance" and "屏幕破裂" in device["status_reason"]
+
+
+def test_idempotency_key_replays_the_same_loan(api, nurse):
+    body = {"category_id": "monitor", "urgency": "urgent", "reason": "抢救", "expected_return_at": iso_in(10)}
+    first = api.post("/loans", body, nurse, headers={"Idempotency-Key": "same-key-0001"})
+    before = table_counts()
+    again = api.post("/loans", body, nurse, headers={"Idempotency-Key": "same-key-0001"})
+    assert again.status == 201 and again.body["id"] == first.body["id"] and table_counts() == before
+    other = api.post("/loans", {**body, "reason": "另一个"}, nurse, headers={"Idempotency-Key": "same-key-0001"})
+    assert (other.status, other.error_code) == (422, "idempotency_key_reused")
+    missing = api.post("/loans", body, nurse)
+    assert (missing.status, missing.error_code) == (400, "missing_idempotency_key")
+
+
+@pytest.mark.parametrize("fields, status, code", [
+    ({"expected_return_at": "2020-01-01T00:00:00Z"}, 422, "expected_return_in_past"),
+    ({"expected_return_at": "IN_400H"}, 422, "expected_return_too_late"),
+    ({"expected_return_at": "2026-13-01T00:00:00Z"}, 400, "validation_error"),
+    ({"expected_return_at": "2030-01-01T00:00:00"}, 400, "validation_error"),  # no UTC offset
+    ({"urgency": "whenever"}, 400, "validation_error"),
+    ({"reason": ""}, 400, "validation_error"),
+    ({"category_id": "nope"}, 422, "unknown_category"),
+    ({"category_id": None, "device_id": "NOPE-1"}, 422, "unknown_device"),
+    ({"category_id": None}, 422, "category_or_device_required"),
+    ({"category_id": "ventilator", "device_id": "MON-001"}, 422, "wrong_category"),
+    ({"patient_name": "张三"}, 400, "validation_error"),
+])
+def test_bad_applications_get_4xx_and_write_nothing(api, nurse, fields, status, code):
+    if fields.get("expected_return_at") == "IN_400H":
+        fields = {**fields, "expected_return_at": iso_in(400)}
+    before = table_counts()
+    reply = apply(api, nurse, **fields)
+    assert (reply.status, reply.error_code) == (status, code)
+    assert table_counts() == before
+
+
+def test_a_specific_device_can_be_requested_and_is_assigned_on_approval(api, nurse, manager):
+    created = apply(api, nurse, category_id=None, device_id="MON-003")
+    assert created.body["category_id"] == "monitor" and created.body["requested_device_id"] == "MON-003"
+    approved = api.post(f"/loans/{created.body['id']}/approve", {}, manager)
+    assert approved.body["device_id"] == "MON-003"
+
+
+def test_approval_needs_an_available_device_of_the_category(api, nurse, manager):
+    first = apply(api, nurse, key="k-first-0001").body["id"]
+    second = apply(api, nurse, key="k-second-001").body["id"]
+    assert api.post(f"/loans/{first}/approve", {}, manager).error_code == "device_required"
+    assert api.post(f"/loans/{first}/approve", {"device_id": "VENT-001"}, manager).error_code == "wrong_category"
+    assert api.post(f"/loans/{first}/approve", {"device_id": "MON-001"}, manager).status == 200
+    taken = api.post(f"/loans/{second}/approve", {"device_id": "MON-001"}, manager)
+    assert (taken.status, taken.error_code) == (409, "device_unavailable")
+
+
+def test_repeating_a_completed_action_changes_nothing(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    before = table_counts()
+    again = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    assert again.status == 200 and table_counts() == before
+    other_device = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-002"}, manager)
+    assert (other_device.status, other_device.error_code) == (409, "loan_not_pending")
+    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager)
+    before = table_counts()
+    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).status == 200
+    assert api.post(f"/loans/{loan_id}/handover", {}, nurse).error_code == "loan_not_approved"
+    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged"}, manager).error_code \
+        == "loan_already_returned"
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize("action, body, code", [
+    ("handover", {}, "loan_not_approved"),
+    ("return-request", None, "loan_not_in_use"),
+    ("confirm-return", {"condition": "ok"}, "loan_not_returnable"),
+])
+def test_transitions_from_the_wrong_state_are_409(api, nurse, manager, action, body, code):
+    loan_id = apply(api, nurse).body["id"]
+    token = manager if action == "confirm-return" else nurse
+    reply = api.post(f"/loans/{loan_id}/{action}", body, token)
+    assert (reply.status, reply.error_code) == (409, code)
+
+
+def test_cancelling_an_approved_loan_releases_the_device(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-004"}, manager)
+    cancelled = api.post(f"/loans/{loan_id}/cancel", None, nurse)
+    assert cancelled.body["status"] == "cancelled"
+    device = Device.get("MON-004")
+    assert device.status == "available" and device.current_loan_id is None and device.holder_department_id is None
+    assert api.post(f"/loans/{loan_id}/cancel", None, nurse).status == 200
+
+
+def test_no_cancel_after_hand_over(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    assert api.post(f"/loans/{loan_id}/cancel", None, nurse).error_code == "loan_not_cancellable"
+
+
+def test_scanning_the_wrong_device_at_hand_over_is_refused(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    reply = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, nurse)
+    assert (reply.status, reply.error_code) == (422, "wrong_device")
+
+
+def test_departments_cannot_see_or_touch_each_others_loans(api, nurse, other_nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    assert api.get(f"/loans/{loan_id}", other_nurse).error_code == "other_department"
+    assert api.post(f"/loans/{loan_id}/cancel", None, other_nurse).status == 403
+    assert api.get("/loans", other_nurse).body["items"] == []
+    assert api.get("/loans?department_id=ICU", other_nurse).status == 403
+    assert [loan["id"] for loan in api.get("/loans", nurse).body["items"]] == [loan_id]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    assert api.post(f"/loans/{loan_id}/return-request", None, other_nurse).status == 403
+
+
+def test_pending_queue_is_most_urgent_then_oldest(api, nurse, other_nurse, manager):
+    ids = {}
+    for n, (token, urgency) in enumerate([(nurse, "routine"), (other_nurse, "emergency"), (nurse, "urgent"),
+                                          (other_nurse, "routine"), (nurse, "emergency")]):
+        ids[n] = apply(api, token, key=f"queue-key-{n:04d}", urgency=urgency).body["id"]
+    queue = [loan["id"] for loan in api.get("/loans?status=pending", manager).body["items"]]
+    assert queue == [ids[1], ids[4], ids[2], ids[0], ids[3]]
+
+
+def test_overdue_loans_are_listed_for_managers(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    assert api.get("/loans?overdue=true", manager).body["items"] == []
+    clock.freeze(clock.now() + timedelta(hours=25))
+    try:
+        overdue = api.get("/loans?overdue=true", manager).body["items"]
+        assert [loan["id"] for loan in overdue] == [loan_id] and overdue[0]["overdue"] is True
+    finally:
+        clock.freeze(None)
+
+
+def test_applicants_do_not_approve(api, nurse):
+    loan_id = apply(api, nurse).body["id"]
+    assert api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, nurse).error_code == "manager_required"
+    assert Loan.get(loan_id).status == "pending"
