@@ -1,24 +1,15 @@
 """Concurrent writers on DynamoDB Local: optimistic locking and conditional creates hold."""
-from concurrent.futures import ThreadPoolExecutor
-
 from medpool.demo import SYSTEM
-from medpool.errors import Conflict
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.services import departments, sessions, users
 from medpool.tables import create_tables
+from tests.integration.race import race as race_all
 
 
 def race(n, action):
     """Run action(i) for i in range(n) at once; return (results, conflicts)."""
-    def attempt(i):
-        try:
-            return action(i)
-        except Conflict as error:
-            return error
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        outcomes = list(pool.map(attempt, range(n)))
-    return [o for o in outcomes if not isinstance(o, Conflict)], [o for o in outcomes if isinstance(o, Conflict)]
+    return race_all([lambda i=i: action(i) for i in range(n)])
 
 
 def test_tables_are_created_idempotently():

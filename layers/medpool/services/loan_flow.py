@@ -1,9 +1,12 @@
 """The loan state machine (DESIGN §1). Each transition is one conditional TransactWrite over the loan,
 its device and their audit records. A repeated completed action changes nothing; a transition from
-the wrong state is a Conflict with a stable code."""
+the wrong state is a Conflict with a stable code. When another writer gets in between the read and
+the write, the transition runs once more on fresh data, so the caller gets the repeat result or the
+precise reason, never a partial write."""
 from __future__ import annotations
 
-from typing import Callable
+import functools
+from typing import Callable, TypeVar
 
 from medpool import clock
 from medpool.errors import Conflict, Unprocessable
@@ -11,13 +14,27 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import categories, devices
+from medpool.services import categories, devices, ledger
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, snapshot
 from medpool.services.transactions import transaction
 
-STATE_CHANGED = Conflict("借用状态已被他人更新，请刷新后重试", code="state_changed")
+T = TypeVar("T", bound=Callable[..., Loan])
+
+
+class StateChanged(Conflict):
+    code, message = "state_changed", "借用状态已被他人更新，请刷新后重试"
+
+
+def _once_more_on_race(transition: T) -> T:
+    @functools.wraps(transition)
+    def run(*args, **kwargs) -> Loan:
+        try:
+            return transition(*args, **kwargs)
+        except StateChanged:
+            return transition(*args, **kwargs)
+    return run  # type: ignore[return-value]
 
 
 def _require_status(loan: Loan, *allowed: str) -> None:
@@ -32,26 +49,20 @@ def _holding_device(loan: Loan, expected_status: str) -> Device:
     return device
 
 
-def _commit(actor: User, action: str, loan: Loan, loan_from: str, check: Callable[[], object],
-            device: Device | None = None, device_from: str | None = None, note: str | None = None) -> Loan:
-    """Write the loan (and device) changed in memory, conditioned on the states they were read in.
-    If another writer got there first, re-run `check` on fresh data to say precisely why."""
-    before = {"status": loan_from}
-    at = loan.updated_at
-    try:
-        with transaction(STATE_CHANGED) as writer:
-            writer.save(loan, condition=Loan.status == loan_from)
-            add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
-                       before=before, after=snapshot(loan), note=note, at=at)
-            if device is not None:
-                writer.save(device, condition=Device.status == device_from)
-                add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
-                           action=f"device.{device.status}", before={"status": device_from},
-                           after={"status": device.status, "current_loan_id": device.current_loan_id},
-                           note=f"借用 {loan.id}", at=at)
-    except Conflict:
-        check()
-        raise STATE_CHANGED
+def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
+            device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None) -> Loan:
+    """Write the loan (and device) changed in memory, conditioned on the states they were read in."""
+    with transaction(StateChanged()) as writer:
+        writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
+        add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
+                   before={"status": loan_from}, after=snapshot(loan), note=note, at=loan.updated_at)
+        if device is not None:
+            writer.save(device, condition=Device.status == device_from)
+            add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
+                       action=f"device.{device.status}", before={"status": device_from},
+                       after={"status": device.status, "current_loan_id": device.current_loan_id},
+                       note=f"借用 {loan.id}", at=loan.updated_at)
+        ledger.add_all(writer, ledger_entries or [])
     return loan
 
 
@@ -60,68 +71,61 @@ def _stamp(loan: Loan) -> str:
     return loan.updated_at
 
 
+def _release(device: Device, now: str) -> None:
+    device.status, device.status_reason = "available", None
+    device.current_loan_id = device.holder_department_id = None
+    device.status_changed_at = device.updated_at = now
+
+
+@_once_more_on_race
 def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     """Approve a pending loan and reserve a device of its category for it."""
     loan = get_loan_record(loan_id)
     chosen = device_id or loan.requested_device_id
     if loan.status == "approved" and (chosen is None or loan.device_id == chosen):
         return loan
+    _require_status(loan, "pending")
     if not chosen:
         raise Unprocessable("请选择要分配的设备", code="device_required")
-
-    def check() -> Device:
-        current = get_loan_record(loan_id)
-        _require_status(current, "pending")
-        device = devices.get_device_for_request(chosen)
-        devices.require_available_in(device, current.category_id)
-        return device
-
-    device = check()
+    device = devices.get_device_for_request(chosen)
+    devices.require_available_in(device, loan.category_id)
     now = _stamp(loan)
     loan.status, loan.device_id, loan.approved_at, loan.approved_by = "approved", chosen, now, actor.openid
     device.status, device.current_loan_id, device.holder_department_id = "reserved", loan.id, loan.department_id
     device.status_changed_at, device.status_reason, device.updated_at = now, f"预留给借用 {loan.id}", now
-    return _commit(actor, "loan.approve", loan, "pending", check, device, "available")
+    return _commit(actor, "loan.approve", loan, "pending", device, "available")
 
 
+@_once_more_on_race
 def reject(actor: User, loan_id: str, reason: str) -> Loan:
     loan = get_loan_record(loan_id)
     if loan.status == "rejected":
         return loan
-
-    def check() -> None:
-        _require_status(get_loan_record(loan_id), "pending")
-
-    if loan.status != "pending":
-        check()
+    _require_status(loan, "pending")
     now = _stamp(loan)
     loan.status, loan.rejected_at, loan.reject_reason = "rejected", now, reason
-    return _commit(actor, "loan.reject", loan, "pending", check, note=reason)
+    return _commit(actor, "loan.reject", loan, "pending", note=reason)
 
 
+@_once_more_on_race
 def cancel(actor: User, loan_id: str) -> Loan:
     """The borrowing department (or a manager) withdraws a loan before hand-over."""
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
     if loan.status == "cancelled":
         return loan
-
-    def check() -> None:
-        current = get_loan_record(loan_id)
-        if current.status not in ("pending", "approved"):
-            raise Conflict("设备已交接或申请已结束，不能取消", code="loan_not_cancellable")
-
     if loan.status not in ("pending", "approved"):
-        check()
+        raise Conflict("设备已交接或申请已结束，不能取消", code="loan_not_cancellable")
     loan_from = loan.status
     device = _holding_device(loan, "reserved") if loan_from == "approved" else None
     now = _stamp(loan)
     loan.status, loan.cancelled_at = "cancelled", now
     if device is not None:
         _release(device, now)
-    return _commit(actor, "loan.cancel", loan, loan_from, check, device, "reserved")
+    return _commit(actor, "loan.cancel", loan, loan_from, device, "reserved")
 
 
+@_once_more_on_race
 def hand_over(actor: User, loan_id: str, scanned_device_id: str | None) -> Loan:
     """The reserved device reaches the borrowing department: the billing clock starts."""
     loan = get_loan_record(loan_id)
@@ -130,12 +134,7 @@ def hand_over(actor: User, loan_id: str, scanned_device_id: str | None) -> Loan:
         raise Unprocessable("扫描的设备与本次借用分配的设备不一致", code="wrong_device")
     if loan.status == "in_use":
         return loan
-
-    def check() -> None:
-        _require_status(get_loan_record(loan_id), "approved")
-
-    if loan.status != "approved":
-        check()
+    _require_status(loan, "approved")
     device = _holding_device(loan, "reserved")
     category = categories.get_category(loan.category_id)
     now = _stamp(loan)
@@ -143,25 +142,22 @@ def hand_over(actor: User, loan_id: str, scanned_device_id: str | None) -> Loan:
     loan.rate_fen, loan.rate_unit = category.rate_fen, category.rate_unit
     device.status, device.status_changed_at, device.updated_at = "on_loan", now, now
     device.status_reason = f"借给 {loan.department_id}（借用 {loan.id}）"
-    return _commit(actor, "loan.hand_over", loan, "approved", check, device, "reserved")
+    return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved")
 
 
+@_once_more_on_race
 def request_return(actor: User, loan_id: str) -> Loan:
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
     if loan.status == "return_requested":
         return loan
-
-    def check() -> None:
-        _require_status(get_loan_record(loan_id), "in_use")
-
-    if loan.status != "in_use":
-        check()
+    _require_status(loan, "in_use")
     now = _stamp(loan)
     loan.status, loan.return_requested_at = "return_requested", now
-    return _commit(actor, "loan.request_return", loan, "in_use", check)
+    return _commit(actor, "loan.request_return", loan, "in_use")
 
 
+@_once_more_on_race
 def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) -> Loan:
     """The equipment department takes the device back (requested, or collected while in use): billing
     stops, the charge is fixed; a damaged device goes to maintenance."""
@@ -170,14 +166,8 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) 
         if loan.condition != condition:
             raise Conflict("该借用已确认归还", code="loan_already_returned")
         return loan
-
-    def check() -> None:
-        current = get_loan_record(loan_id)
-        if current.status not in ("return_requested", "in_use"):
-            raise Conflict(f"借用当前状态为 {current.status}，不能确认归还", code="loan_not_returnable")
-
     if loan.status not in ("return_requested", "in_use"):
-        check()
+        raise Conflict(f"借用当前状态为 {loan.status}，不能确认归还", code="loan_not_returnable")
     loan_from = loan.status
     device = _holding_device(loan, "on_loan")
     now = _stamp(loan)
@@ -186,10 +176,6 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) 
     _release(device, now)
     if condition == "damaged":
         device.status, device.status_reason = "maintenance", f"归还时损坏：{note or '未说明'}（借用 {loan.id}）"
-    return _commit(actor, "loan.confirm_return", loan, loan_from, check, device, "on_loan", note=note)
-
-
-def _release(device: Device, now: str) -> None:
-    device.status, device.status_reason = "available", None
-    device.current_loan_id = device.holder_department_id = None
-    device.status_changed_at = device.updated_at = now
+    entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
+    return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
+                   ledger_entries=entries)
