@@ -7,7 +7,9 @@ from typing import Any
 from pynamodb.transactions import TransactWrite
 
 from medpool import clock
+from medpool.errors import Conflict
 from medpool.models.record import Record
+from medpool.services.transactions import transaction
 
 
 def subject_key(kind: str, subject_id: str) -> str:
@@ -38,3 +40,18 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict,
     """Only the fields that changed, as (before, after)."""
     keys = [key for key in after if before.get(key) != after.get(key)]
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def save_changes(item: Any, *, kind: str, subject_id: str, actor: str, action: str, before: dict[str, Any],
+                 after: dict[str, Any], note: str | None = None) -> bool:
+    """Save an edited item with the record of what changed, in one transaction guarded by the item's version.
+    Nothing changed (a repeated request): nothing is written. Returns whether something was."""
+    old, new = changed_fields(before, after)
+    if not new:
+        return False
+    item.updated_at = clock.now_iso()
+    with transaction(Conflict("信息已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
+        writer.save(item)  # VersionAttribute: refused if someone changed the item meanwhile
+        add_record(writer, kind=kind, subject_id=subject_id, actor=actor, action=action, before=old, after=new,
+                   note=note)
+    return True

@@ -8,7 +8,7 @@ from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.category import SCOPE, Category
 from medpool.models.device import Device
 from medpool.models.user import User
-from medpool.services.audit import add_record, changed_fields
+from medpool.services.audit import add_record, save_changes
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
@@ -59,12 +59,6 @@ def update_category(actor: User, category_id: str, changes: dict) -> Category:
     for field in FIELDS:
         if field in changes:
             setattr(category, field, changes[field])
-    old, new = changed_fields(before, snapshot(category))
-    if not new:
-        return category
-    category.updated_at = clock.now_iso()
-    with transaction(Conflict("类别已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
-        writer.save(category)
-        add_record(writer, kind="category", subject_id=category_id, actor=actor.openid,
-                   action="category.update", before=old, after=new)
+    save_changes(category, kind="category", subject_id=category_id, actor=actor.openid, action="category.update",
+                 before=before, after=snapshot(category))
     return category

@@ -5,7 +5,7 @@ from medpool import clock
 from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.department import SCOPE, Department
 from medpool.models.user import User
-from medpool.services.audit import add_record, changed_fields
+from medpool.services.audit import add_record, save_changes
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "is_equipment_department")
@@ -53,13 +53,6 @@ def update_department(actor: User, department_id: str, changes: dict) -> Departm
     for field in FIELDS:
         if field in changes:
             setattr(department, field, changes[field])
-    old, new = changed_fields(before, snapshot(department))
-    if not new:
-        return department  # nothing to change: a repeated update is a no-op
-    department.updated_at = clock.now_iso()
-    conflict = Conflict("科室信息已被他人修改，请刷新后重试", code="concurrent_modification")
-    with transaction(conflict) as writer:
-        writer.save(department)  # VersionAttribute adds the optimistic-lock condition
-        add_record(writer, kind="department", subject_id=department_id, actor=actor.openid,
-                   action="department.update", before=old, after=new)
+    save_changes(department, kind="department", subject_id=department_id, actor=actor.openid,
+                 action="department.update", before=before, after=snapshot(department))
     return department

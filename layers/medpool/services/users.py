@@ -10,7 +10,7 @@ from medpool.errors import Conflict, NotFound
 from medpool.models.user import User
 from medpool.policy import require_user_admin
 from medpool.services import departments, sessions
-from medpool.services.audit import add_record, changed_fields
+from medpool.services.audit import add_record, save_changes
 from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from medpool.services.transactions import transaction
 from medpool.wechat import get_wechat_client
@@ -105,15 +105,8 @@ def register(registration_token: str, name: str, department_id: str, phone: str,
 
 
 def _save_changes(actor: User, user: User, before: dict, action: str) -> User:
-    old, new = changed_fields(before, snapshot(user))
-    if not new:
-        return user  # repeated request: nothing changes, nothing is recorded
-    user.updated_at = clock.now_iso()
-    conflict = Conflict("用户信息已被他人修改，请刷新后重试", code="concurrent_modification")
-    with transaction(conflict) as writer:
-        writer.save(user)  # VersionAttribute: refused if someone changed the user meanwhile
-        add_record(writer, kind="user", subject_id=user.openid, actor=actor.openid, action=action,
-                   before=old, after=new)
+    save_changes(user, kind="user", subject_id=user.openid, actor=actor.openid, action=action, before=before,
+                 after=snapshot(user))
     return user
 
 
@@ -183,12 +176,6 @@ def create_admin(actor: str, openid: str, name: str, department_id: str) -> User
         before = snapshot(user)
         user.name, user.department_id, user.role, user.status, user.deleted_at = (
             name, department_id, "admin", "active", None)
-    old, new = changed_fields(before, snapshot(user))
-    if not new:
-        return user
-    user.updated_at = now
-    with transaction(Conflict("用户信息已被他人修改，请重试", code="concurrent_modification")) as writer:
-        writer.save(user)
-        add_record(writer, kind="user", subject_id=openid, actor=actor, action="user.create_admin",
-                   before=old, after=new)
+    save_changes(user, kind="user", subject_id=openid, actor=actor, action="user.create_admin", before=before,
+                 after=snapshot(user))
     return user
