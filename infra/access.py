@@ -17,19 +17,37 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "login": {"users": "write", "departments": "read", "records": "append"},
     # users: user and department management, each change with its audit record.
     "users": {"users": "write", "departments": "write", "records": "append"},
-    # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record.
-    "apply": {"loans": "write", "devices": "write", "records": "read_append",
-              "users": "read", "departments": "read", "categories": "read"},
-    "approve": {"loans": "write", "devices": "write", "records": "append",
-                "users": "read", "departments": "read", "categories": "read"},
-    "returns": {"loans": "write", "devices": "write", "records": "append",
-                "users": "read", "departments": "read", "categories": "read"},
-    # devices: the catalogue (devices, categories) and a device's history (loans, records).
-    "devices": {"devices": "write", "categories": "write", "records": "read_append",
-                "loans": "read", "users": "read", "departments": "read"},
-    # reports: read-only statistics, billing and record queries.
-    "reports": {"records": "read", "loans": "read", "devices": "read", "categories": "read",
-                "users": "read", "departments": "read"},
+    # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record;
+    # a confirmed return appends its statistics ledger entries in that transaction.
+    "apply": {"loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
+              "users": "read", "departments": "read", "categories": "read",
+              "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+    "approve": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
+                "users": "read", "departments": "read", "categories": "read",
+                "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+    "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
+                "users": "read", "departments": "read", "categories": "read",
+                "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+    # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
+    # maintenance appends the closed out-of-pool interval to the ledger.
+    "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
+                "loans": "read", "users": "read", "departments": "read",
+                "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},
+    # reports: statistics and billing (ledger + open loans), record queries; imports batch-write
+    # historical loans with their records and ledger entries, and register devices (transactions).
+    "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "read",
+                "users": "read", "departments": "read", "ledger": "write",
+                "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},
+    # Notifications (issue 4): loan changes put their notifications (outbox) in the same transaction and
+    # push them right after with the shared access token; create_loan reads escalation lifts. devices and
+    # reports import the loan services but never notify: read only.
+    # announcements: announcements + audit record; a user's own notifications.
+    "announcements": {"announcements": "write", "records": "append", "notifications": "read", "users": "read"},
+    # overdue: the scheduled check flags loans (+ record + outbox), delivers the outbox; managers see
+    # and resend failed notifications and lift escalation blocks.
+    "overdue": {"loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
+                "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
+                "devices": "read"},
 }
 
 

@@ -87,7 +87,7 @@ def main() -> None:
 
         created = create_tables()
         print(f"tables: {len(created)} created", flush=True)
-        print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo().items()), flush=True)
+        print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo(demo_year=True).items()), flush=True)
         wechat_standin.serve(WECHAT_PORT)
         chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
         children.append(subprocess.Popen(

@@ -5,6 +5,12 @@ once (40163 on reuse), wrong AppID/AppSecret give 40013/40125. Codes for scripts
   test:<openid>    always resolves to that openid (reusable)
   fail:<errcode>   answers that errcode (e.g. fail:-1, fail:45011)
   anything else    a stable openid derived from the code, usable once
+
+cgi-bin/stable_token and cgi-bin/message/subscribe/send behave like WeChat's too: a token lasts
+7200 s, normal mode returns the valid one, force_refresh replaces it; a send with a stale token gets
+40001/42001, values too long for their keyword type get 47003. Tests steer it: `expire_tokens()`,
+`send_errcode` (answer every send with it), `down` (HTTP 503, no JSON), `not_subscribed` (openids
+answered 43101); `sent` keeps every accepted message and `token_requests` every token request.
 """
 from __future__ import annotations
 
@@ -12,7 +18,9 @@ import argparse
 import hashlib
 import json
 import secrets
+import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -31,6 +39,62 @@ class WeChatStandIn:
         self.used_codes: set[str] = set()
         self.calls: list[dict] = []
         self.lock = threading.Lock()
+        self.reset_messages()
+
+    def reset_messages(self) -> None:
+        """Forget tokens and messages; stop failing (tests call it first)."""
+        self.token: str | None = None
+        self.token_expires_at = 0.0
+        self.retired_tokens: set[str] = set()
+        self.token_requests: list[dict] = []
+        self.sent: list[dict] = []
+        self.rejected: list[dict] = []
+        self.send_errcode = 0
+        self.down = False
+        self.not_subscribed: set[str] = set()
+
+    def expire_tokens(self) -> None:
+        """The current access token expires now (calls with it get 42001)."""
+        with self.lock:
+            if self.token:
+                self.retired_tokens.add(self.token)
+            self.token, self.token_expires_at = None, 0.0
+
+    def stable_token(self, body: dict) -> dict:
+        if body.get("appid") != self.appid:
+            return {"errcode": 40013, "errmsg": "invalid appid"}
+        if body.get("secret") != self.secret:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        if body.get("grant_type") != "client_credential":
+            return {"errcode": 40002, "errmsg": "invalid grant_type"}
+        with self.lock:
+            self.token_requests.append({"force_refresh": bool(body.get("force_refresh"))})
+            now = time.monotonic()
+            if body.get("force_refresh") or not self.token or now >= self.token_expires_at:
+                if self.token:
+                    self.retired_tokens.add(self.token)
+                self.token, self.token_expires_at = "AT" + secrets.token_hex(16), now + 7200
+            return {"access_token": self.token, "expires_in": int(self.token_expires_at - now)}
+
+    def subscribe_send(self, query: dict[str, str], body: dict) -> dict:
+        token = query.get("access_token", "")
+        with self.lock:
+            if token in self.retired_tokens:
+                return {"errcode": 42001, "errmsg": "access_token expired"}
+            if not token or token != self.token:
+                return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+            if self.send_errcode:
+                return {"errcode": self.send_errcode, "errmsg": "simulated failure"}
+            if not body.get("touser") or not body.get("template_id") or not isinstance(body.get("data"), dict):
+                return {"errcode": 47001, "errmsg": "data format error"}
+            if body["touser"] in self.not_subscribed:
+                self.rejected.append(body)
+                return {"errcode": 43101, "errmsg": "user refuse to accept the msg"}
+            if not all(_fits(key, (value or {}).get("value")) for key, value in body["data"].items()):
+                self.rejected.append(body)
+                return {"errcode": 47003, "errmsg": "argument invalid! data.thing1.value invalid"}
+            self.sent.append(body)
+        return {"errcode": 0, "errmsg": "ok"}
 
     def jscode2session(self, query: dict[str, str]) -> dict:
         if query.get("appid") != self.appid:
@@ -56,10 +120,37 @@ class WeChatStandIn:
     def handle(self, method: str, path: str, query: dict[str, str], body: bytes) -> tuple[int, str, bytes]:
         with self.lock:
             self.calls.append({"method": method, "path": path, "query": query})
+        if path.startswith("/cgi-bin/") and self.down:
+            return 503, "text/html", b"<html>503 Service Unavailable</html>"
+        if method == "POST" and path in ("/cgi-bin/stable_token", "/cgi-bin/message/subscribe/send"):
+            try:
+                payload = json.loads(body or b"{}")
+            except ValueError:
+                return 200, "application/json", json.dumps({"errcode": 47001, "errmsg": "data format error"}).encode()
+            answer = self.stable_token(payload) if path.endswith("stable_token") else self.subscribe_send(query, payload)
+            return 200, "application/json", json.dumps(answer).encode()
         if method == "GET" and path == "/sns/jscode2session":
             payload = {k: v for k, v in self.jscode2session(query).items() if v is not None}
             return 200, "text/plain", json.dumps(payload).encode()
         return 404, "application/json", json.dumps({"errcode": 404, "errmsg": "not found"}).encode()
+
+
+LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "number": 32, "letter": 32, "name": 10}
+TIME = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?|\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?|\d{1,2}:\d{2})$")
+
+
+def _fits(keyword: str, value: object) -> bool:
+    """WeChat's keyword-type rules (thing <= 20, phrase <= 5 Chinese characters, ...)."""
+    if not isinstance(value, str) or not value:
+        return False
+    kind = re.sub(r"\d+$", "", keyword)
+    if kind == "time" or kind == "date":
+        return bool(TIME.match(value))
+    if kind == "phrase" and not all("\u4e00" <= ch <= "\u9fff" for ch in value):
+        return False
+    if kind == "character_string" and not re.fullmatch(r"[A-Za-z0-9_.:#@/-]+", value):
+        return False
+    return len(value) <= LIMITS.get(kind, 20)
 
 
 def _handler_for(state: WeChatStandIn) -> type[BaseHTTPRequestHandler]:

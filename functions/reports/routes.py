@@ -1,11 +1,19 @@
-"""reports: the audit trail (statistics and billing arrive with their issue)."""
-from medpool.api.routing import FunctionApi, Request
+"""reports: the audit trail, statistics, inter-department billing, import and export."""
+import base64
+import binascii
+
+from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut
 from medpool.api.schemas.loans import RecordListQuery, RecordOut
+from medpool.api.schemas.reports import (BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
+                                         ImportLoansOut, StatsOut, StatsQuery)
+from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import records
+from medpool.services import billing, device_io, importing, records, stats
+from medpool.services.tabular import CONTENT_TYPES, write_table
 
 api = FunctionApi("reports")
+FILES = ("text/csv", XLSX)
 
 
 @api.route("GET", "/records", "listRecords", Access.MANAGER, summary="操作记录（按对象、操作人、日期）",
@@ -14,3 +22,55 @@ def list_records(request: Request) -> PageOut[RecordOut]:
     q = request.query
     page = records.list_records(q.subject, q.actor, q.day, q.limit, q.cursor)
     return PageOut[RecordOut](items=[RecordOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor)
+
+
+@api.route("GET", "/stats", "getStats", Access.MANAGER,
+           summary="分类统计：台次、借出机时、使用率、损坏率、逾期率、收入、经济效益", query=StatsQuery, response=StatsOut)
+def get_stats(request: Request) -> StatsOut:
+    return StatsOut.model_validate(stats.period_stats(request.query.from_, request.query.to))
+
+
+@api.route("GET", "/billing", "getBilling", Access.MANAGER, summary="科室月度结算（借用扣费、出借收入；可导出 csv/xlsx）",
+           query=BillingQuery, response=BillingOut, files=FILES)
+def get_billing(request: Request):
+    q = request.query
+    result = billing.monthly_billing(q.month)
+    if q.format == "json":
+        return BillingOut.model_validate(result)
+    sheets = [("明细", *billing.billing_table(result)), ("汇总", *billing.summary_table(result))]
+    content = write_table(sheets, q.format)
+    return FileResult(content.decode("utf-8") if q.format == "csv" else content, CONTENT_TYPES[q.format],
+                      f"billing-{q.month}.{q.format}")
+
+
+def _file(body: ImportBody) -> bytes:
+    if body.format == "csv":
+        return body.content.encode("utf-8")
+    try:
+        return base64.b64decode(body.content, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise BadRequest("xlsx 文件须以 base64 编码放在 content 中", code="invalid_base64") from error
+
+
+@api.route("POST", "/imports/loans", "importLoans", Access.MANAGER,
+           summary="导入历史借用记录（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportLoansOut)
+def import_loans(request: Request) -> ImportLoansOut:
+    body = request.body
+    result = importing.import_loans(request.user, _file(body), body.format, body.dry_run)
+    return ImportLoansOut.model_validate(result)
+
+
+@api.route("POST", "/imports/devices", "importDevices", Access.MANAGER,
+           summary="批量登记设备（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportDevicesOut)
+def import_devices(request: Request) -> ImportDevicesOut:
+    body = request.body
+    return ImportDevicesOut.model_validate(device_io.import_devices(request.user, _file(body), body.format,
+                                                                    body.dry_run))
+
+
+@api.route("GET", "/exports/devices", "exportDevices", Access.MANAGER, summary="导出设备台账（csv/xlsx）",
+           query=ExportQuery, files=FILES)
+def export_devices(request: Request) -> FileResult:
+    fmt = request.query.format
+    content = device_io.export_devices(fmt)
+    return FileResult(content.decode("utf-8") if fmt == "csv" else content, CONTENT_TYPES[fmt], f"devices.{fmt}")

@@ -30,8 +30,47 @@ def _create_admin(args: argparse.Namespace) -> None:
 def _seed_demo(args: argparse.Namespace) -> None:
     from medpool.demo import seed_demo
 
-    created = seed_demo()
+    created = seed_demo(demo_year=not args.no_year)
     print("demo data: " + ", ".join(f"{count} {kind} created" for kind, count in created.items()))
+
+
+def _overdue_check(args: argparse.Namespace) -> None:
+    import json
+
+    from medpool.services import overdue
+
+    print(json.dumps(overdue.run(), ensure_ascii=False, indent=2))
+
+
+def _import(args: argparse.Namespace) -> None:
+    """Validate the whole file; print every problem (line, column, reason) and import nothing if any."""
+    from pathlib import Path
+
+    from medpool.services import device_io, importing
+
+    path = Path(args.file)
+    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    run = importing.import_loans if args.command == "import-loans" else device_io.import_devices
+    try:
+        result = run(_cli_actor(), path.read_bytes(), fmt, args.dry_run)
+    except MedpoolError as error:
+        for problem in error.details if isinstance(error.details, list) else []:
+            print(f"line {problem['line']}, column {problem['column']}: {problem['reason']}", file=sys.stderr)
+        raise
+    result = result if isinstance(result, dict) else vars(result)
+    verb = "would be imported (dry run)" if args.dry_run else "imported"
+    print(f"{path}: {result['rows']} rows, {result['imported'] if not args.dry_run else result['rows']} {verb}"
+          + (f", {result['already_imported']} already imported" if result.get("already_imported") else ""))
+
+
+def _export_devices(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from medpool.services import device_io
+
+    path = Path(args.file)
+    path.write_bytes(device_io.export_devices("xlsx" if path.suffix.lower() == ".xlsx" else "csv"))
+    print(f"devices exported to {path}")
 
 
 def _cli_actor():
@@ -50,7 +89,19 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--department", default="SBK", help="department code (created if missing)")
     admin.add_argument("--department-name", default="设备科")
     admin.set_defaults(run=_create_admin)
-    commands.add_parser("seed-demo", help="create missing demo data").set_defaults(run=_seed_demo)
+    seed = commands.add_parser("seed-demo", help="create missing demo data (with the reference hospital's year)")
+    seed.add_argument("--no-year", action="store_true", help="without the 2023-04..2024-03 demo loans")
+    seed.set_defaults(run=_seed_demo)
+    for name, what in (("import-loans", "historical loans"), ("import-devices", "devices")):
+        command = commands.add_parser(name, help=f"import {what} from FILE.csv or FILE.xlsx (all or nothing)")
+        command.add_argument("file")
+        command.add_argument("--dry-run", action="store_true", help="validate only")
+        command.set_defaults(run=_import)
+    export = commands.add_parser("export-devices", help="write the device inventory to FILE.csv or FILE.xlsx")
+    export.add_argument("file")
+    export.set_defaults(run=_export_devices)
+    commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
+                        "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser
 
 

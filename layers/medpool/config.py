@@ -33,6 +33,21 @@ class Settings:
     secret_id: str | None
     session_hours: int
     registration_minutes: int
+    # Notifications (issue 4): subscribe-message template ids by template name (loan_result, loan_due,
+    # new_request; a missing one keeps that notification in the app only), inline push after a change.
+    wechat_templates: tuple[tuple[str, str], ...] = ()
+    notify_inline: bool = True
+    notify_max_attempts: int = 5
+    due_soon_hours: float = 2.0
+    escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
+
+    def template_id(self, name: str) -> str | None:
+        return dict(self.wechat_templates).get(name) or None
+
+    @property
+    def miniprogram_state(self) -> str:
+        """Which mini program version a subscribe message opens."""
+        return "formal" if self.stage == "prod" else "developer"
 
     def table_name(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -71,6 +86,11 @@ def load_settings() -> Settings:
         secret_id=_env("MEDPOOL_SECRET_ID"),
         session_hours=int(_env("MEDPOOL_SESSION_HOURS", "12")),
         registration_minutes=int(_env("MEDPOOL_REGISTRATION_MINUTES", "30")),
+        wechat_templates=_templates(_env("MEDPOOL_WECHAT_TEMPLATES"), local),
+        notify_inline=_env("MEDPOOL_NOTIFY_INLINE", "1") not in ("0", "false", "no"),
+        notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
+        due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
+        escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
     )
     if stage == "prod":
         _check_production(settings)
@@ -79,6 +99,24 @@ def load_settings() -> Settings:
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     return settings
+
+
+LOCAL_TEMPLATES = {"loan_result": "LOCAL_TEMPLATE_LOAN_RESULT", "loan_due": "LOCAL_TEMPLATE_LOAN_OVERDUE",
+                   "new_request": "LOCAL_TEMPLATE_NEW_REQUEST"}
+
+
+def _templates(value: str | None, local: bool) -> tuple[tuple[str, str], ...]:
+    """MEDPOOL_WECHAT_TEMPLATES: JSON {"loan_result": id, "loan_due": id, "new_request": id}
+    (the mini program's placeholders locally)."""
+    if value is None:
+        return tuple(sorted(LOCAL_TEMPLATES.items())) if local else ()
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ConfigurationError("MEDPOOL_WECHAT_TEMPLATES must be a JSON object") from error
+    if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+        raise ConfigurationError("MEDPOOL_WECHAT_TEMPLATES must map template names to template ids")
+    return tuple(sorted(parsed.items()))
 
 
 def _check_production(settings: Settings) -> None:

@@ -100,7 +100,13 @@ def seed_accounts() -> int:
     return created
 
 
-def seed_demo(devices_per_category: int | None = None) -> dict[str, int]:
-    """Create whatever demo data is missing; returns how many of each kind were created."""
-    return {"departments": seed_departments(), "accounts": seed_accounts(), "categories": seed_categories(),
-            "devices": seed_devices(devices_per_category)}
+def seed_demo(devices_per_category: int | None = None, demo_year: bool = False) -> dict[str, int]:
+    """Create whatever demo data is missing; returns how many of each kind were created. `demo_year`
+    adds the reference hospital's year of loans (medpool.demo_year; `make run` and the CLI ask for it)."""
+    created = {"departments": seed_departments(), "accounts": seed_accounts(), "categories": seed_categories(),
+               "devices": seed_devices(devices_per_category)}
+    if demo_year:
+        from medpool.demo_year import seed_demo_year
+
+        created["demo-year loans"] = seed_demo_year(SYSTEM)
+    return created

@@ -30,11 +30,11 @@ async function request(method, path, options = {}) {
 }
 
 /** The same authorization as `request`, for a file download (wx.downloadFile). */
-async function downloadFile(path, query) {
+async function downloadFile(path, query, headers = {}) {
   const base = env.baseUrl();
   if (!base) throw new ApiError(0, 'not_configured', '未配置服务器地址，请联系管理员');
   const token = await session.ensureToken();
-  const res = await http.download({ url: `${base}${path}${queryString(query)}`, header: { Authorization: `Bearer ${token}` } });
+  const res = await http.download({ url: `${base}${path}${queryString(query)}`, header: { ...headers, Authorization: `Bearer ${token}` } });
   if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath;
   throw fromResponse(res.statusCode, null);
 }

@@ -1,9 +1,11 @@
-/** listRecords · getStats · getBilling (+ its xlsx/csv export as a downloaded file). */
+/** listRecords · getStats ({from, to}: UTC days YYYY-MM-DD) · getBilling ({month}: YYYY-MM, + its xlsx/csv
+ * export as a downloaded file: a binary answer needs a matching Accept header through API Gateway). */
 const api = require('./api');
 
 const listRecords = (query = {}) => api.get('/records', query);
 const getStats = ({ from, to }) => api.get('/stats', { from, to });
 const getBilling = ({ month }) => api.get('/billing', { month });
-const downloadBilling = ({ month, format }) => api.downloadFile('/billing', { month, format });
+const ACCEPT = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv' };
+const downloadBilling = ({ month, format }) => api.downloadFile('/billing', { month, format }, { Accept: ACCEPT[format] });
 
 module.exports = { listRecords, getStats, getBilling, downloadBilling };

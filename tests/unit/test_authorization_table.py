@@ -16,6 +16,11 @@ NEW_LOAN = {"category_id": "monitor", "urgency": "urgent", "reason": "术后监�
 NEW_DEVICE = {"id": "MON-900", "category_id": "monitor", "name": "监护仪 900", "owner_department_id": "SBK"}
 NEW_CATEGORY = {"id": "defib", "name": "除颤仪", "rate_fen": 1000, "rate_unit": "hour", "max_loan_hours": 24}
 
+IMPORT_LOANS = ("device_id,category_id,department_id,requested_at,approved_at,handed_over_at,returned_at,condition\n"
+                "MON-004,monitor,ICU,2024-01-02T01:00:00Z,2024-01-02T01:10:00Z,2024-01-02T02:00:00Z,"
+                "2024-01-03T02:00:00Z,ok\n")
+IMPORT_DEVICES = "id,category_id,name,owner_department_id\nMON-901,monitor,监护仪 901,SBK\n"
+
 # operationId: (method, path, body, expected status for each of PRINCIPALS[, loan state to prepare])
 # A prepared loan belongs to applicant_a's department (ICU); {loan} in the path is its id.
 TABLE = {
@@ -52,6 +57,21 @@ TABLE = {
     "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok"}, (401, 401, 403, 403, 200, 200),
                       "return_requested"),
     "listRecords": ("GET", "/records", None, (401, 401, 403, 403, 200, 200)),
+    "getStats": ("GET", "/stats?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
+    "getBilling": ("GET", "/billing?month=2024-01", None, (401, 401, 403, 403, 200, 200)),
+    "importLoans": ("POST", "/imports/loans", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 200, 200)),
+    "importDevices": ("POST", "/imports/devices", {"content": IMPORT_DEVICES}, (401, 401, 403, 403, 200, 200)),
+    "exportDevices": ("GET", "/exports/devices?format=csv", None, (401, 401, 403, 403, 200, 200)),
+    # announcements (issue 4): {announcement} is a live announcement written by a manager
+    "listAnnouncements": ("GET", "/announcements", None, (401, 401, 200, 200, 200, 200)),
+    "createAnnouncement": ("POST", "/announcements", {"title": "通知", "body": "内容"}, (401, 401, 403, 403, 201, 201)),
+    "updateAnnouncement": ("PUT", "/announcements/{announcement}", {"pinned": True}, (401, 401, 403, 403, 200, 200)),
+    "deleteAnnouncement": ("DELETE", "/announcements/{announcement}", None, (401, 401, 403, 403, 204, 204)),
+    "listNotifications": ("GET", "/notifications", None, (401, 401, 200, 200, 200, 200)),
+    "listOutbox": ("GET", "/outbox", None, (401, 401, 403, 403, 200, 200)),
+    "retryNotification": ("POST", "/outbox/N0/retry", None, (401, 401, 403, 403, 404, 404)),
+    "listBlocks": ("GET", "/blocks", None, (401, 401, 403, 403, 200, 200)),
+    "liftBlock": ("POST", "/blocks/ICU/lift", None, (401, 401, 403, 403, 409, 409)),
 }
 
 
@@ -74,6 +94,11 @@ def test_route_access(api, operation_id, principal):
     method, path, body, expected, *prepare = TABLE[operation_id]
     if prepare:
         path = path.replace("{loan}", make_loan(prepare[0]).id)
+    if "{announcement}" in path:
+        from medpool.services import announcements
+
+        item, _ = announcements.create_announcement(User.get("demo-manager"), {"title": "通知", "body": "内容"})
+        path = path.replace("{announcement}", item.id)
     if body == "REGISTER":
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
     if body == NEW_LOAN:

@@ -46,11 +46,14 @@ def build_document() -> dict:
         if spec.body is not None:
             operation["requestBody"] = {"required": True,
                                         "content": {"application/json": {"schema": ref[spec.body]}}}
-        if spec.response is None:
+        if spec.response is None and not spec.files:
             operation["responses"]["204"] = {"description": "完成 (no content)"}
         else:
-            operation["responses"][str(spec.status)] = {
-                "description": "成功 (success)", "content": {"application/json": {"schema": ref[spec.response]}}}
+            content = {"application/json": {"schema": ref[spec.response]}} if spec.response else {}
+            for content_type in spec.files:  # file answers: CSV text, xlsx bytes
+                binary = not content_type.startswith("text/")
+                content[content_type] = {"schema": {"type": "string", **({"format": "binary"} if binary else {})}}
+            operation["responses"][str(spec.status)] = {"description": "成功 (success)", "content": content}
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",

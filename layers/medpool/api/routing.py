@@ -21,6 +21,7 @@ from medpool.services import sessions
 
 MAX_BODY_BYTES = 1024 * 1024
 PATH_PARAM = re.compile(r"{(\w+)}")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERROR_WORDS = {"missing": "缺少字段", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式错误"}
 
 
@@ -37,6 +38,7 @@ class RouteSpec:
     response: type[BaseModel] | None  # None: 204 No Content
     status: int
     headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, pattern)
+    files: tuple[str, ...] = ()  # content types of file answers (FileResult) besides the JSON one
 
     @property
     def path_params(self) -> list[str]:
@@ -44,6 +46,15 @@ class RouteSpec:
 
 
 ROUTES: list[RouteSpec] = []
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A handler's file answer (CSV text or xlsx bytes) instead of the JSON response model."""
+
+    content: bytes | str
+    content_type: str
+    filename: str
 
 
 @dataclass
@@ -73,9 +84,9 @@ class FunctionApi:
     def route(self, method: str, path: str, operation_id: str, access: Access, *, summary: str,
               body: type[Body] | None = None, query: type[Query] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
-              headers: dict[str, str] | None = None) -> Callable:
+              headers: dict[str, str] | None = None, files: tuple[str, ...] = ()) -> Callable:
         spec = RouteSpec(self.function, method, path, operation_id, access, summary, body, query, response,
-                         status if response is not None else 204, tuple((headers or {}).items()))
+                         status if response is not None or files else 204, tuple((headers or {}).items()), files)
 
         def decorator(handler: Callable[[Request], Any]) -> Callable:
             self.views.append((spec, handler))
@@ -104,6 +115,7 @@ def _view(blueprint: Blueprint, spec: RouteSpec, handler: Callable) -> Callable:
 def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
     """A Chalice app serving the given functions' routes (one function in a Lambda, all locally)."""
     app = Chalice(app_name=app_name)
+    app.api.binary_types.append(XLSX)  # xlsx answers travel base64-encoded through API Gateway
     for api in apis:
         app.register_blueprint(api.blueprint())
     return app
@@ -161,6 +173,13 @@ def _check_headers(spec: RouteSpec, headers: dict[str, str]) -> None:
             raise BadRequest(f"请求头 {name} 格式错误", code=f"invalid_{slug}")
 
 
+def _check_accept(headers: dict[str, str], content_type: str) -> None:
+    """API Gateway (and chalice local) only pass a binary answer to a request that accepts its type."""
+    accept = headers.get("accept", "").lower()
+    if "*/*" not in accept and content_type not in [part.strip() for part in re.split("[,;]", accept)]:
+        raise BadRequest(f"下载此文件须带请求头 Accept: {content_type}", code="accept_header_required")
+
+
 def _bearer(headers: dict) -> str | None:
     scheme, _, token = (headers.get("authorization") or "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
@@ -181,12 +200,17 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
                           body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
         result = handler(request)
+        if isinstance(result, FileResult) and isinstance(result.content, bytes):
+            _check_accept(headers, result.content_type)
     except MedpoolError as error:
         return error_response(error)
     except Exception:  # noqa: BLE001 - the client gets a clean 500, the log gets the traceback
         return internal_error_response()
+    if isinstance(result, FileResult):
+        return Response(body=result.content, status_code=spec.status, headers={
+            "Content-Type": result.content_type, "Content-Disposition": f'attachment; filename="{result.filename}"'})
     if spec.response is None:
         return Response(body="", status_code=204)
     if not isinstance(result, BaseModel):
         result = spec.response.model_validate(result)
-    return json_response(result.model_dump(mode="json"), spec.status)
+    return json_response(result.model_dump(mode="json", by_alias=True), spec.status)

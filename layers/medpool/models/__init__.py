@@ -1,12 +1,17 @@
 """PynamoDB models, one per file. TABLES maps each table's logical name to its model:
 the one source of truth for local table creation and for infra/."""
+from medpool.models.announcement import Announcement
 from medpool.models.base import bind
+from medpool.models.block_lift import BlockLift
 from medpool.models.category import Category
 from medpool.models.department import Department
+from medpool.models.ledger import LedgerEntry
 from medpool.models.device import Device
 from medpool.models.loan import Loan
+from medpool.models.notification import Notification
 from medpool.models.record import Record
 from medpool.models.user import User
+from medpool.models.wechat_token import WeChatToken
 
 TABLES = {
     "users": User,
@@ -15,6 +20,11 @@ TABLES = {
     "categories": Category,
     "devices": Device,
     "loans": Loan,
+    "ledger": LedgerEntry,
+    "announcements": Announcement,
+    "notifications": Notification,
+    "wechat_tokens": WeChatToken,
+    "block_lifts": BlockLift,
 }
 
 

@@ -9,7 +9,7 @@ from medpool.models.device import SCOPE, Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, departments
+from medpool.services import categories, departments, ledger
 from medpool.services.audit import add_record, changed_fields, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
 from medpool.services.transactions import transaction
@@ -78,12 +78,17 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
     device = get_device(device_id)
     before = snapshot(device)
     status = changes.get("status")
+    downtime: list = []
     if status and status != device.status:
         if status not in MANUAL_TRANSITIONS.get(device.status, set()):
             if device.status in ("reserved", "on_loan"):
                 raise Conflict("设备已预留或借出，归还后才能变更状态", code="device_in_use")
             raise Conflict(f"设备状态不能从 {device.status} 变为 {status}", code="invalid_status_transition")
-        device.status, device.status_changed_at = status, clock.now_iso()
+        now = clock.now_iso()
+        if device.status == "maintenance":  # the out-of-pool interval closes: statistics ledger
+            downtime = ledger.downtime_entries(device, "maintenance", device.status_changed_at or device.created_at,
+                                               now)
+        device.status, device.status_changed_at = status, now
         device.status_reason = changes.get("status_reason")
     if "category_id" in changes and changes["category_id"] != device.category_id and device.current_loan_id:
         raise Conflict("设备已预留或借出，不能更改类别", code="device_in_use")
@@ -100,6 +105,7 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
         writer.save(device)  # version condition: a loan transition in between makes this fail
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action=action,
                    before=old, after=new, note=changes.get("status_reason"))
+        ledger.add_all(writer, downtime)
     return device
 
 

@@ -14,13 +14,16 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import categories, devices, ledger
+from medpool.services import categories, devices, ledger, notifications
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, snapshot
 from medpool.services.transactions import transaction
 
 T = TypeVar("T", bound=Callable[..., Loan])
+# transitions the applicant is notified of (in the transaction's outbox, pushed after the commit)
+NOTIFY = {"loan.approve": "loan_approved", "loan.reject": "loan_rejected", "loan.hand_over": "loan_handed_over",
+          "loan.confirm_return": "loan_returned"}
 
 
 class StateChanged(Conflict):
@@ -63,6 +66,8 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
                        after={"status": device.status, "current_loan_id": device.current_loan_id},
                        note=f"借用 {loan.id}", at=loan.updated_at)
         ledger.add_all(writer, ledger_entries or [])
+        notices = notifications.enqueue(writer, NOTIFY[action], loan) if action in NOTIFY else []
+    notifications.deliver_inline(notices)
     return loan
 
 

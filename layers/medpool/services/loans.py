@@ -12,7 +12,7 @@ from medpool.models.loan import URGENCY_RANK, Loan
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import categories, devices
+from medpool.services import categories, devices, escalation, notifications
 from medpool.services.audit import add_record, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
 from medpool.services.transactions import transaction
@@ -76,6 +76,7 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
     if not category_id:
         raise Unprocessable("请选择设备类别或具体设备", code="category_or_device_required")
     category = categories.require_existing(category_id)
+    escalation.require_not_blocked(applicant.department_id, request.urgency)
     now = clock.now_iso()
     loan = Loan(loan_id, status="pending", department_id=applicant.department_id, applicant_openid=applicant.openid,
                 category_id=category_id, requested_device_id=request.device_id, urgency=request.urgency,
@@ -87,8 +88,11 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
             writer.save(loan, condition=Loan.id.does_not_exist())
             add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
                        after={**snapshot(loan), "reason": loan.reason}, at=now)
+            # urgent and emergency requests reach the managers at once (outbox, pushed after the commit)
+            notices = notifications.enqueue(writer, "new_request", loan) if request.urgency != "routine" else []
     except Conflict:
         return _replayed(get_loan_record(loan_id), request), False  # a concurrent retry won the race
+    notifications.deliver_inline(notices)
     return loan, True
 
 

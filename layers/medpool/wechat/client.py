@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol
 
 import requests
 
@@ -15,6 +16,12 @@ from medpool.errors import Forbidden, MedpoolError, Throttled, Unauthenticated, 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 5)  # connect, read (seconds)
 SYSTEM_BUSY = -1
+STALE_TOKEN = (40001, 42001)  # invalid / expired access token: refresh once, then retry once
+NOT_SUBSCRIBED = 43101  # no one-time subscription left: final for that message
+BAD_DATA = 47003  # a value does not fit its keyword type
+# Subscribe-message keyword types (the keyword names are "<type><n>", e.g. thing1, time2) -> max length.
+VALUE_LIMITS = {"thing": 20, "phrase": 5, "character_string": 32, "number": 32, "letter": 32, "name": 10}
+KEYWORD = re.compile(r"^([a-z_]+?)\d+$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,49 @@ def _code_error(errcode: int, errmsg: str) -> MedpoolError:
     return UpstreamError(f"微信服务返回错误（{errcode}）", code="wechat_error")
 
 
+@dataclass(frozen=True)
+class AccessToken:
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True)
+class SendResult:
+    errcode: int
+    errmsg: str
+
+
+class TokenSource(Protocol):
+    """Where send_subscribe_message gets the server access token (shared, cached in DynamoDB)."""
+
+    def current(self) -> str: ...
+
+    def refresh(self, stale: str) -> str: ...
+
+
+def shape_value(keyword: str, value: object) -> str:
+    """Fit a value to its keyword type, or WeChat answers 47003: thing <= 20, phrase <= 5 (Chinese
+    characters), character_string <= 32 (letters, digits, symbols); time values are passed as formatted."""
+    text = " ".join(str(value if value is not None else "").split())
+    match = KEYWORD.match(keyword)
+    kind = match.group(1) if match else "thing"
+    if kind == "phrase":
+        text = "".join(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    elif kind in ("character_string", "letter", "number"):
+        text = re.sub(r"[^A-Za-z0-9_.:#@/-]", "", text)
+    limit = VALUE_LIMITS.get(kind)
+    if limit and len(text) > limit:
+        text = text[:limit - 1] + "…" if kind in ("thing", "name") else text[:limit]
+    return text or ("-" if kind == "thing" else text)
+
+
+def _token_error(errcode: int, errmsg: str) -> MedpoolError:
+    if errcode in (40013, 40125, 40164):  # wrong AppID / AppSecret, or our IP not whitelisted
+        log.error("ALERT wechat stable_token rejected: errcode=%s errmsg=%s", errcode, errmsg)
+        return UpstreamError("系统配置错误，请联系设备科", code="wechat_misconfigured")
+    return UpstreamError(f"微信服务返回错误（{errcode}）", code="wechat_token_error")
+
+
 class WeChatClient:
     def __init__(self, base_url: str, appid: str, app_secret: Callable[[], str],
                  session: requests.Session | None = None):
@@ -65,6 +115,55 @@ class WeChatClient:
         if not isinstance(body, dict):
             raise UpstreamError("微信服务返回了无法识别的内容", code="wechat_bad_response")
         return body
+
+    def _post_json(self, path: str, params: dict | None, payload: dict) -> dict:
+        try:
+            response = self.http.post(f"{self.base_url}{path}", params=params, timeout=TIMEOUT,
+                                      data=json.dumps(payload, ensure_ascii=False).encode(),
+                                      headers={"Content-Type": "application/json"})
+        except requests.RequestException as error:
+            log.warning("wechat transport failure on %s: %s", path, type(error).__name__)
+            raise UpstreamError("无法连接微信服务，请稍后再试", code="wechat_unavailable") from error
+        try:
+            body = json.loads(response.content)
+        except ValueError as error:
+            raise UpstreamError(f"微信服务返回了无法识别的内容（HTTP {response.status_code}）",
+                                code="wechat_bad_response") from error
+        if not isinstance(body, dict):
+            raise UpstreamError("微信服务返回了无法识别的内容", code="wechat_bad_response")
+        return body
+
+    def stable_token(self, force_refresh: bool = False) -> AccessToken:
+        """cgi-bin/stable_token: normal mode returns the same token while it is valid. force_refresh
+        invalidates the previous token: callers must make sure only one container does it at a time."""
+        body = self._post_json("/cgi-bin/stable_token", None, {
+            "grant_type": "client_credential", "appid": self.appid, "secret": self._app_secret(),
+            "force_refresh": force_refresh})
+        errcode = int(body.get("errcode") or 0)
+        if errcode:
+            raise _token_error(errcode, str(body.get("errmsg", "")))
+        if not body.get("access_token"):
+            raise UpstreamError("微信服务返回了无法识别的内容", code="wechat_bad_response")
+        return AccessToken(token=str(body["access_token"]), expires_in=int(body.get("expires_in") or 7200))
+
+    def send_subscribe_message(self, tokens: TokenSource, touser: str, template_id: str, data: dict[str, object],
+                               page: str | None = None, state: str = "formal") -> SendResult:
+        """cgi-bin/message/subscribe/send with values shaped to their keyword types. A stale token
+        (40001/42001) is refreshed once through `tokens`, then the send is retried once. Other errcodes
+        are returned for the caller to judge (43101 is final); transport failures raise UpstreamError."""
+        payload = {"touser": touser, "template_id": template_id, "miniprogram_state": state, "lang": "zh_CN",
+                   "data": {key: {"value": shape_value(key, value)} for key, value in data.items()}}
+        if page:
+            payload["page"] = page
+        token = tokens.current()
+        for attempt in range(2):
+            body = self._post_json("/cgi-bin/message/subscribe/send", {"access_token": token}, payload)
+            errcode = int(body.get("errcode") or 0)
+            if errcode in STALE_TOKEN and attempt == 0:
+                token = tokens.refresh(token)
+                continue
+            return SendResult(errcode, str(body.get("errmsg", "")))
+        return SendResult(errcode, str(body.get("errmsg", "")))
 
     def code_to_session(self, code: str) -> CodeSession:
         """sns/jscode2session: exchange a wx.login code (usable once) for the user's openid."""

@@ -1,22 +1,37 @@
 // 公告 tab: pinned first, newest first (API order); managers write and edit.
 const announcements = require('../../services/announcements');
+const notifications = require('../../services/notifications');
 const session = require('../../services/session');
 const { formatTime } = require('../../utils/time');
 const { runLoad } = require('../../utils/load');
 const { selectTab } = require('../../utils/tabs');
 
 const view = (a) => ({ ...a, publishedText: formatTime(a.published_at) });
+const noticeView = (n) => ({ id: n.id, title: n.title || '', body: n.body || '', page: n.page || '',
+  createdText: formatTime(n.created_at) });
 
 Component({
-  data: { loading: true, error: '', items: [], cursor: null, expanded: '', isManager: false },
+  data: { loading: true, error: '', items: [], cursor: null, expanded: '', isManager: false, notices: [] },
   methods: {
     onShow() {
       selectTab(this, '/pages/announcements/index');
       this.setData({ isManager: session.isManager() });
+      this.loadNotices();
       return runLoad(this, async () => {
         const page = await announcements.listAnnouncements();
         return { items: (page.items || []).map(view), cursor: page.next_cursor || null };
       });
+    },
+    // 我的消息: every notification is kept in the app (WeChat pushes can be refused); never blocks the tab.
+    loadNotices() {
+      return Promise.resolve()
+        .then(() => notifications.listNotifications({ limit: 5 }))
+        .then((page) => this.setData({ notices: ((page && page.items) || []).map(noticeView) }))
+        .catch(() => this.setData({ notices: [] }));
+    },
+    onNotice(event) {
+      const { page } = event.currentTarget.dataset;
+      if (page) wx.navigateTo({ url: `/${page}` });
     },
     onPullDownRefresh() {
       return this.onShow().then(() => wx.stopPullDownRefresh());

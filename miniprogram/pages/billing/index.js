@@ -6,12 +6,12 @@ const { yuan } = require('../../utils/money');
 const { runLoad, runAction } = require('../../utils/load');
 
 function billingRows(billing, names) {
-  const items = (billing && (billing.items || billing.departments)) || [];
+  const items = (billing && billing.departments) || [];
   return items.map((b) => {
     const charges = b.charges_fen || 0;
     const credits = b.credits_fen || 0;
     return {
-      ...b, name: names[b.department_id] || b.department_name || b.department_id,
+      ...b, name: b.name || names[b.department_id] || b.department_id,
       chargesText: yuan(charges), creditsText: yuan(credits), netText: yuan(b.net_fen !== undefined ? b.net_fen : credits - charges),
     };
   });

@@ -1,16 +1,13 @@
 // Managers: per-category statistics for a period (loans, device-hours, utilization, damage, revenue, benefit).
+// The API counts whole UTC days from..to (docs/statistics.md).
 const reports = require('../../services/reports');
 const categories = require('../../services/categories');
 const { statsRows } = require('../../utils/stats-view');
-const { shanghaiDate, toUtcIso } = require('../../utils/time');
+const { shanghaiDate } = require('../../utils/time');
 const { runLoad } = require('../../utils/load');
 
 function monthStart() {
   return `${shanghaiDate().slice(0, 8)}01`;
-}
-
-function nextDay(day) {
-  return shanghaiDate(new Date(Date.parse(toUtcIso(day)) + 24 * 3600 * 1000));
 }
 
 Component({
@@ -23,7 +20,7 @@ Component({
     reload() {
       return runLoad(this, async () => {
         const [stats, cats] = await Promise.all([
-          reports.getStats({ from: toUtcIso(this.data.from), to: toUtcIso(nextDay(this.data.to)) }),
+          reports.getStats({ from: this.data.from, to: this.data.to }),
           categories.listCategories(),
         ]);
         const names = {};

@@ -148,12 +148,13 @@ test('departments: add one; an API refusal is shown', async () => {
 });
 
 test('billing: export downloads the month as xlsx with the token and opens it', async () => {
-  const r = await renderPage('pages/billing/index', { user: users.manager, routes: { 'GET /billing': { items: [] } } });
+  const r = await renderPage('pages/billing/index', { user: users.manager, routes: { 'GET /billing': { month: '2024-03', total_fen: 0, departments: [] } } });
   r.wx.downloadFile.mockImplementation((o) => o.success({ statusCode: 200, tempFilePath: '/tmp/bill.xlsx' }));
   await tap(r.comp, '#export-xlsx');
   const { url, header } = r.wx.downloadFile.mock.calls[0][0];
   expect(url).toMatch(/\/billing\?month=\d{4}-\d{2}&format=xlsx$/);
   expect(header.Authorization).toBe('Bearer token-demo-manager');
+  expect(header.Accept).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   expect(r.wx.openDocument).toHaveBeenCalledWith({ filePath: '/tmp/bill.xlsx', fileType: 'xlsx', showMenu: true });
 });
 

@@ -1,0 +1,101 @@
+"""Statistics for one year of a large hospital (100,000 loans, 400 devices) on DynamoDB Local: time
+and items read, against a full scan of the loans table."""
+import random
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from pynamodb.connection.base import Connection
+
+from local import stack as local_stack
+
+LOANS, DEVICES_PER_CATEGORY = 100_000, 100
+START = datetime(2023, 1, 1, tzinfo=timezone.utc)
+END = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+class ItemCounter:
+    """Items DynamoDB read (ScannedCount of Query/Scan, items of GetItem/BatchGetItem) and calls."""
+
+    def __enter__(self):
+        self.items = self.calls = 0
+        self.original = Connection.dispatch
+        counter = self
+
+        def counting(connection, operation, kwargs):
+            data = counter.original(connection, operation, kwargs)
+            counter.calls += 1
+            if operation in ("Query", "Scan"):
+                counter.items += data.get("ScannedCount", 0)
+            elif operation == "GetItem":
+                counter.items += 1 if data.get("Item") else 0
+            elif operation == "BatchGetItem":
+                counter.items += sum(len(v) for v in data.get("Responses", {}).values())
+            return data
+
+        Connection.dispatch = counting
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        Connection.dispatch = self.original
+
+
+def _load() -> None:
+    """Bulk-load devices, then 100,000 returned loans with their ledger entries (batch writes)."""
+    from medpool.demo import CATEGORIES, SYSTEM
+    from medpool.models.device import Device
+    from medpool.services import categories, importing
+
+    rng = random.Random(7)
+    cats = {c.id: c for c in categories.list_categories()}
+    devices = []
+    with Device.batch_write() as batch:
+        for category_id, *_, prefix, _brands, _count in CATEGORIES:
+            for n in range(1, DEVICES_PER_CATEGORY + 1):
+                device = Device(f"B{prefix}-{n:04d}", category_id=category_id, name=f"{prefix} {n}",
+                                owner_department_id="SBK", purchase_price_fen=5_000_000, purchase_date="2022-01-01",
+                                status="available", created_at="2022-01-01T00:00:00.000Z")
+                batch.save(device)
+                devices.append(device)
+    rows, per_device = [], LOANS // len(devices)
+    for device in devices:
+        moment = START + timedelta(hours=rng.uniform(0, 12))
+        for _ in range(per_device):
+            handed = moment + timedelta(minutes=rng.randint(30, 600))
+            returned = handed + timedelta(hours=rng.uniform(4, 44))
+            rows.append({"line": 0, "device": device, "category": cats[device.category_id],
+                         "department_id": rng.choice(["ICU", "EM", "RICU", "CCU"]),
+                         "condition": "damaged" if rng.random() < 0.03 else "ok",
+                         "requested_at": handed - timedelta(minutes=40), "approved_at": handed - timedelta(minutes=20),
+                         "handed_over_at": handed, "returned_at": min(returned, END - timedelta(minutes=1))})
+            rows[-1]["id"] = importing.imported_loan_id(device.id, handed.isoformat())
+            moment = rows[-1]["returned_at"]
+    importing.write_loans(rows, SYSTEM)
+
+
+def run() -> None:
+    stack = local_stack.start(with_api=False, table_prefix="bench-stats-")
+    try:
+        from medpool.models.loan import Loan
+        from medpool.services import billing, stats
+
+        started = time.perf_counter()
+        _load()
+        print(f"   loaded {LOANS:,} loans + ledger in {time.perf_counter() - started:.0f} s (batch writes)")
+        with ItemCounter() as scan:
+            scanned = sum(1 for _ in Loan.scan())
+        print(f"   full scan of loans: {scanned:,} items, {scan.items:,} read, {scan.calls} calls, {scan.seconds:.1f} s")
+        for label, first, last in (("year", date(2023, 1, 1), date(2023, 12, 31)),
+                                   ("month", date(2023, 6, 1), date(2023, 6, 30))):
+            with ItemCounter() as usage:
+                result = stats.period_stats(first, last)
+            print(f"   GET /stats ({label}): {result['total']['loans']:,} loans, {usage.items:,} items read "
+                  f"({usage.items / scan.items:.3f} x the scan), {usage.calls} calls, {usage.seconds:.1f} s "
+                  f"({usage.seconds / scan.seconds:.2f} x the scan time)")
+        with ItemCounter() as usage:
+            bill = billing.monthly_billing("2023-06")
+        print(f"   GET /billing (month): {bill['total_fen'] / 100:,.0f} CNY, {usage.items:,} items read "
+              f"({usage.items / scan.items:.3f} x the scan), {usage.seconds:.1f} s")
+    finally:
+        stack.stop()

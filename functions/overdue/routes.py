@@ -1,0 +1,42 @@
+"""overdue: chasing loans — the outbox of notifications (failed ones for managers to see and resend)
+and escalation blocks (managers see and lift them). The check itself is the scheduled handler."""
+from medpool.api.routing import FunctionApi, Request
+from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItemOut, OutboxQuery
+from medpool.api.schemas.common import PageOut
+from medpool.policy import Access
+from medpool.services import escalation, notification_feed, notifications
+
+api = FunctionApi("overdue")
+
+
+def _block(block: escalation.Block) -> BlockOut:
+    return BlockOut(department_id=block.department_id, loan_ids=block.loan_ids,
+                    lifted_loan_ids=block.lifted_loan_ids, blocked=block.blocked)
+
+
+@api.route("GET", "/outbox", "listOutbox", Access.MANAGER, summary="消息发送队列（失败或待发送）",
+           query=OutboxQuery, response=PageOut[OutboxItemOut])
+def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
+    q = request.query
+    page = notification_feed.list_outbox(q.queue, q.limit, q.cursor)
+    return PageOut[OutboxItemOut](items=[OutboxItemOut.model_validate(n) for n in page.items],
+                                  next_cursor=page.next_cursor)
+
+
+@api.route("POST", "/outbox/{id}/retry", "retryNotification", Access.MANAGER, summary="重新发送失败的通知",
+           response=OutboxItemOut)
+def retry_notification(request: Request) -> OutboxItemOut:
+    return OutboxItemOut.model_validate(notifications.retry(request.user, request.params["id"]))
+
+
+@api.route("GET", "/blocks", "listBlocks", Access.MANAGER, summary="逾期限制（科室逾期超过 N 小时）",
+           response=BlockListOut)
+def list_blocks(request: Request) -> BlockListOut:
+    hours = escalation.hours()
+    return BlockListOut(enabled=hours > 0, hours=hours, items=[_block(b) for b in escalation.blocks()])
+
+
+@api.route("POST", "/blocks/{id}/lift", "liftBlock", Access.MANAGER, summary="解除科室的逾期限制",
+           response=BlockOut)
+def lift_block(request: Request) -> BlockOut:
+    return _block(escalation.lift(request.user, request.params["id"]))

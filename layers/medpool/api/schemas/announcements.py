@@ -1,0 +1,76 @@
+"""Announcements, the user's notifications, the outbox and escalation blocks."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, StringConstraints
+
+from medpool.api.schemas.common import Body, Code, Out, PageQuery, omittable
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+AnnouncementText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class CreateAnnouncementBody(Body):
+    title: Title
+    body: AnnouncementText
+    pinned: bool = False
+    expires_at: AwareDatetime | None = None
+
+
+class UpdateAnnouncementBody(Body):
+    title: Title = omittable()
+    body: AnnouncementText = omittable()
+    pinned: bool = omittable()
+    expires_at: AwareDatetime = omittable()
+
+
+class AnnouncementOut(Out):
+    id: str
+    title: str
+    body: str
+    pinned: bool
+    published_at: str
+    expires_at: str | None = None
+    author_openid: str
+    updated_at: str | None = None
+
+
+NotificationState = Literal["pending", "sent", "not_subscribed", "failed", "in_app"]
+
+
+class NotificationOut(Out):
+    id: str
+    event: str
+    loan_id: str | None = None
+    title: str
+    body: str
+    page: str | None = None
+    state: NotificationState
+    created_at: str
+    sent_at: str | None = None
+
+
+class OutboxItemOut(NotificationOut):
+    openid: str
+    attempts: int
+    last_error: str | None = None
+    queue_at: str | None = None
+
+
+class OutboxQuery(PageQuery):
+    queue: Literal["failed", "pending"] = "failed"
+
+
+class BlockOut(Out):
+    department_id: Code
+    loan_ids: list[str]
+    lifted_loan_ids: list[str]
+    blocked: bool
+
+
+class BlockListOut(Out):
+    enabled: bool
+    hours: float
+    items: list[BlockOut]
+    next_cursor: str | None = None

@@ -1,0 +1,70 @@
+"""Monthly inter-department billing: each department is charged for the units its borrowed devices
+started in the month and credited for the units of the devices it owns. A unit belongs to the month
+in which it starts, so a loan's months add up to its charge; every line names its loan."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from medpool import clock
+from medpool.errors import Unprocessable
+from medpool.services import departments, ledger
+from medpool.services.periods import Window, read_period, units_in
+
+
+def month_window(month: str) -> Window:
+    if not 2000 <= int(month[:4]) <= 2100:
+        raise Unprocessable("结算月份须在 2000 年至 2100 年之间", code="invalid_month")
+    return Window(ledger.month_start(month), ledger.month_start(ledger.next_month(month)), clock.now())
+
+
+def _line(fact, units: int) -> dict:
+    return {"loan_id": fact.loan_id, "category_id": fact.category_id, "device_id": fact.device_id,
+            "borrower_department_id": fact.department_id, "owner_department_id": fact.owner_department_id,
+            "handed_over_at": clock.to_iso(fact.handed_over_at),
+            "returned_at": clock.to_iso(fact.returned_at) if fact.returned_at else None,
+            "units": units, "rate_fen": fact.rate_fen, "rate_unit": fact.rate_unit, "amount_fen": units * fact.rate_fen}
+
+
+def monthly_billing(month: str) -> dict:
+    window = month_window(month)
+    facts, _ = read_period(window)
+    names = {d.id: d.name for d in departments.list_departments()}
+    charges, credits = defaultdict(list), defaultdict(list)
+    for fact in facts:
+        units = units_in(fact, window.start, window.end, window.now)
+        if units:
+            line = _line(fact, units)
+            charges[fact.department_id].append(line)
+            credits[fact.owner_department_id or "-"].append(line)
+    rows = []
+    for department_id in sorted(set(charges) | set(credits)):
+        charged = sum(line["amount_fen"] for line in charges[department_id])
+        credited = sum(line["amount_fen"] for line in credits[department_id])
+        rows.append({"department_id": department_id, "name": names.get(department_id, department_id),
+                     "charges_fen": charged, "credits_fen": credited, "net_fen": credited - charged,
+                     "charges": charges[department_id], "credits": credits[department_id]})
+    return {"month": month, "as_of": clock.to_iso(window.until),
+            "final": window.now >= window.end,
+            "total_fen": sum(row["charges_fen"] for row in rows), "departments": rows}
+
+
+def billing_table(billing: dict) -> tuple[list[str], list[list]]:
+    """One row per line per side, for the finance office (CSV / xlsx)."""
+    header = ["月份", "科室编码", "科室名称", "类型", "借用单号", "设备编号", "设备类别", "借用科室", "设备所属科室",
+              "交接时间(UTC)", "归还时间(UTC)", "计费单位数", "单价(分)", "计费单位", "金额(分)", "金额(元)"]
+    rows = []
+    for dept in billing["departments"]:
+        for side, lines in (("借用扣费", dept["charges"]), ("出借收入", dept["credits"])):
+            for line in lines:
+                rows.append([billing["month"], dept["department_id"], dept["name"], side, line["loan_id"],
+                             line["device_id"], line["category_id"], line["borrower_department_id"],
+                             line["owner_department_id"], line["handed_over_at"], line["returned_at"] or "未归还",
+                             line["units"], line["rate_fen"], {"hour": "小时", "day": "天"}[line["rate_unit"]],
+                             line["amount_fen"], f"{line['amount_fen'] / 100:.2f}"])
+    return header, rows
+
+
+def summary_table(billing: dict) -> tuple[list[str], list[list]]:
+    header = ["月份", "科室编码", "科室名称", "借用扣费(分)", "出借收入(分)", "净额(分)"]
+    return header, [[billing["month"], d["department_id"], d["name"], d["charges_fen"], d["credits_fen"],
+                     d["net_fen"]] for d in billing["departments"]]

@@ -1,0 +1,76 @@
+"""Ledger entries (models.ledger): written inside the transaction that closes a loan or a device's
+out-of-pool interval, read back per month partition by statistics and billing."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+
+from medpool import clock
+from medpool.models.device import Device
+from medpool.models.ledger import LedgerEntry
+from medpool.models.loan import Loan
+
+MAX_MONTHS = 90  # entries of one loan must fit in one transaction with the loan, device and records
+
+
+def month_of(moment: datetime) -> str:
+    return moment.strftime("%Y-%m")
+
+
+def month_start(month: str) -> datetime:
+    year, number = (int(part) for part in month.split("-"))
+    return datetime(year, number, 1, tzinfo=timezone.utc)
+
+
+def next_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def months_between(start: datetime, end: datetime) -> list[str]:
+    """Every month touched by [start, end] (at least start's month)."""
+    months, month, last = [], month_of(start), month_of(max(start, end))
+    while month <= last:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+def loan_entries(loan: Loan, owner_department_id: str) -> list[LedgerEntry]:
+    """One entry per month the (returned) loan spanned, each carrying the whole loan summary."""
+    months = months_between(clock.parse_iso(loan.handed_over_at), clock.parse_iso(loan.returned_at))
+    if len(months) > MAX_MONTHS:
+        months = months[:1] + months[-(MAX_MONTHS - 1):]  # pathological: keep the ends (documented)
+    return [LedgerEntry(month, f"loan#{loan.id}", kind="loan", device_id=loan.device_id,
+                        category_id=loan.category_id, start=loan.handed_over_at, end=loan.returned_at,
+                        loan_id=loan.id, department_id=loan.department_id, owner_department_id=owner_department_id,
+                        requested_at=loan.requested_at, approved_at=loan.approved_at,
+                        expected_return_at=loan.expected_return_at, condition=loan.condition,
+                        rate_fen=loan.rate_fen, rate_unit=loan.rate_unit, charge_fen=loan.charge_fen)
+            for month in months]
+
+
+def downtime_entries(device: Device, status: str, start: str, end: str) -> list[LedgerEntry]:
+    """One entry per month of a closed out-of-pool interval [start, end) of a device."""
+    months = months_between(clock.parse_iso(start), clock.parse_iso(end))[:MAX_MONTHS]
+    return [LedgerEntry(month, f"down#{device.id}#{start}", kind="down", device_id=device.id,
+                        category_id=device.category_id, start=start, end=end, status=status)
+            for month in months]
+
+
+def add_all(writer, entries: Iterable[LedgerEntry]) -> None:
+    """Add entries to a TransactWrite (plain puts: an entry is a pure function of the closed interval)."""
+    for entry in entries:
+        writer.save(entry)
+
+
+def batch_put(entries: Iterable[LedgerEntry]) -> None:
+    with LedgerEntry.batch_write() as batch:
+        for entry in entries:
+            batch.save(entry)
+
+
+def read_months(months: list[str]) -> Iterator[LedgerEntry]:
+    """Every entry of the given month partitions (one Query each, paginated)."""
+    for month in months:
+        yield from LedgerEntry.query(month)

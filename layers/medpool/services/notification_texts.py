@@ -1,0 +1,71 @@
+"""What each notification says: the in-app title and text, and the subscribe-message values by keyword.
+
+Template keyword layout (choose templates with these keywords in the WeChat admin console):
+  loan_result  character_string1 借用单号, thing2 设备, phrase3 状态, time4 时间, thing5 备注
+  loan_due     character_string1 借用单号, thing2 设备, time3 应还时间, phrase4 状态, thing5 提示
+  new_request  character_string1 借用单号, thing2 科室与设备, phrase3 紧急程度, time4 申请时间, thing5 原因
+"""
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+from medpool import clock
+from medpool.models.loan import Loan
+
+SHANGHAI = timezone(timedelta(hours=8))  # no daylight saving in China
+URGENCY = {"routine": "常规", "urgent": "紧急", "emergency": "抢救"}
+# event -> (template name, phrase (<= 5 Chinese characters), in-app title)
+EVENTS = {
+    "loan_approved": ("loan_result", "已批准", "借用申请已批准"),
+    "loan_rejected": ("loan_result", "已驳回", "借用申请未通过"),
+    "loan_handed_over": ("loan_result", "已交接", "设备已交接"),
+    "loan_returned": ("loan_result", "已归还", "设备归还已确认"),
+    "loan_due_soon": ("loan_due", "即将到期", "借用即将到期"),
+    "loan_overdue": ("loan_due", "已逾期", "借用已逾期"),
+    "new_request": ("new_request", "", "新的借用申请"),
+}
+
+
+def local_time(iso: str | None) -> str:
+    """A stored UTC time as WeChat's `time` value, in Beijing time: 2026年11月27日 10:20."""
+    if not iso:
+        return ""
+    return clock.parse_iso(iso).astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
+
+
+def _note(event: str, loan: Loan, department: str) -> str:
+    if event == "loan_approved":
+        return f"设备 {loan.device_id} 已预留，请到设备调配中心领取"
+    if event == "loan_rejected":
+        return f"原因：{loan.reject_reason or '未说明'}"
+    if event == "loan_handed_over":
+        return f"请于 {local_time(loan.expected_return_at)} 前归还"
+    if event == "loan_returned":
+        charge = f"，费用 {loan.charge_fen / 100:.2f} 元" if loan.charge_fen is not None else ""
+        return f"状况：{'完好' if loan.condition == 'ok' else '损坏'}{charge}"
+    if event == "loan_due_soon":
+        return "请按时归还，或联系设备科续借"
+    if event == "loan_overdue":
+        return f"{department}的借用已逾期，请尽快归还"
+    return loan.reason
+
+
+def content(event: str, loan: Loan, category: str, department: str, at: str) -> tuple[str, str, dict]:
+    """(title, text, subscribe-message values) of one event about one loan."""
+    template, phrase, title = EVENTS[event]
+    note = _note(event, loan, department)
+    device = f"{category} {loan.device_id or ''}".strip()
+    if template == "loan_result":
+        data = {"character_string1": loan.id, "thing2": device, "phrase3": phrase, "time4": local_time(at),
+                "thing5": note}
+        text = f"{device}：{phrase}。{note}"
+    elif template == "loan_due":
+        data = {"character_string1": loan.id, "thing2": device, "time3": local_time(loan.expected_return_at),
+                "phrase4": phrase, "thing5": note}
+        text = f"{device} 应于 {local_time(loan.expected_return_at)} 归还（{phrase}）。{note}"
+    else:
+        urgency = URGENCY.get(loan.urgency, loan.urgency)
+        data = {"character_string1": loan.id, "thing2": f"{department} {category}", "phrase3": urgency,
+                "time4": local_time(loan.requested_at), "thing5": loan.reason}
+        text = f"{department}申请{category}（{urgency}）：{loan.reason}"
+    return title, text, data

@@ -1,0 +1,96 @@
+"""The overdue check (scheduled every 15 minutes, or `medpool overdue-check`): in-use loans past their
+expected return are flagged overdue, recorded and notified (the department's users and the managers);
+loans due within the lead time get a reminder. Both read through the status + due index, so the cost
+grows with open loans, not with history. Each flag or reminder is one conditional transaction with its
+notifications, so double or concurrent runs notify once. Then the outbox is delivered."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+from medpool import clock
+from medpool.config import get_settings
+from medpool.errors import Conflict
+from medpool.models.loan import Loan
+from medpool.models.notification import Notification
+from medpool.services import notifications
+from medpool.services.audit import add_record
+from medpool.services.transactions import transaction
+
+ACTOR = "system"
+RACE = Conflict("已被另一次检查处理", code="overdue_race")
+
+
+@dataclass
+class CheckResult:
+    started_at: str
+    read: int = 0  # loan items read from the index
+    flagged: list[str] = field(default_factory=list)
+    reminded: list[str] = field(default_factory=list)
+    skipped: int = 0  # already handled (by an earlier or a concurrent run)
+    delivery: dict | None = None
+
+
+def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
+    notices = notifications.prepare("loan_overdue", loan, notifications.recipients_of("loan_overdue", loan, managers),
+                                    at=started_at)
+    try:
+        with transaction(RACE) as writer:
+            writer.update(loan, actions=[Loan.overdue.set(True)], add_version_condition=False,
+                          condition=(Loan.status == "in_use") & ((Loan.overdue == False) | Loan.overdue.does_not_exist()))  # noqa: E712
+            add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.overdue",
+                       before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
+                                                         "expected_return_at": loan.expected_return_at},
+                       note=f"应还时间 {loan.expected_return_at}，检查开始于 {started_at}", at=started_at)
+            notifications.add_all(writer, notices)
+    except Conflict:
+        return False
+    return True
+
+
+def _remind(loan: Loan, started_at: str) -> bool:
+    notices = notifications.prepare("loan_due_soon", loan, at=started_at)
+    if not notices or any(True for _ in Notification.batch_get([n.id for n in notices])):
+        return False  # nobody to tell, or told already
+    try:
+        with transaction(RACE) as writer:
+            writer.condition_check(Loan, loan.id, condition=Loan.status == "in_use")
+            add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.due_soon",
+                       after={"expected_return_at": loan.expected_return_at}, at=started_at,
+                       note=f"提醒 {len(notices)} 人按时归还")
+            notifications.add_all(writer, notices)
+    except Conflict:
+        return False
+    return True
+
+
+def check(lead_hours: float | None = None) -> CheckResult:
+    """Flag overdue loans and send due-soon reminders, each once. Does not deliver."""
+    started = clock.now()
+    result = CheckResult(started_at=clock.to_iso(started))
+    lead = timedelta(hours=get_settings().due_soon_hours if lead_hours is None else lead_hours)
+    managers: list[str] | None = None
+    for loan in Loan.by_due.query("in_use", Loan.expected_return_at < result.started_at):
+        result.read += 1
+        if loan.overdue:
+            result.skipped += 1
+            continue
+        managers = notifications.managers() if managers is None else managers
+        if _flag(loan, result.started_at, managers):
+            result.flagged.append(loan.id)
+        else:
+            result.skipped += 1
+    if lead > timedelta(0):
+        soon = Loan.expected_return_at.between(result.started_at, clock.to_iso(started + lead))
+        for loan in Loan.by_due.query("in_use", soon):
+            result.read += 1
+            if _remind(loan, result.started_at):
+                result.reminded.append(loan.id)
+    return result
+
+
+def run() -> dict:
+    """The scheduled job: the check, then delivery of everything pending in the outbox."""
+    result = check()
+    result.delivery = asdict(notifications.deliver_pending())
+    return asdict(result)
