@@ -29,10 +29,11 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
                 "users": "read", "departments": "read", "categories": "read",
                 "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
     # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
-    # maintenance appends the closed out-of-pool interval to the ledger.
+    # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
+    # refresh the shared WeChat access token.
     "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "loans": "read", "users": "read", "departments": "read",
-                "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},
+                "notifications": "read", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (ledger + open loans), record queries; imports batch-write
     # historical loans with their records and ledger entries, and register devices (transactions).
     "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "read",

@@ -52,6 +52,7 @@ class WeChatStandIn:
         self.send_errcode = 0
         self.down = False
         self.not_subscribed: set[str] = set()
+        self.codes: list[dict] = []
 
     def expire_tokens(self) -> None:
         """The current access token expires now (calls with it get 42001)."""
@@ -76,13 +77,39 @@ class WeChatStandIn:
                 self.token, self.token_expires_at = "AT" + secrets.token_hex(16), now + 7200
             return {"access_token": self.token, "expires_in": int(self.token_expires_at - now)}
 
+    def _token_error(self, token: str) -> dict | None:
+        if token in self.retired_tokens:
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        if not token or token != self.token:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+        return None
+
+    def unlimited_code(self, query: dict[str, str], body: dict) -> tuple[str, bytes]:
+        """wxa/getwxacodeunlimit: an image on success, JSON on error. The stand-in draws a plain QR code
+        of `<page>?scene=<scene>` (a real mini program code is a WeChat-drawn image)."""
+        with self.lock:
+            error = self._token_error(query.get("access_token", ""))
+        scene = body.get("scene")
+        if error is None and (not isinstance(scene, str) or not 1 <= len(scene) <= 32):
+            error = {"errcode": 40169, "errmsg": "invalid length for scene, or the data is not json string"}
+        if error is not None:
+            return "application/json", json.dumps(error).encode()
+        import io
+
+        import segno
+
+        image = io.BytesIO()
+        segno.make(f"{body.get('page') or ''}?scene={scene}", error="m").save(image, kind="png", scale=6, border=2)
+        with self.lock:
+            self.codes.append(body)
+        return "image/png", image.getvalue()
+
     def subscribe_send(self, query: dict[str, str], body: dict) -> dict:
         token = query.get("access_token", "")
         with self.lock:
-            if token in self.retired_tokens:
-                return {"errcode": 42001, "errmsg": "access_token expired"}
-            if not token or token != self.token:
-                return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+            error = self._token_error(token)
+            if error is not None:
+                return error
             if self.send_errcode:
                 return {"errcode": self.send_errcode, "errmsg": "simulated failure"}
             if not body.get("touser") or not body.get("template_id") or not isinstance(body.get("data"), dict):
@@ -129,6 +156,12 @@ class WeChatStandIn:
                 return 200, "application/json", json.dumps({"errcode": 47001, "errmsg": "data format error"}).encode()
             answer = self.stable_token(payload) if path.endswith("stable_token") else self.subscribe_send(query, payload)
             return 200, "application/json", json.dumps(answer).encode()
+        if method == "POST" and path == "/wxa/getwxacodeunlimit":
+            try:
+                payload = json.loads(body or b"{}")
+            except ValueError:
+                payload = {}
+            return (200, *self.unlimited_code(query, payload))
         if method == "GET" and path == "/sns/jscode2session":
             payload = {k: v for k, v in self.jscode2session(query).items() if v is not None}
             return 200, "text/plain", json.dumps(payload).encode()

@@ -1,12 +1,12 @@
 """devices: categories (with live availability), devices, maintenance and retirement, device history."""
-from medpool.api.routing import FunctionApi, Request
+from medpool.api.routing import PNG, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut
 from medpool.api.schemas.devices import (CategoryListOut, CategoryOut, CreateCategoryBody, CreateDeviceBody,
                                          DeviceListQuery, DeviceOut, RetireQuery, UpdateCategoryBody,
                                          UpdateDeviceBody)
 from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut, RecordOut
 from medpool.policy import Access
-from medpool.services import categories, devices
+from medpool.services import categories, device_codes, devices
 
 api = FunctionApi("devices")
 
@@ -79,3 +79,10 @@ def get_device_history(request: Request) -> DeviceHistoryOut:
     return DeviceHistoryOut(device=DeviceOut.model_validate(found.device),
                             loans=[LoanOut.of(loan) for loan in found.loans],
                             records=[RecordOut.model_validate(record) for record in found.records])
+
+
+@api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER, summary="设备小程序码（打印标签，扫码打开设备页）",
+           files=(PNG,))
+def get_device_code(request: Request) -> FileResult:
+    device_id = request.params["id"]
+    return FileResult(device_codes.device_code_png(device_id), PNG, f"{device_id}.png")

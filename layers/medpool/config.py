@@ -49,6 +49,11 @@ class Settings:
         """Which mini program version a subscribe message opens."""
         return "formal" if self.stage == "prod" else "developer"
 
+    @property
+    def miniprogram_env_version(self) -> str:
+        """Which mini program version a mini program code opens."""
+        return "release" if self.stage == "prod" else "develop"
+
     def table_name(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
 

@@ -44,6 +44,7 @@ TABLE = {
     "createDevice": ("POST", "/devices", NEW_DEVICE, (401, 401, 403, 403, 201, 201)),
     "updateDevice": ("PUT", "/devices/MON-002", {"location": "ICU"}, (401, 401, 403, 403, 200, 200)),
     "deleteDevice": ("DELETE", "/devices/MON-003", None, (401, 401, 403, 403, 200, 200)),
+    "getDeviceCode": ("GET", "/devices/MON-001/code", None, (401, 401, 403, 403, 200, 200)),
     "getDeviceHistory": ("GET", "/devices/MON-001/history", None, (401, 401, 403, 403, 200, 200)),
     "createLoan": ("POST", "/loans", NEW_LOAN, (401, 401, 201, 201, 201, 201)),
     "listLoans": ("GET", "/loans", None, (401, 401, 200, 200, 200, 200)),
@@ -104,5 +105,5 @@ def test_route_access(api, operation_id, principal):
     if body == NEW_LOAN:
         body = {**NEW_LOAN, "expected_return_at": iso_in(24)}
     reply = api.request(method, path, _token(principal), json_body=body,
-                        headers={"Idempotency-Key": f"authz-{principal}-0001"})
+                        headers={"Idempotency-Key": f"authz-{principal}-0001", "Accept": "*/*"})
     assert reply.status == expected[PRINCIPALS.index(principal)], reply.body

@@ -31,7 +31,8 @@ def test_an_overdue_loan_is_flagged_recorded_and_notified_once(api, wx):
     _at(25)
     result = overdue.run()
     assert result["flagged"] == [loan.id] and result["read"] == 1
-    assert Loan.get(loan.id).overdue is True
+    flagged = Loan.get(loan.id)
+    assert flagged.overdue is True and flagged.overdue_at == result["started_at"]
     [record] = [r for r in Record.query(f"loan#{loan.id}") if r.action == "loan.overdue"]
     assert record.after["overdue_at"] == result["started_at"] and record.actor == "system"
     told = {m["touser"] for m in wx.sent if m["data"].get("phrase4", {}).get("value") == "已逾期"}

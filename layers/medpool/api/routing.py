@@ -22,6 +22,7 @@ from medpool.services import sessions
 MAX_BODY_BYTES = 1024 * 1024
 PATH_PARAM = re.compile(r"{(\w+)}")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PNG = "image/png"
 ERROR_WORDS = {"missing": "缺少字段", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式错误"}
 
 
@@ -115,7 +116,7 @@ def _view(blueprint: Blueprint, spec: RouteSpec, handler: Callable) -> Callable:
 def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
     """A Chalice app serving the given functions' routes (one function in a Lambda, all locally)."""
     app = Chalice(app_name=app_name)
-    app.api.binary_types.append(XLSX)  # xlsx answers travel base64-encoded through API Gateway
+    app.api.binary_types.extend([XLSX, PNG])  # binary answers travel base64-encoded through API Gateway
     for api in apis:
         app.register_blueprint(api.blueprint())
     return app

@@ -70,6 +70,7 @@ class Loan(Model):
     reason = UnicodeAttribute()
     expected_return_at = UnicodeAttribute()
     overdue = BooleanAttribute(default=False)
+    overdue_at = UnicodeAttribute(null=True)  # when the overdue check that flagged it started
     idempotency_key = UnicodeAttribute()
     request_fingerprint = UnicodeAttribute()
     requested_at = UnicodeAttribute()

@@ -36,8 +36,8 @@ def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
                                     at=started_at)
     try:
         with transaction(RACE) as writer:
-            writer.update(loan, actions=[Loan.overdue.set(True)], add_version_condition=False,
-                          condition=(Loan.status == "in_use") & ((Loan.overdue == False) | Loan.overdue.does_not_exist()))  # noqa: E712
+            writer.update(loan, actions=[Loan.overdue.set(True), Loan.overdue_at.set(started_at)],
+                          add_version_condition=False, condition=(Loan.status == "in_use") & ((Loan.overdue == False) | Loan.overdue.does_not_exist()))  # noqa: E712
             add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.overdue",
                        before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
                                                          "expected_return_at": loan.expected_return_at},

@@ -116,14 +116,17 @@ class WeChatClient:
             raise UpstreamError("微信服务返回了无法识别的内容", code="wechat_bad_response")
         return body
 
-    def _post_json(self, path: str, params: dict | None, payload: dict) -> dict:
+    def _post(self, path: str, params: dict | None, payload: dict) -> requests.Response:
         try:
-            response = self.http.post(f"{self.base_url}{path}", params=params, timeout=TIMEOUT,
-                                      data=json.dumps(payload, ensure_ascii=False).encode(),
-                                      headers={"Content-Type": "application/json"})
+            return self.http.post(f"{self.base_url}{path}", params=params, timeout=TIMEOUT,
+                                  data=json.dumps(payload, ensure_ascii=False).encode(),
+                                  headers={"Content-Type": "application/json"})
         except requests.RequestException as error:
             log.warning("wechat transport failure on %s: %s", path, type(error).__name__)
             raise UpstreamError("无法连接微信服务，请稍后再试", code="wechat_unavailable") from error
+
+    def _post_json(self, path: str, params: dict | None, payload: dict) -> dict:
+        response = self._post(path, params, payload)
         try:
             body = json.loads(response.content)
         except ValueError as error:
@@ -164,6 +167,25 @@ class WeChatClient:
                 continue
             return SendResult(errcode, str(body.get("errmsg", "")))
         return SendResult(errcode, str(body.get("errmsg", "")))
+
+    def unlimited_code(self, tokens: TokenSource, scene: str, page: str, env_version: str = "release") -> bytes:
+        """wxa/getwxacodeunlimit: a mini program code opening `page` with `scene` (<= 32 characters).
+        An image on success, JSON on error; a stale token is refreshed once, then the call retried once."""
+        payload = {"scene": scene, "page": page, "check_path": False, "env_version": env_version, "width": 430}
+        token = tokens.current()
+        for attempt in range(2):
+            response = self._post("/wxa/getwxacodeunlimit", {"access_token": token}, payload)
+            if response.headers.get("Content-Type", "").startswith("image/"):
+                return response.content
+            try:
+                errcode = int(json.loads(response.content).get("errcode") or 0)
+            except (ValueError, AttributeError) as error:
+                raise UpstreamError("微信服务返回了无法识别的内容", code="wechat_bad_response") from error
+            if errcode in STALE_TOKEN and attempt == 0:
+                token = tokens.refresh(token)
+                continue
+            raise UpstreamError(f"生成小程序码失败（{errcode}）", code="wechat_code_failed")
+        raise UpstreamError("生成小程序码失败", code="wechat_code_failed")
 
     def code_to_session(self, code: str) -> CodeSession:
         """sns/jscode2session: exchange a wx.login code (usable once) for the user's openid."""

@@ -70,6 +70,7 @@ class LoanOut(Out):
     reason: str
     expected_return_at: str
     overdue: bool
+    overdue_at: str | None = None
     requested_at: str
     approved_at: str | None = None
     approved_by: str | None = None

@@ -1,0 +1,39 @@
+"""Device codes through the WeChat stand-in's getwxacodeunlimit."""
+import pytest
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def manager(api, wechat):
+    wechat.reset_messages()
+    return api.login("demo-manager")
+
+
+def code(api, token, device_id, accept="image/png"):
+    return api.get(f"/devices/{device_id}/code", token, headers={"Accept": accept})
+
+
+def test_a_device_code_is_a_png_opening_the_device_page(api, manager, wechat):
+    reply = code(api, manager, "MON-001")
+    assert reply.status == 200 and reply.headers["Content-Type"] == "image/png"
+    assert reply.body.startswith(PNG_MAGIC)
+    assert wechat.codes[-1]["scene"] == "MON-001" and wechat.codes[-1]["page"] == "pages/device-detail/index"
+    assert wechat.codes[-1]["env_version"] == "develop"
+
+
+def test_a_stale_access_token_is_refreshed_once(api, manager, wechat):
+    code(api, manager, "MON-001")
+    wechat.expire_tokens()
+    requests_before = len(wechat.token_requests)
+    assert code(api, manager, "MON-002").status == 200
+    assert len(wechat.token_requests) - requests_before == 1
+
+
+def test_errors(api, manager):
+    assert code(api, manager, "NOPE").error_code == "device_not_found"
+    assert code(api, manager, "MON-001", accept="application/json").error_code == "accept_header_required"
+    long_id = "MON-" + "9" * 40
+    api.post("/devices", {"id": long_id, "category_id": "monitor", "name": "长编号", "owner_department_id": "SBK"},
+             manager)
+    assert code(api, manager, long_id).error_code == "device_id_too_long_for_code"
