@@ -29,14 +29,20 @@ async function request(method, path, options = {}) {
   throw error;
 }
 
-/** The same authorization as `request`, for a file download (wx.downloadFile). */
-async function downloadFile(path, query, headers = {}) {
+/**
+ * The same authorization as `request`, for a file download (wx.downloadFile): resolves with the temp
+ * file path; one silent re-login on 401; errors carry the API's message when its JSON body is readable.
+ */
+async function downloadFile(path, query, headers = {}, renewed = false) {
   const base = env.baseUrl();
   if (!base) throw new ApiError(0, 'not_configured', '未配置服务器地址，请联系管理员');
-  const token = await session.ensureToken();
+  const token = await session.ensureToken(renewed);
   const res = await http.download({ url: `${base}${path}${queryString(query)}`, header: { ...headers, Authorization: `Bearer ${token}` } });
   if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath;
-  throw fromResponse(res.statusCode, null);
+  if (res.statusCode === 401 && !renewed) return downloadFile(path, query, headers, true);
+  const error = fromResponse(res.statusCode, http.readJsonFile(res.tempFilePath));
+  if (res.statusCode === 401) session.notifyLost(error);
+  throw error;
 }
 
 module.exports = {

@@ -29,8 +29,14 @@ async function departmentNames() {
   return names;
 }
 
+/** All departments [{id, name, ...}] in the API's order; the same five-minute cache. */
+async function departmentItems() {
+  if (!cache || Date.now() - cache.at > 5 * 60 * 1000) await listDepartments();
+  return cache.items.slice();
+}
+
 function forgetCache() {
   cache = null;
 }
 
-module.exports = { listDepartments, createDepartment, updateDepartment, departmentNames, forgetCache };
+module.exports = { listDepartments, createDepartment, updateDepartment, departmentNames, departmentItems, forgetCache };

@@ -1,4 +1,4 @@
-/** listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory */
+/** listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode */
 const api = require('./api');
 
 const path = (id) => `/devices/${encodeURIComponent(id)}`;
@@ -10,4 +10,37 @@ const updateDevice = (id, fields) => api.put(path(id), fields);
 const deleteDevice = (id) => api.del(path(id));
 const getDeviceHistory = (id, query = {}) => api.get(`${path(id)}/history`, query);
 
-module.exports = { listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory };
+// getDeviceCode: the device's mini program code (PNG, managers only) as a downloaded temp file. WeChat
+// allows 10 downloads at once: a label sheet asks for at most MAX_PARALLEL, the rest wait. A code never
+// changes, so each one is downloaded once per session (a failed download is forgotten and may be retried).
+const MAX_PARALLEL = 4;
+const codes = new Map();
+const waiting = [];
+let running = 0;
+
+function startNext() {
+  while (running < MAX_PARALLEL && waiting.length) {
+    const { id, resolve, reject } = waiting.shift();
+    running += 1;
+    api.downloadFile(`${path(id)}/code`, undefined, { Accept: 'image/png' })
+      .then(resolve, reject)
+      .finally(() => {
+        running -= 1;
+        startNext();
+      });
+  }
+}
+
+function getDeviceCode(id) {
+  if (!codes.has(id)) {
+    const pending = new Promise((resolve, reject) => {
+      waiting.push({ id, resolve, reject });
+      startNext();
+    });
+    pending.catch(() => codes.delete(id));
+    codes.set(id, pending);
+  }
+  return codes.get(id);
+}
+
+module.exports = { listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory, getDeviceCode };

@@ -41,4 +41,14 @@ function download({ url, header = {} }) {
   });
 }
 
-module.exports = { send, download };
+/** The JSON body of a downloaded error answer ({error: {code, message}}), or null when unreadable. */
+function readJsonFile(filePath) {
+  if (!filePath || typeof wx.getFileSystemManager !== 'function') return null;
+  try {
+    return JSON.parse(wx.getFileSystemManager().readFileSync(filePath, 'utf8'));
+  } catch (err) {
+    return null;
+  }
+}
+
+module.exports = { send, download, readJsonFile };

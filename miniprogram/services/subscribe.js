@@ -1,4 +1,13 @@
-/** The subscribe-message prompt (one-time subscriptions). Never fails the caller: the app keeps working without it. */
+/**
+ * The subscribe-message prompts (WeChat subscriptions are one-time: each accepted prompt allows one
+ * message of that template). Never fails the caller: the app keeps working without a subscription, and
+ * every notification is also kept in the app (我的消息).
+ *
+ * Template names (config/index.js subscribeTemplateIds) and the API templates they stand for:
+ *   loanResult -> loan_result (approved / rejected / handed over / returned), applicants
+ *   loanDue    -> loan_due (due soon, overdue), applicants
+ *   newRequest -> new_request (a new loan request), managers
+ */
 const env = require('./env');
 
 function templateIds(names) {
@@ -6,17 +15,25 @@ function templateIds(names) {
   return names.map((name) => ids[name]).filter(Boolean);
 }
 
-/** Must run inside a tap handler. Resolves with {accepted: [ids]} (possibly empty). */
-function askForLoanUpdates() {
-  const tmplIds = templateIds(['loanResult', 'loanOverdue']);
-  if (!tmplIds.length || typeof wx.requestSubscribeMessage !== 'function') return Promise.resolve({ accepted: [] });
+/**
+ * Ask for the named templates. Must run inside a tap handler, before any await. Resolves with
+ * {asked: [ids], accepted: [ids]}: `asked` is empty when no template is configured or the API is missing.
+ */
+function ask(names) {
+  const tmplIds = templateIds(names);
+  if (!tmplIds.length || typeof wx.requestSubscribeMessage !== 'function') return Promise.resolve({ asked: [], accepted: [] });
   return new Promise((resolve) => {
     wx.requestSubscribeMessage({
       tmplIds,
-      success: (res) => resolve({ accepted: tmplIds.filter((id) => res && res[id] === 'accept') }),
-      fail: () => resolve({ accepted: [] }),
+      success: (res) => resolve({ asked: tmplIds, accepted: tmplIds.filter((id) => res && res[id] === 'accept') }),
+      fail: () => resolve({ asked: tmplIds, accepted: [] }),
     });
   });
 }
 
-module.exports = { askForLoanUpdates, templateIds };
+/** Applicants, when they apply: the result of the request and its due-soon / overdue reminders. */
+const askForLoanUpdates = () => ask(['loanResult', 'loanDue']);
+/** Managers: the next new loan request. */
+const askForNewRequests = () => ask(['newRequest']);
+
+module.exports = { ask, askForLoanUpdates, askForNewRequests, templateIds };

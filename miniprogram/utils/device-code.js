@@ -1,12 +1,10 @@
 /**
- * A device's code: a plain QR code with 'medpool:device:<id>' (local, and printable labels), or a WeChat
- * mini program code whose path carries scene=<id>. Parsing accepts both.
+ * Reading a scanned device code. A device's code is the WeChat mini program code the API serves
+ * (GET /devices/{id}/code): WeChat's scanner gives its path `pages/device-detail/index?scene=<id>`; the
+ * local WeChat stand-in draws a plain QR code of that same text. Labels printed by earlier versions of
+ * the app carry 'medpool:device:<id>' and are still understood.
  */
 const config = require('../config/index');
-
-function deviceCodeText(deviceId) {
-  return `${config.deviceCodePrefix}${deviceId}`;
-}
 
 function parseDeviceCode(scan) {
   if (!scan) return null;
@@ -18,4 +16,4 @@ function parseDeviceCode(scan) {
   return null;
 }
 
-module.exports = { deviceCodeText, parseDeviceCode };
+module.exports = { parseDeviceCode };

@@ -21,9 +21,18 @@ const ACTION = {
   returned: '确认归还', confirm_return: '确认归还', overdue: '已逾期',
 };
 
+const NOTIFICATION_EVENT = {
+  loan_approved: '申请已批准', loan_rejected: '申请被驳回', loan_handed_over: '设备已交接', loan_returned: '归还已确认',
+  loan_due_soon: '即将到期', loan_overdue: '借用逾期', new_request: '新的借用申请',
+};
+const NOTIFICATION_STATE = {
+  pending: '待发送', sent: '已发送', not_subscribed: '用户未订阅', failed: '发送失败', in_app: '仅站内消息',
+};
+const NOTIFICATION_STATE_TAG = { pending: 'warning', sent: 'success', not_subscribed: 'default', failed: 'danger', in_app: 'default' };
+
 const label = (table, code) => (code && table[code]) || code || '';
 
 module.exports = {
   LOAN_STATUS, LOAN_STATUS_TAG, DEVICE_STATUS, DEVICE_STATUS_TAG, URGENCY, URGENCY_TAG, ROLE, USER_STATUS,
-  CONDITION, RATE_UNIT, ACTION, label,
+  CONDITION, RATE_UNIT, ACTION, NOTIFICATION_EVENT, NOTIFICATION_STATE, NOTIFICATION_STATE_TAG, label,
 };

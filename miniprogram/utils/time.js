@@ -41,4 +41,9 @@ function toUtcIso(day, clock = '00:00') {
   return new Date(Date.UTC(y, m - 1, d, hh, mm) - OFFSET_MS).toISOString();
 }
 
-module.exports = { formatTime, shanghaiDate, shanghaiClock, shanghaiMonth, toUtcIso };
+/** The UTC calendar day 'YYYY-MM-DD' of a Date (the statistics API counts whole UTC days). */
+function utcDate(date = new Date()) {
+  return date.toISOString().slice(0, 10);
+}
+
+module.exports = { formatTime, shanghaiDate, shanghaiClock, shanghaiMonth, toUtcIso, utcDate };

@@ -3,9 +3,11 @@ const L = require('./labels');
 const { formatTime } = require('./time');
 const { yuan } = require('./money');
 
-function loanView(loan, names = {}) {
+/** names: {department id: name}; categories: {category id: name} (services/categories.categoryNames). */
+function loanView(loan, names = {}, categories = {}) {
   return {
     ...loan,
+    categoryName: categories[loan.category_id] || loan.category_id || '',
     statusText: L.label(L.LOAN_STATUS, loan.status),
     statusTag: L.LOAN_STATUS_TAG[loan.status] || 'default',
     urgencyText: L.label(L.URGENCY, loan.urgency),
@@ -27,9 +29,10 @@ function loanView(loan, names = {}) {
   };
 }
 
-function deviceView(device, names = {}) {
+function deviceView(device, names = {}, categories = {}) {
   return {
     ...device,
+    categoryName: categories[device.category_id] || device.category_id || '',
     statusText: L.label(L.DEVICE_STATUS, device.status),
     statusTag: L.DEVICE_STATUS_TAG[device.status] || 'default',
     ownerName: names[device.owner_department_id] || device.owner_department_id || '',

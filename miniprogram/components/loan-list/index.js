@@ -1,6 +1,7 @@
 // Loans with status / overdue filters: the applicant's department (查询 tab) or all loans (managers).
 const loans = require('../../services/loans');
 const { departmentNames } = require('../../services/departments');
+const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
 const { runLoad } = require('../../utils/load');
 
@@ -27,15 +28,15 @@ Component({
   methods: {
     refresh() {
       return runLoad(this, async () => {
-        const [page, names] = await Promise.all([loans.listLoans(queryFor(this.data.filter)), departmentNames()]);
-        return { loans: (page.items || []).map((l) => loanView(l, names)), cursor: page.next_cursor || null };
+        const [page, names, cats] = await Promise.all([loans.listLoans(queryFor(this.data.filter)), departmentNames(), categoryNames()]);
+        return { loans: (page.items || []).map((l) => loanView(l, names, cats)), cursor: page.next_cursor || null };
       });
     },
     async loadMore() {
       if (!this.data.cursor) return;
       const query = { ...queryFor(this.data.filter), cursor: this.data.cursor };
-      const [page, names] = await Promise.all([loans.listLoans(query), departmentNames()]);
-      this.setData({ loans: this.data.loans.concat((page.items || []).map((l) => loanView(l, names))), cursor: page.next_cursor || null });
+      const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
+      this.setData({ loans: this.data.loans.concat((page.items || []).map((l) => loanView(l, names, cats))), cursor: page.next_cursor || null });
     },
     onFilter(event) {
       this.setData({ filter: event.detail.value });

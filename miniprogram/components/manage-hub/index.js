@@ -1,4 +1,5 @@
-// Manager's 管理 tab: entries to devices, categories, loans, users, departments, records, statistics, billing, labels.
+// Manager's 管理 tab: entries to devices, categories, loans, users, departments, records, statistics, billing, labels,
+// the notification outbox and overdue blocks.
 const { scanDeviceId } = require('../../utils/scan');
 
 const ENTRIES = [
@@ -11,6 +12,8 @@ const ENTRIES = [
   { text: '统计', icon: 'chart-trending-o', url: '/pages/stats/index' },
   { text: '计费', icon: 'balance-o', url: '/pages/billing/index' },
   { text: '打印标签', icon: 'qr', url: '/pages/labels/index' },
+  { text: '消息队列', icon: 'envelop-o', url: '/pages/outbox/index' },
+  { text: '逾期限制', icon: 'warning-o', url: '/pages/blocks/index' },
 ];
 
 Component({

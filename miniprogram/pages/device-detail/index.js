@@ -3,6 +3,7 @@
 const devices = require('../../services/devices');
 const session = require('../../services/session');
 const { departmentNames } = require('../../services/departments');
+const { categoryNames } = require('../../services/categories');
 const { deviceView, loanView } = require('../../utils/views');
 const { runLoad, runAction } = require('../../utils/load');
 const { actionSheet, confirm, showSuccess } = require('../../utils/feedback');
@@ -25,8 +26,8 @@ Component({
     reload() {
       return runLoad(this, async () => {
         if (!this.data.id) throw new Error('缺少设备编号');
-        const [device, names] = await Promise.all([devices.getDevice(this.data.id), departmentNames()]);
-        return { device: deviceView(device, names) };
+        const [device, names, cats] = await Promise.all([devices.getDevice(this.data.id), departmentNames(), categoryNames()]);
+        return { device: deviceView(device, names, cats) };
       });
     },
     onOpenLoan() {
@@ -44,16 +45,17 @@ Component({
       const choice = STATUS_CHOICES[index];
       if (choice.status === 'retired' && !(await confirm('报废设备', '报废后设备不可再借出，确定？'))) return undefined;
       return runAction(this, async () => {
-        const [device, names] = await Promise.all([devices.updateDevice(this.data.id, { status: choice.status }), departmentNames()]);
-        this.setData({ device: deviceView(device, names) });
+        const [device, names, cats] = await Promise.all([
+          devices.updateDevice(this.data.id, { status: choice.status }), departmentNames(), categoryNames()]);
+        this.setData({ device: deviceView(device, names, cats) });
         showSuccess('状态已更新');
       });
     },
     onHistory() {
       return runAction(this, async () => {
-        const [page, names] = await Promise.all([devices.getDeviceHistory(this.data.id), departmentNames()]);
+        const [page, names, cats] = await Promise.all([devices.getDeviceHistory(this.data.id), departmentNames(), categoryNames()]);
         const loans = (page.items || page.loans || []).filter((item) => item && item.status);
-        this.setData({ history: loans.map((l) => loanView(l, names)) });
+        this.setData({ history: loans.map((l) => loanView(l, names, cats)) });
       });
     },
   },

@@ -30,16 +30,18 @@ Component({
       return runLoad(this, async () => {
         const [page, cats, names] = await Promise.all([
           devices.listDevices(this.query()), categories.listCategories(), departmentNames()]);
+        const catNames = await categories.categoryNames();
         return {
-          items: (page.items || []).map((d) => deviceView(d, names)),
+          items: (page.items || []).map((d) => deviceView(d, names, catNames)),
           cursor: page.next_cursor || null,
           categoryFilters: [{ value: '', label: '全部类别' }].concat((cats.items || []).map((c) => ({ value: c.id, label: c.name }))),
         };
       });
     },
     async loadMore() {
-      const [page, names] = await Promise.all([devices.listDevices({ ...this.query(), cursor: this.data.cursor }), departmentNames()]);
-      this.setData({ items: this.data.items.concat((page.items || []).map((d) => deviceView(d, names))), cursor: page.next_cursor || null });
+      const [page, names, catNames] = await Promise.all([
+        devices.listDevices({ ...this.query(), cursor: this.data.cursor }), departmentNames(), categories.categoryNames()]);
+      this.setData({ items: this.data.items.concat((page.items || []).map((d) => deviceView(d, names, catNames))), cursor: page.next_cursor || null });
     },
     onStatus(event) {
       this.setData({ status: event.detail.value });

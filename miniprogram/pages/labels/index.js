@@ -1,4 +1,5 @@
-// Managers: a printable sheet of device labels (QR code of each device's code), optionally one category.
+// Managers: a printable sheet of device labels (each device's mini program code from GET /devices/{id}/code),
+// optionally one category.
 const devices = require('../../services/devices');
 const { runLoad } = require('../../utils/load');
 

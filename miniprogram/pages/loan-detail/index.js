@@ -4,6 +4,7 @@ const loans = require('../../services/loans');
 const devices = require('../../services/devices');
 const session = require('../../services/session');
 const { departmentNames } = require('../../services/departments');
+const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
 const { loanActions } = require('../../utils/loan-actions');
 const { runLoad, runAction } = require('../../utils/load');
@@ -22,19 +23,19 @@ Component({
     },
     reload() {
       return runLoad(this, async () => {
-        const [loan, names] = await Promise.all([loans.getLoan(this.data.id), departmentNames()]);
-        return this.viewOf(loan, names);
+        const [loan, names, cats] = await Promise.all([loans.getLoan(this.data.id), departmentNames(), categoryNames()]);
+        return this.viewOf(loan, names, cats);
       });
     },
-    viewOf(loan, names) {
-      return { loan: loanView(loan, names), can: loanActions(loan, session.currentUser()), picking: false, returning: false };
+    viewOf(loan, names, cats) {
+      return { loan: loanView(loan, names, cats), can: loanActions(loan, session.currentUser()), picking: false, returning: false };
     },
     async apply(action, message) {
       return runAction(this, async () => {
         await action();
         showSuccess(message);
-        const [loan, names] = await Promise.all([loans.getLoan(this.data.id), departmentNames()]);
-        this.setData(this.viewOf(loan, names));
+        const [loan, names, cats] = await Promise.all([loans.getLoan(this.data.id), departmentNames(), categoryNames()]);
+        this.setData(this.viewOf(loan, names, cats));
       });
     },
     onOpenDevice() {

@@ -1,30 +1,29 @@
 // Managers: per-category statistics for a period (loans, device-hours, utilization, damage, revenue, benefit).
-// The API counts whole UTC days from..to (docs/statistics.md).
+// The API counts whole UTC days from..to (docs/statistics.md): the pickers are UTC days and the page says so
+// (a UTC day runs 08:00..08:00 Beijing time); the default period is this UTC month up to today (UTC).
 const reports = require('../../services/reports');
 const categories = require('../../services/categories');
 const { statsRows } = require('../../utils/stats-view');
-const { shanghaiDate } = require('../../utils/time');
+const { utcDate } = require('../../utils/time');
 const { runLoad } = require('../../utils/load');
 
 function monthStart() {
-  return `${shanghaiDate().slice(0, 8)}01`;
+  return `${utcDate().slice(0, 8)}01`;
 }
 
 Component({
   data: { loading: true, error: '', from: '', to: '', rows: [], utilizationBars: [], loanBars: [] },
   methods: {
     onLoad() {
-      this.setData({ from: monthStart(), to: shanghaiDate() });
+      this.setData({ from: monthStart(), to: utcDate() });
       return this.reload();
     },
     reload() {
       return runLoad(this, async () => {
-        const [stats, cats] = await Promise.all([
+        const [stats, names] = await Promise.all([
           reports.getStats({ from: this.data.from, to: this.data.to }),
-          categories.listCategories(),
+          categories.categoryNames(),
         ]);
-        const names = {};
-        (cats.items || []).forEach((c) => { names[c.id] = c.name; });
         const rows = statsRows(stats, names);
         return {
           rows,

@@ -1,6 +1,7 @@
-// Managers: approve or reject registrations; change role / department; disable, enable, delete.
+// Managers: approve or reject registrations; change role; change department (a picker over every
+// department); disable, enable, delete.
 const users = require('../../services/users');
-const { departmentNames, listDepartments } = require('../../services/departments');
+const { departmentItems } = require('../../services/departments');
 const { userView } = require('../../utils/views');
 const { runLoad, runAction } = require('../../utils/load');
 const { actionSheet, confirm, showSuccess } = require('../../utils/feedback');
@@ -12,27 +13,32 @@ const FILTERS = [
 const MORE = [
   { text: '设为申请方', fields: { role: 'applicant' } },
   { text: '设为管理方', fields: { role: 'manager' } },
-  { text: '更改科室', department: true },
   { text: '停用账号', fields: { status: 'disabled' } },
   { text: '恢复启用', fields: { status: 'active' } },
   { text: '删除用户', remove: true },
 ];
 
+function view(user, departments) {
+  const names = {};
+  departments.forEach((d) => { names[d.id] = d.name; });
+  return { ...userView(user, names), departmentIndex: Math.max(0, departments.findIndex((d) => d.id === user.department_id)) };
+}
+
 Component({
-  data: { loading: true, error: '', busy: false, filters: FILTERS, status: 'pending', items: [], cursor: null },
+  data: { loading: true, error: '', busy: false, filters: FILTERS, status: 'pending', items: [], cursor: null, departments: [] },
   methods: {
     onShow() {
       return this.reload();
     },
     reload() {
       return runLoad(this, async () => {
-        const [page, names] = await Promise.all([users.listUsers({ status: this.data.status }), departmentNames()]);
-        return { items: (page.items || []).map((u) => userView(u, names)), cursor: page.next_cursor || null };
+        const [page, departments] = await Promise.all([users.listUsers({ status: this.data.status }), departmentItems()]);
+        return { departments, items: (page.items || []).map((u) => view(u, departments)), cursor: page.next_cursor || null };
       });
     },
     async loadMore() {
-      const [page, names] = await Promise.all([users.listUsers({ status: this.data.status, cursor: this.data.cursor }), departmentNames()]);
-      this.setData({ items: this.data.items.concat((page.items || []).map((u) => userView(u, names))), cursor: page.next_cursor || null });
+      const [page, departments] = await Promise.all([users.listUsers({ status: this.data.status, cursor: this.data.cursor }), departmentItems()]);
+      this.setData({ departments, items: this.data.items.concat((page.items || []).map((u) => view(u, departments))), cursor: page.next_cursor || null });
     },
     onFilter(event) {
       this.setData({ status: event.detail.value });
@@ -53,6 +59,14 @@ Component({
       if (!(await confirm('拒绝注册', '确定拒绝该用户的注册申请？'))) return undefined;
       return this.update(openid, { status: 'rejected' }, '已拒绝');
     },
+    /** The department picker of one user (a native picker: every department, however many). */
+    onDepartment(event) {
+      const { openid } = event.currentTarget.dataset;
+      const department = this.data.departments[Number(event.detail.value)];
+      const user = this.data.items.find((u) => u.openid === openid);
+      if (!department || !user || department.id === user.department_id) return Promise.resolve(undefined);
+      return this.update(openid, { department_id: department.id }, `已改为${department.name}`);
+    },
     async onMore(event) {
       const { openid } = event.currentTarget.dataset;
       const index = await actionSheet(MORE.map((m) => m.text));
@@ -65,13 +79,6 @@ Component({
           showSuccess('已删除');
           await this.reload();
         });
-      }
-      if (choice.department) {
-        const page = await listDepartments();
-        const departments = (page.items || []).slice(0, 6);
-        const picked = await actionSheet(departments.map((d) => d.name));
-        if (picked < 0) return undefined;
-        return this.update(openid, { department_id: departments[picked].id }, '已更改科室');
       }
       return this.update(openid, choice.fields, '已更新');
     },

@@ -1,9 +1,37 @@
 /**
- * The few `wx` APIs the services use, implemented in Node: wx.request over http(s), in-memory storage,
- * wx.login yielding the WeChat stand-in's `test:<openid>` codes.
+ * The few `wx` APIs the services use, implemented in Node: wx.request and wx.downloadFile over http(s)
+ * (downloads land in a temp folder; wx.getFileSystemManager reads them), in-memory storage, wx.login
+ * yielding the WeChat stand-in's `test:<openid>` codes.
  */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const http = require('http');
 const https = require('https');
+
+let tempDir = null;
+let downloads = 0;
+
+function downloadFile(options) {
+  const url = new URL(options.url);
+  const transport = url.protocol === 'https:' ? https : http;
+  const req = transport.request(url, { method: 'GET', headers: { ...(options.header || {}) }, timeout: options.timeout || 15000 }, (res) => {
+    const chunks = [];
+    res.on('data', (chunk) => chunks.push(chunk));
+    res.on('end', () => {
+      tempDir = tempDir || fs.mkdtempSync(path.join(os.tmpdir(), 'medpool-e2e-'));
+      downloads += 1;
+      const tempFilePath = path.join(tempDir, `download-${downloads}`);
+      fs.writeFileSync(tempFilePath, Buffer.concat(chunks));
+      options.success({ statusCode: res.statusCode, tempFilePath });
+    });
+  });
+  req.on('timeout', () => req.destroy(new Error('timeout')));
+  req.on('error', (err) => options.fail({ errMsg: `downloadFile:fail ${err.message}` }));
+  req.end();
+}
+
+const fileSystemManager = { readFileSync: (filePath, encoding) => fs.readFileSync(filePath, encoding) };
 
 function request(options) {
   const url = new URL(options.url);
@@ -35,6 +63,8 @@ function createNodeWx(openid) {
   return {
     openid,
     request,
+    downloadFile,
+    getFileSystemManager: () => fileSystemManager,
     login: ({ success }) => success({ code: `test:${openid}` }),
     getStorageSync: (key) => (storage.has(key) ? storage.get(key) : ''),
     setStorageSync: (key, value) => storage.set(key, JSON.parse(JSON.stringify(value))),

@@ -2,6 +2,10 @@
  * Route wx.request to handlers keyed 'METHOD /path' (path without query). A handler returns a body
  * (status 200), or {status, body}; an Error-like {error: {...}} with `status` gives an API error.
  * Unrouted calls answer 404 with the API's error shape. Every call is recorded in `calls`.
+ *
+ * wx.downloadFile goes through the same routes ('GET /path'): a string answer is the downloaded file's
+ * temp path (status 200); {status, body} is an error whose JSON body is saved as the temp file (readable
+ * through wx.getFileSystemManager, as on a phone). Recorded in `calls` too (with `download: true`).
  */
 function apiError(status, code, message) {
   return { status, body: { error: { code, message } } };
@@ -26,6 +30,27 @@ function installFakeApi(wx, routes = {}) {
         options.success({ statusCode: out.status, data: out.body, header: {} });
       })
       .catch((err) => options.fail({ errMsg: `request:fail ${err.message}` }));
+  });
+  wx.downloadFile.mockImplementation((options) => {
+    const url = new URL(options.url);
+    const call = {
+      method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), header: options.header || {}, download: true,
+    };
+    calls.push(call);
+    const handler = routes[`GET ${call.path}`];
+    Promise.resolve()
+      .then(() => (typeof handler === 'function' ? handler(call) : handler))
+      .then((result) => {
+        if (typeof result === 'string') {
+          options.success({ statusCode: 200, tempFilePath: result });
+          return;
+        }
+        const out = result || apiError(404, 'not_found', `未模拟的接口 GET ${call.path}`);
+        const tempFilePath = `wxfile://tmp/error-${calls.length}.json`;
+        if (wx.files) wx.files.set(tempFilePath, JSON.stringify(out.body));
+        options.success({ statusCode: out.status, tempFilePath });
+      })
+      .catch((err) => options.fail({ errMsg: `downloadFile:fail ${err.message}` }));
   });
   return calls;
 }

@@ -1,9 +1,10 @@
 /**
  * A fresh `wx` per test: simulate's stubs for everything, jest mocks for what the app uses, in-memory
- * storage, wx.login yielding `test:<openid>` codes, and wx.request routed to a fake API (see fake-api.js).
+ * storage and temp files, wx.login yielding `test:<openid>` codes, and wx.request routed to a fake API (see fake-api.js).
  */
 function createFakeWx(base, options = {}) {
   const storage = new Map();
+  const files = new Map(); // temp files written by the fake wx.downloadFile (fake-api.js)
   const wx = {
     ...base,
     getStorageSync: jest.fn((key) => (storage.has(key) ? storage.get(key) : '')),
@@ -30,9 +31,17 @@ function createFakeWx(base, options = {}) {
       success(out);
     }),
     openDocument: jest.fn(),
+    previewImage: jest.fn(),
+    getFileSystemManager: jest.fn(() => ({
+      readFileSync: (filePath) => {
+        if (!files.has(filePath)) throw new Error(`readFileSync:fail no such file ${filePath}`);
+        return files.get(filePath);
+      },
+    })),
     shareFileMessage: jest.fn(),
   };
   wx.storage = storage;
+  wx.files = files;
   return wx;
 }
 

@@ -2,7 +2,7 @@
 const { renderPage, tap } = require('../helpers/render');
 const { apiError } = require('../helpers/fake-api');
 const { users, device, loan, page } = require('../helpers/fixtures');
-const { deviceCodeText } = require('../../utils/device-code');
+const codeOf = (id) => ({ result: '', path: `pages/device-detail/index?scene=${encodeURIComponent(id)}` });
 
 function detail(status, user, extra = {}, routes = {}) {
   let current = loan({ status, device_id: status === 'pending' ? null : 'VENT-001', ...extra });
@@ -41,11 +41,11 @@ test('manager rejects with a reason', async () => {
 
 test('hand-over requires scanning the assigned device', async () => {
   const r = await detail('approved', users.nurse, {}, { 'POST /loans/L-1/handover': { status: 'in_use' } });
-  r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: deviceCodeText('VENT-999') }));
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999')));
   await tap(r.comp, '#handover');
   expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(0);
   expect(r.wx.showToast.mock.calls[0][0].title).toContain('不一致');
-  r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: deviceCodeText('VENT-001') }));
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001')));
   await tap(r.comp, '#handover');
   expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(1);
   expect(r.text()).toContain('使用中');

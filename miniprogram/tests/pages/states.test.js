@@ -31,6 +31,10 @@ const CASES = [
   ['pages/billing/index', users.manager, {}, 'GET /billing', { month: '2024-03', total_fen: 360000, departments: [{ department_id: 'ICU', name: '重症医学科', charges_fen: 360000, credits_fen: 0, net_fen: -360000, charges: [], credits: [] }] },
     '¥3600.00', { month: '2024-03', total_fen: 0, departments: [] }, '该月没有计费数据'],
   ['pages/labels/index', users.manager, {}, 'GET /devices', page([device]), 'VENT-001', page([]), '没有设备'],
+  ['pages/outbox/index', users.manager, {}, 'GET /outbox', page([{ id: 'N1', event: 'loan_overdue', title: '借用已逾期', body: '呼吸机 VENT-001 已逾期', state: 'failed', created_at: '2024-03-01T02:05:00Z', openid: 'demo-nurse-icu', attempts: 5, last_error: '内容不符合模板要求' }]),
+    '内容不符合模板要求', page([]), '没有发送失败的消息'],
+  ['pages/blocks/index', users.manager, {}, 'GET /blocks', { enabled: true, hours: 48, items: [{ department_id: 'ICU', loan_ids: ['L-9'], lifted_loan_ids: [], blocked: true }] },
+    '重症医学科', { enabled: true, hours: 48, items: [] }, '没有被限制的科室'],
   ['pages/announcement-edit/index', users.manager, { id: 'A1' }, 'GET /announcements', page([announcement]), '抢救优先', page([]), '公告不存在或已删除'],
 ];
 

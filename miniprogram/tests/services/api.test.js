@@ -111,3 +111,83 @@ describe('services/api', () => {
     expect(calls[1].header.Authorization).toBeUndefined();
   });
 });
+
+describe('services: downloads, device codes, outbox, blocks, category names', () => {
+  const manager = { session: { token: 'T', expires_at: '2999-01-01T00:00:00Z', user: users.manager } };
+
+  test('getDeviceCode downloads the PNG with the bearer token and Accept: image/png, once per session', async () => {
+    const { calls, load, wx } = setup({ 'GET /devices/VENT%201/code': 'wxfile://tmp/v1.png' }, manager);
+    const devices = load('devices');
+    await expect(devices.getDeviceCode('VENT 1')).resolves.toBe('wxfile://tmp/v1.png');
+    await expect(devices.getDeviceCode('VENT 1')).resolves.toBe('wxfile://tmp/v1.png');
+    expect(calls).toHaveLength(1);
+    expect(calls[0].header).toEqual({ Accept: 'image/png', Authorization: 'Bearer T' });
+    expect(wx.request).not.toHaveBeenCalled();
+  });
+
+  test('getDeviceCode runs at most 4 downloads at once; a failed one is tried again next time', async () => {
+    const { load, wx } = setup({}, manager);
+    let running = 0;
+    let peak = 0;
+    let failFirst = true;
+    wx.downloadFile.mockImplementation((o) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      setTimeout(() => {
+        running -= 1;
+        if (o.url.endsWith('/D0/code') && failFirst) {
+          failFirst = false;
+          o.fail({ errMsg: 'downloadFile:fail timeout' });
+        } else {
+          o.success({ statusCode: 200, tempFilePath: `wxfile://${o.url.split('/').slice(-2)[0]}.png` });
+        }
+      }, 5);
+    });
+    const devices = load('devices');
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => devices.getDeviceCode(`D${i}`)));
+    expect(peak).toBe(4);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'network_error' } });
+    expect(results.slice(1).every((r) => r.status === 'fulfilled')).toBe(true);
+    await expect(devices.getDeviceCode('D0')).resolves.toBe('wxfile://D0.png');
+  });
+
+  test('a download answered 401 logs in again once; an error answer carries the API message', async () => {
+    const { calls, load } = setup({
+      'POST /auth/login': { state: 'active', token: 'NEW', expires_at: '2999-01-01T00:00:00Z', user: users.manager },
+      'GET /devices/VENT-001/code': (c) => (c.header.Authorization === 'Bearer NEW' ? 'wxfile://ok.png' : apiError(401, 'invalid_token', '登录凭证无效')),
+      'GET /devices/BAD/code': apiError(404, 'device_not_found', '设备不存在'),
+    }, manager);
+    const devices = load('devices');
+    await expect(devices.getDeviceCode('VENT-001')).resolves.toBe('wxfile://ok.png');
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /devices/VENT-001/code', 'POST /auth/login', 'GET /devices/VENT-001/code']);
+    await expect(devices.getDeviceCode('BAD')).rejects.toMatchObject({ status: 404, code: 'device_not_found', message: '设备不存在' });
+  });
+
+  test('outbox and blocks hit their contract paths', async () => {
+    const { calls, load } = setup({}, manager);
+    const ok = () => Promise.resolve();
+    await load('notifications').listOutbox({ queue: 'pending' }).catch(ok);
+    await load('notifications').retryNotification('N1').catch(ok);
+    await load('blocks').listBlocks().catch(ok);
+    await load('blocks').liftBlock('ICU').catch(ok);
+    expect(calls.map((c) => [c.method, c.path, c.query])).toEqual([
+      ['GET', '/outbox', { queue: 'pending' }], ['POST', '/outbox/N1/retry', {}], ['GET', '/blocks', {}], ['POST', '/blocks/ICU/lift', {}],
+    ]);
+  });
+
+  test('categoryNames is read once per session; editing a category forgets it', async () => {
+    const { calls, load } = setup({
+      'GET /categories': page([{ id: 'ventilator', name: '有创呼吸机' }]),
+      'PUT /categories/ventilator': { id: 'ventilator', name: '呼吸机' },
+    }, manager);
+    const categories = load('categories');
+    const [a, b] = await Promise.all([categories.categoryNames(), categories.categoryNames()]);
+    expect(a).toEqual({ ventilator: '有创呼吸机' });
+    expect(b).toBe(a);
+    await categories.categoryNames();
+    expect(calls.filter((c) => c.path === '/categories')).toHaveLength(1);
+    await categories.updateCategory('ventilator', { name: '呼吸机' });
+    await categories.categoryNames();
+    expect(calls.filter((c) => c.method === 'GET' && c.path === '/categories')).toHaveLength(2);
+  });
+});

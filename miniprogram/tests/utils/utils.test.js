@@ -1,15 +1,16 @@
-const { formatTime, toUtcIso, shanghaiDate } = require('../../utils/time');
+const { formatTime, toUtcIso, shanghaiDate, utcDate } = require('../../utils/time');
 const { yuan, toFen } = require('../../utils/money');
-const { parseDeviceCode, deviceCodeText } = require('../../utils/device-code');
+const { parseDeviceCode } = require('../../utils/device-code');
 const { tabsFor } = require('../../utils/tabs');
 const { loanActions } = require('../../utils/loan-actions');
-const { qrDataUrl } = require('../../utils/qr');
 
 test('times are shown in Asia/Shanghai and entered back as UTC', () => {
   expect(formatTime('2024-03-01T17:05:00Z')).toBe('2024-03-02 01:05');
   expect(toUtcIso('2024-03-02', '01:05')).toBe('2024-03-01T17:05:00.000Z');
   expect(shanghaiDate(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01');
   expect(formatTime(null)).toBe('');
+  // Statistics count UTC days: 2024-12-31T20:00Z is already 2025-01-01 in Shanghai, still 2024-12-31 in UTC.
+  expect(utcDate(new Date('2024-12-31T20:00:00Z'))).toBe('2024-12-31');
 });
 
 test('money in fen', () => {
@@ -18,11 +19,11 @@ test('money in fen', () => {
   expect(toFen('abc')).toBeNaN();
 });
 
-test('device codes: plain QR text and WeChat code scene', () => {
-  expect(parseDeviceCode({ result: deviceCodeText('VENT-001') })).toBe('VENT-001');
+test('device codes: WeChat mini program code path, the local stand-in\'s plain QR text, old labels', () => {
   expect(parseDeviceCode({ result: '', path: 'pages/device-detail/index?scene=HFNC-002' })).toBe('HFNC-002');
+  expect(parseDeviceCode({ result: 'pages/device-detail/index?scene=VENT-001' })).toBe('VENT-001');
+  expect(parseDeviceCode({ result: 'medpool:device:VENT-003' })).toBe('VENT-003');
   expect(parseDeviceCode({ result: 'https://example.com' })).toBeNull();
-  expect(qrDataUrl('medpool:device:VENT-001')).toMatch(/^data:image\/gif;base64,/);
 });
 
 test('tabs depend on the role', () => {
