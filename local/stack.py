@@ -75,9 +75,11 @@ def start(with_api: bool = True, table_prefix: str = "medpool-stack-") -> Stack:
         from medpool import config, models
         from medpool.demo import seed_demo
         from medpool.tables import create_tables
+        from medpool.wechat.client import reset_wechat_client
 
         config.reset()
         models.bind_all()
+        reset_wechat_client()
         create_tables()
         seed_demo()
         if with_api:

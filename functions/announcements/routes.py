@@ -5,7 +5,7 @@ import re
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.announcements import (AnnouncementOut, CreateAnnouncementBody, NotificationOut,
                                                UpdateAnnouncementBody)
-from medpool.api.schemas.common import PageOut, PageQuery
+from medpool.api.schemas.common import PageOut, PageQuery, page_out
 from medpool.errors import BadRequest
 from medpool.policy import Access
 from medpool.services import announcements, notification_feed
@@ -25,8 +25,7 @@ def _optional_idempotency_key(request: Request) -> str | None:
            query=PageQuery, response=PageOut[AnnouncementOut])
 def list_announcements(request: Request) -> PageOut[AnnouncementOut]:
     page = announcements.list_announcements(request.query.limit, request.query.cursor)
-    return PageOut[AnnouncementOut](items=[AnnouncementOut.model_validate(a) for a in page.items],
-                                    next_cursor=page.next_cursor)
+    return page_out(AnnouncementOut, page)
 
 
 @api.route("POST", "/announcements", "createAnnouncement", Access.MANAGER, summary="发布公告（可选 Idempotency-Key）",
@@ -53,5 +52,4 @@ def delete_announcement(request: Request) -> None:
            query=PageQuery, response=PageOut[NotificationOut])
 def list_notifications(request: Request) -> PageOut[NotificationOut]:
     page = notification_feed.list_for_user(request.user, request.query.limit, request.query.cursor)
-    return PageOut[NotificationOut](items=[NotificationOut.model_validate(n) for n in page.items],
-                                    next_cursor=page.next_cursor)
+    return page_out(NotificationOut, page)

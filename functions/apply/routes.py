@@ -1,6 +1,6 @@
 """apply: a department applies for a device, follows its loans, cancels before hand-over."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import IDEMPOTENCY_KEY, CreateLoanBody, LoanListQuery, LoanOut
 from medpool.policy import Access
 from medpool.services import loan_flow, loans
@@ -25,7 +25,7 @@ def create_loan(request: Request) -> LoanOut:
 def list_loans(request: Request) -> PageOut[LoanOut]:
     q = request.query
     page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
-    return PageOut[LoanOut](items=[LoanOut.of(loan) for loan in page.items], next_cursor=page.next_cursor)
+    return page_out(LoanOut, page, LoanOut.of)
 
 
 @api.route("GET", "/loans/{id}", "getLoan", Access.ACTIVE, summary="借用详情与时间线", response=LoanOut)

@@ -1,6 +1,6 @@
 """devices: categories (with live availability), devices, maintenance and retirement, device history."""
 from medpool.api.routing import PNG, FileResult, FunctionApi, Request
-from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.devices import (CategoryListOut, CategoryOut, CreateCategoryBody, CreateDeviceBody,
                                          DeviceListQuery, DeviceOut, RetireQuery, UpdateCategoryBody,
                                          UpdateDeviceBody)
@@ -40,7 +40,7 @@ def update_category(request: Request) -> CategoryOut:
 def list_devices(request: Request) -> PageOut[DeviceOut]:
     q = request.query
     page = devices.list_devices(q.category_id, q.status, q.holder, q.limit, q.cursor)
-    return PageOut[DeviceOut](items=[DeviceOut.model_validate(d) for d in page.items], next_cursor=page.next_cursor)
+    return page_out(DeviceOut, page)
 
 
 @api.route("GET", "/devices/{id}", "getDevice", Access.ACTIVE, summary="设备详情（当前借用、操作指引）",

@@ -2,7 +2,7 @@
 and escalation blocks (managers see and lift them). The check itself is the scheduled handler."""
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItemOut, OutboxQuery
-from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.common import PageOut, page_out
 from medpool.policy import Access
 from medpool.services import escalation, notification_feed, notifications
 
@@ -19,8 +19,7 @@ def _block(block: escalation.Block) -> BlockOut:
 def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
     q = request.query
     page = notification_feed.list_outbox(q.queue, q.limit, q.cursor)
-    return PageOut[OutboxItemOut](items=[OutboxItemOut.model_validate(n) for n in page.items],
-                                  next_cursor=page.next_cursor)
+    return page_out(OutboxItemOut, page)
 
 
 @api.route("POST", "/outbox/{id}/retry", "retryNotification", Access.MANAGER, summary="重新发送失败的通知",

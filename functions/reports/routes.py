@@ -3,7 +3,7 @@ import base64
 import binascii
 
 from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
-from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import RecordListQuery, RecordOut
 from medpool.api.schemas.reports import (BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
                                          ImportLoansOut, StatsOut, StatsQuery)
@@ -21,7 +21,7 @@ FILES = ("text/csv", XLSX)
 def list_records(request: Request) -> PageOut[RecordOut]:
     q = request.query
     page = records.list_records(q.subject, q.actor, q.day, q.limit, q.cursor)
-    return PageOut[RecordOut](items=[RecordOut.model_validate(r) for r in page.items], next_cursor=page.next_cursor)
+    return page_out(RecordOut, page)
 
 
 @api.route("GET", "/stats", "getStats", Access.MANAGER,

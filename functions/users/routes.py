@@ -1,6 +1,6 @@
 """users: registrations, users and departments, managed by the equipment department."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.common import PageOut
+from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.users import (CreateDepartmentBody, DepartmentListOut, DepartmentOut, UpdateDepartmentBody,
                                        UpdateUserBody, UserListQuery, UserOut)
 from medpool.policy import Access
@@ -14,7 +14,7 @@ api = FunctionApi("users")
 def list_users(request: Request) -> PageOut[UserOut]:
     query = request.query
     page = users.list_users(query.status, query.department_id, query.limit, query.cursor)
-    return PageOut[UserOut](items=[UserOut.model_validate(u) for u in page.items], next_cursor=page.next_cursor)
+    return page_out(UserOut, page)
 
 
 @api.route("PUT", "/users/{openid}", "updateUser", Access.MANAGER, summary="审核注册、修改角色/科室、停用",

@@ -73,3 +73,8 @@ class OpenApiDocument(Out):
     openapi: str
     info: dict
     paths: dict
+
+
+def page_out(item: type[Out], page: Any, shape: Any = None) -> PageOut:
+    """A service Page as the API's list body, each item shaped by `shape` (default: item.model_validate)."""
+    return PageOut[item](items=[(shape or item.model_validate)(x) for x in page.items], next_cursor=page.next_cursor)
