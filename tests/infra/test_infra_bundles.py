@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from infra.bundle import build_function, build_layer, function_entries, layer_deps_dir
+from infra.bundle import build_function, build_layer, function_entries, layer_deps
 from infra.project import FUNCTIONS_DIR, function_names
 
 SITE_PACKAGES = sysconfig.get_paths()["purelib"]  # third-party deps stand in for the layer's (built by pip)
@@ -51,15 +51,18 @@ def test_bundle_imports_alone_with_the_layer(name, unpacked):
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-@pytest.mark.skipif(not (layer_deps_dir() / ".complete").exists(),
-                    reason="layer dependencies not built (python -m infra.synth does not; a deploy or "
-                           "`python -c 'from infra.bundle import layer_deps; layer_deps()'` does)")
+@pytest.fixture(scope="module")
+def lambda_deps():
+    """The runtime dependencies pip installs for the Lambda platform (cached by the requirements' hash)."""
+    return layer_deps()
+
+
 @pytest.mark.parametrize("name", function_names())
-def test_bundle_imports_with_the_layers_own_dependencies(name, unpacked):
+def test_bundle_imports_with_the_layers_own_dependencies(name, unpacked, lambda_deps):
     """With the dependencies pip built for the Lambda platform instead of this virtualenv's."""
     target = unpacked / f"{name}-deps"
     zipfile.ZipFile(build_function(name, unpacked).path).extractall(target)
-    result = _import(target, unpacked / "layer", f"functions.{name}.handler", third_party=layer_deps_dir())
+    result = _import(target, unpacked / "layer", f"functions.{name}.handler", third_party=lambda_deps)
     assert result.returncode == 0, result.stderr[-3000:]
 
 
