@@ -38,7 +38,7 @@ def run() -> None:
                     "/loans", {"category_id": "monitor", "urgency": "urgent", "reason": "bench",
                                "expected_return_at": iso_in(24)}, nurse, headers={"Idempotency-Key": f"bench-{n:06d}"}),
                 "approve": lambda n, loan: api.post(f"/loans/{loan}/approve", {"device_id": "MON-001"}, manager),
-                "hand over": lambda n, loan: api.post(f"/loans/{loan}/handover", {}, nurse),
+                "hand over": lambda n, loan: api.post(f"/loans/{loan}/handover", {"device_id": "MON-001"}, nurse),
                 "request return": lambda n, loan: api.post(f"/loans/{loan}/return-request", None, nurse),
                 "confirm return": lambda n, loan: api.post(f"/loans/{loan}/confirm-return", {"condition": "ok"},
                                                            manager),

@@ -46,7 +46,7 @@ def list_devices(request: Request) -> PageOut[DeviceOut]:
 @api.route("GET", "/devices/{id}", "getDevice", Access.ACTIVE, summary="设备详情（当前借用、操作指引）",
            response=DeviceDetailOut)
 def get_device(request: Request) -> DeviceDetailOut:
-    found = devices.detail(request.params["id"])
+    found = devices.detail(request.user, request.params["id"])
     return DeviceDetailOut.model_validate({
         **DeviceOut.model_validate(found.device).model_dump(),
         "current_loan": LoanOut.of(found.current_loan) if found.current_loan else None,

@@ -15,6 +15,31 @@ API, STAGE, DOMAIN = "Api", "ApiStage", "ApiDomain"
 INVOKE = "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${%s}/invocations"
 THROTTLE_RATE, THROTTLE_BURST = 100, 200
 
+# Errors API Gateway produces itself, in the API's one error shape (medpool.api.errors):
+# response type -> (status, or None to keep API Gateway's own 4xx status, code, message).
+# Static bodies: nothing from the request (never the Authorization header) is echoed back.
+GATEWAY_ERRORS: dict[str, tuple[str | None, str, str]] = {
+    # Unknown path, or a known path with a method it does not have (no authorizers are used).
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "route_not_found", "接口不存在"),
+    "THROTTLED": ("429", "throttled", "请求过于频繁，请稍后再试"),
+    "REQUEST_TOO_LARGE": ("413", "payload_too_large", "请求内容过大"),
+    "DEFAULT_4XX": (None, "bad_request", "请求无效"),
+    "DEFAULT_5XX": ("502", "gateway_error", "服务暂时不可用，请稍后再试"),
+}
+JSON_CONTENT_TYPE = "'application/json; charset=utf-8'"
+
+
+def gateway_responses() -> dict:
+    responses = {}
+    for response_type, (status, code, message) in GATEWAY_ERRORS.items():
+        body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+        response = {"responseParameters": {"gatewayresponse.header.Content-Type": JSON_CONTENT_TYPE},
+                    "responseTemplates": {"application/json": body}}
+        if status is not None:
+            response["statusCode"] = status
+        responses[response_type] = response
+    return responses
+
 
 def _operation(spec: Any, alias_id: str) -> dict:
     return {
@@ -43,7 +68,8 @@ def api_body(stage: str, functions: list[Function]) -> dict:
         binary.update(function.binary_types)
     return {"swagger": "2.0", "info": {"title": stack_name(stage), "version": "1.0"},
             "schemes": ["https"], "paths": {path: paths[path] for path in sorted(paths)},
-            "x-amazon-apigateway-binary-media-types": sorted(binary)}
+            "x-amazon-apigateway-binary-media-types": sorted(binary),
+            "x-amazon-apigateway-gateway-responses": gateway_responses()}
 
 
 def api_section(stage: str, functions: list[Function]) -> dict[str, Any]:

@@ -31,9 +31,14 @@ def authorize(user: User, access: Access) -> None:
         raise Forbidden("仅系统管理员可以执行此操作", code="admin_required")
 
 
+def sees_department(user: User, department_id: str) -> bool:
+    """Applicants see only their own department's loans; managers see all."""
+    return user.is_manager or user.department_id == department_id
+
+
 def require_department(user: User, department_id: str) -> None:
     """Applicants act only for their own department; managers for all."""
-    if not user.is_manager and user.department_id != department_id:
+    if not sees_department(user, department_id):
         raise Forbidden("只能查看或操作本科室的记录", code="other_department")
 
 

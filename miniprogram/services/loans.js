@@ -14,7 +14,8 @@ const getLoan = (id) => api.get(path(id));
 const cancelLoan = (id) => api.post(path(id, 'cancel'), {});
 const approveLoan = (id, deviceId) => api.post(path(id, 'approve'), { device_id: deviceId });
 const rejectLoan = (id, reason) => api.post(path(id, 'reject'), { reason });
-const handOverLoan = (id) => api.post(path(id, 'handover'), {});
+/** `deviceId`: the device id read by scanning the device's code; the API refuses another device (422 wrong_device). */
+const handOverLoan = (id, deviceId) => api.post(path(id, 'handover'), { device_id: deviceId });
 const requestReturn = (id) => api.post(path(id, 'return-request'), {});
 const confirmReturn = (id, condition, note) => api.post(path(id, 'confirm-return'), note ? { condition, note } : { condition });
 

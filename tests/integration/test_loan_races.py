@@ -62,7 +62,7 @@ def test_two_confirm_returns_racing_apply_once():
 def test_hand_over_racing_cancel():
     manager, nurse = User.get("demo-manager"), User.get("demo-nurse-icu")
     loan = make_loan("approved", device_id="MON-004", key="race-handover-01")
-    race([lambda: loan_flow.cancel(nurse, loan.id), lambda: loan_flow.hand_over(manager, loan.id, None)])
+    race([lambda: loan_flow.cancel(nurse, loan.id), lambda: loan_flow.hand_over(manager, loan.id, "MON-004")])
     final, device = Loan.get(loan.id), Device.get("MON-004")
     expected = {"cancelled": ("available", None), "in_use": ("on_loan", loan.id)}[final.status]
     assert (device.status, device.current_loan_id) == expected

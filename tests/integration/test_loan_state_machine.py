@@ -76,9 +76,9 @@ class LoanLoop(RuleBasedStateMachine):
     def cancel(self, loan_id, actor):
         self.attempt(lambda: loan_flow.cancel(self.users[actor], loan_id))
 
-    @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS))
-    def hand_over(self, loan_id, actor):
-        self.attempt(lambda: loan_flow.hand_over(self.users[actor], loan_id, None))
+    @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS), device=st.integers(0, 2))
+    def hand_over(self, loan_id, actor, device):
+        self.attempt(lambda: loan_flow.hand_over(self.users[actor], loan_id, self.device_ids[device]))
 
     @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS))
     def request_return(self, loan_id, actor):

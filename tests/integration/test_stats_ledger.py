@@ -20,6 +20,8 @@ def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
         loan, _ = loans.create_loan(nurse, request, "it-ledger-0001")
         loan_flow.approve(manager, loan.id, "HFNC-008")
         loan_flow.hand_over(nurse, loan.id, "HFNC-008")
+        clock.freeze(start + timedelta(days=29))  # the ward asks for collection a day earlier
+        requested = loan_flow.request_return(nurse, loan.id)
         clock.freeze(start + timedelta(days=30))  # 2025-03-02 20:00: spans January, February, March
         returned = loan_flow.confirm_return(manager, loan.id, "ok", None)
         again = loan_flow.confirm_return(manager, loan.id, "ok", None)  # a repeat changes nothing
@@ -28,6 +30,9 @@ def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
     entries = [e for m in ("2025-01", "2025-02", "2025-03") for e in LedgerEntry.query(m) if e.loan_id == loan.id]
     assert [e.month for e in entries] == ["2025-01", "2025-02", "2025-03"]
     assert {e.charge_fen for e in entries} == {returned.charge_fen} == {again.charge_fen} == {720 * 800}
+    # the return request travels with the entries (statistics' overdue rule: given back = the earlier)
+    assert {e.return_requested_at for e in entries} == {requested.return_requested_at}
+    assert requested.return_requested_at == clock.to_iso(start + timedelta(days=29))
     assert Loan.get(loan.id).status == "returned"
 
 

@@ -84,3 +84,13 @@ def test_device_lists_by_category_status_and_holder(api, manager):
     assert len(page["items"]) == 5 and page["next_cursor"]
     assert api.get("/devices?status=broken", manager).status == 400
     assert api.get("/devices/NOPE", manager).error_code == "device_not_found"
+
+
+def test_a_device_page_shows_only_the_users_own_departments_loan(api, manager):
+    loan = make_loan("in_use", device_id="MON-001")  # an ICU loan
+    own, other = api.login("demo-nurse-icu"), api.login("demo-nurse-em")
+    assert api.get("/devices/MON-001", own).body["current_loan"]["id"] == loan.id
+    seen_by_other = api.get("/devices/MON-001", other).body
+    assert seen_by_other["current_loan"] is None
+    assert (seen_by_other["status"], seen_by_other["holder_department_id"]) == ("on_loan", "ICU")
+    assert api.get("/devices/MON-001", manager).body["current_loan"]["reason"]

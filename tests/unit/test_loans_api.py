@@ -65,7 +65,7 @@ def test_charge_follows_the_billing_clock(api, nurse, manager):
     start = clock.now()
     clock.freeze(start)
     try:
-        api.post(f"/loans/{loan_id}/handover", {}, nurse)
+        api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, nurse)
         clock.freeze(start + timedelta(hours=5, minutes=1))
         returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged", "note": "屏幕破裂"}, manager)
     finally:
@@ -134,18 +134,18 @@ def test_repeating_a_completed_action_changes_nothing(api, nurse, manager):
     assert again.status == 200 and table_counts() == before
     other_device = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-002"}, manager)
     assert (other_device.status, other_device.error_code) == (409, "loan_not_pending")
-    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
     api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager)
     before = table_counts()
     assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).status == 200
-    assert api.post(f"/loans/{loan_id}/handover", {}, nurse).error_code == "loan_not_approved"
+    assert api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse).error_code == "loan_not_approved"
     assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged"}, manager).error_code \
         == "loan_already_returned"
     assert table_counts() == before
 
 
 @pytest.mark.parametrize("action, body, code", [
-    ("handover", {}, "loan_not_approved"),
+    ("handover", {"device_id": "MON-001"}, "loan_not_approved"),
     ("return-request", None, "loan_not_in_use"),
     ("confirm-return", {"condition": "ok"}, "loan_not_returnable"),
 ])
@@ -169,15 +169,17 @@ def test_cancelling_an_approved_loan_releases_the_device(api, nurse, manager):
 def test_no_cancel_after_hand_over(api, nurse, manager):
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
     assert api.post(f"/loans/{loan_id}/cancel", None, nurse).error_code == "loan_not_cancellable"
 
 
-def test_scanning_the_wrong_device_at_hand_over_is_refused(api, nurse, manager):
+def test_hand_over_needs_the_assigned_device_scanned(api, nurse, manager):
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
     reply = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, nurse)
     assert (reply.status, reply.error_code) == (422, "wrong_device")
+    assert api.post(f"/loans/{loan_id}/handover", {}, nurse).error_code == "validation_error"
+    assert Loan.get(loan_id).status == "approved"
 
 
 def test_departments_cannot_see_or_touch_each_others_loans(api, nurse, other_nurse, manager):
@@ -188,7 +190,7 @@ def test_departments_cannot_see_or_touch_each_others_loans(api, nurse, other_nur
     assert api.get("/loans?department_id=ICU", other_nurse).status == 403
     assert [loan["id"] for loan in api.get("/loans", nurse).body["items"]] == [loan_id]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
     assert api.post(f"/loans/{loan_id}/return-request", None, other_nurse).status == 403
 
 
@@ -204,7 +206,7 @@ def test_pending_queue_is_most_urgent_then_oldest(api, nurse, other_nurse, manag
 def test_overdue_loans_are_listed_for_managers(api, nurse, manager):
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
     assert api.get("/loans?overdue=true", manager).body["items"] == []
     clock.freeze(clock.now() + timedelta(hours=25))
     try:
@@ -218,3 +220,53 @@ def test_applicants_do_not_approve(api, nurse):
     loan_id = apply(api, nurse).body["id"]
     assert api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, nurse).error_code == "manager_required"
     assert Loan.get(loan_id).status == "pending"
+
+
+def test_managers_list_every_loan_newest_first_and_closed_statuses_too(api, nurse, other_nurse, manager):
+    first = apply(api, nurse, key="all-key-0001").body["id"]
+    second = apply(api, other_nurse, key="all-key-0002").body["id"]
+    api.post(f"/loans/{first}/reject", {"reason": "暂无设备"}, manager)
+    assert [loan["id"] for loan in api.get("/loans", manager).body["items"]] == [second, first]
+    assert [loan["id"] for loan in api.get("/loans?status=rejected", manager).body["items"]] == [first]
+
+
+@pytest.mark.parametrize("query", ["overdue=true&status=return_requested", "overdue=false", "overdue=true&status=in_use",
+                                   "overdue=false&status=pending", "overdue=true&department_id=ICU",
+                                   "overdue=true&device_id=MON-001", "status=returned&overdue=true"])
+def test_every_filter_combination_answers(api, manager, query):
+    assert api.get(f"/loans?{query}", manager).status == 200
+
+
+def test_a_cursor_only_continues_its_own_list(api, nurse, manager):
+    for n in range(3):
+        apply(api, nurse, key=f"page-key-{n:04d}")
+    cursor = api.get("/loans?limit=1", manager).body["next_cursor"]
+    assert api.get(f"/loans?limit=1&cursor={cursor}", manager).status == 200
+    for other in ("/loans?limit=1&status=pending", "/devices?limit=1", "/announcements?limit=1"):
+        reply = api.get(f"{other}&cursor={cursor}", manager)
+        assert (reply.status, reply.error_code) == (400, "invalid_cursor"), other
+    assert api.get("/records?day=2026-02-30", manager).status == 400
+
+
+def _out_and_back(api, nurse, manager, hours_after_due, key):
+    loan_id = apply(api, nurse, key=key).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    clock.freeze(clock.now() + timedelta(hours=24 + hours_after_due))
+    try:
+        requested = api.post(f"/loans/{loan_id}/return-request", None, nurse).body
+        clock.freeze(clock.now() + timedelta(hours=5))  # collected five hours later
+        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).body
+    finally:
+        clock.freeze(None)
+    return requested, returned
+
+
+def test_a_ward_that_asks_to_return_on_time_is_not_overdue(api, nurse, manager):
+    requested, returned = _out_and_back(api, nurse, manager, -1, "on-time-0001")
+    assert requested["overdue"] is False and returned["overdue"] is False
+
+
+def test_a_ward_that_asks_to_return_late_is_overdue(api, nurse, manager):
+    requested, returned = _out_and_back(api, nurse, manager, 1, "late-key-0001")
+    assert requested["overdue"] is True and returned["overdue"] is True and requested["overdue_at"]

@@ -25,7 +25,8 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def lend(device_id, category_id, openid, key, requested, approved, handed, returned=None, condition="ok"):
+def lend(device_id, category_id, openid, key, requested, approved, handed, returned=None, condition="ok",
+         return_requested=None):
     applicant, manager = User.get(openid), User.get("demo-manager")
     clock.freeze(at(requested))
     due = clock.to_iso(at(requested) + timedelta(hours=24))
@@ -34,6 +35,9 @@ def lend(device_id, category_id, openid, key, requested, approved, handed, retur
     loan_flow.approve(manager, loan.id, device_id)
     clock.freeze(at(handed))
     loan_flow.hand_over(applicant, loan.id, device_id)
+    if return_requested:
+        clock.freeze(at(return_requested))
+        loan_flow.request_return(applicant, loan.id)
     if returned:
         clock.freeze(at(returned))
         loan_flow.confirm_return(manager, loan.id, condition, "外壳裂纹" if condition == "damaged" else None)
@@ -197,3 +201,55 @@ def test_stats_read_no_scan(dataset):
     with count_dynamodb() as usage:
         assert api.get("/stats?from=2024-01-01&to=2024-01-31", token).status == 200
     assert "Scan" not in usage.calls
+
+
+@pytest.fixture
+def return_requests(api):
+    """HFNC loans (800 fen/h) in June 2024, each due 24 h after its request; now = 2024-07-02 00:00 UTC:
+      D  HFNC-001 ICU out 06-03 08:30, due 06-04 08:00, return requested 06-04 07:00 (on time),
+         collected 06-04 12:00 (late)                          -> given back 07:00: not overdue
+      E  HFNC-002 EM  out 06-10 09:00, due 06-11 08:00, requested 06-11 10:00 (late), collected 11:00
+                                                               -> given back 10:00: overdue
+      F  HFNC-003 ICU out 06-28 09:00, due 06-29 08:00, requested 06-29 07:00 (on time), still
+         return_requested now (open loan, from the loans table) -> not overdue
+      G  HFNC-004 EM  out 06-29 09:00, due 06-30 08:00, requested 06-30 20:00 (late), collected 07-01
+         09:00 (open at the end of June, from the ledger)     -> overdue in June and July
+    The old rule (returned after due / out past due at the end) counted all four."""
+    token = api.login("demo-manager")
+    try:
+        ids = {"D": lend("HFNC-001", "hfnc", "demo-nurse-icu", "stats-rr-D", "2024-06-03T08:00:00",
+                         "2024-06-03T08:10:00", "2024-06-03T08:30:00", "2024-06-04T12:00:00",
+                         return_requested="2024-06-04T07:00:00"),
+               "E": lend("HFNC-002", "hfnc", "demo-nurse-em", "stats-rr-E", "2024-06-10T08:00:00",
+                         "2024-06-10T08:30:00", "2024-06-10T09:00:00", "2024-06-11T11:00:00",
+                         return_requested="2024-06-11T10:00:00"),
+               "F": lend("HFNC-003", "hfnc", "demo-nurse-icu", "stats-rr-F", "2024-06-28T08:00:00",
+                         "2024-06-28T08:30:00", "2024-06-28T09:00:00", return_requested="2024-06-29T07:00:00"),
+               "G": lend("HFNC-004", "hfnc", "demo-nurse-em", "stats-rr-G", "2024-06-29T08:00:00",
+                         "2024-06-29T08:30:00", "2024-06-29T09:00:00", "2024-07-01T09:00:00",
+                         return_requested="2024-06-30T20:00:00")}
+        clock.freeze(at("2024-07-02T00:00:00"))
+        yield api, token, ids
+    finally:
+        clock.freeze(None)
+
+
+def test_a_timely_return_request_is_not_overdue(return_requests):
+    api, token, ids = return_requests
+    assert api.get(f"/loans/{ids['F']}", token).body["status"] == "return_requested"
+    june = by_category(api.get("/stats?from=2024-06-01&to=2024-06-30", token).body)["hfnc"]
+    # returns D (on time: requested 07:00 < due 08:00) and E (late); open at the end F (requested on
+    # time, waiting) and G (requested late, collected in July): overdue E + G = 2 of 4
+    assert (june["loans"], june["returns"], june["open_at_end"]) == (4, 2, 2)
+    assert (june["overdue_loans"], june["overdue_rate"]) == (2, 0.5)
+    july = by_category(api.get("/stats?from=2024-07-01&to=2024-07-31", token).body)["hfnc"]
+    # G returned in July, given back 06-30 20:00 after its due time; F still out, requested on time
+    assert (july["returns"], july["open_at_end"], july["overdue_loans"], july["overdue_rate"]) == (1, 1, 1, 0.5)
+
+
+def test_a_request_before_the_due_time_counts_at_the_end_of_a_shorter_period(return_requests):
+    api, token, _ = return_requests
+    # to 06-29 (end 06-30 00:00): F requested 06-29 07:00, before its due 08:00 -> not overdue although
+    # due < end; G in use, due 06-30 08:00 not yet passed; returns D (on time) and E (late)
+    hfnc = by_category(api.get("/stats?from=2024-06-01&to=2024-06-29", token).body)["hfnc"]
+    assert (hfnc["returns"], hfnc["open_at_end"], hfnc["overdue_loans"], hfnc["overdue_rate"]) == (2, 2, 1, 0.25)

@@ -30,6 +30,9 @@ class LedgerEntry(Model):
     requested_at = UnicodeAttribute(null=True)
     approved_at = UnicodeAttribute(null=True)
     expected_return_at = UnicodeAttribute(null=True)
+    # the ward's return request (null: none, an import, or an entry written before it was carried);
+    # with `end` it says when the ward gave the device back (docs/statistics.md, overdue)
+    return_requested_at = UnicodeAttribute(null=True)
     condition = UnicodeAttribute(null=True)
     rate_fen = NumberAttribute(null=True)
     rate_unit = UnicodeAttribute(null=True)

@@ -8,6 +8,7 @@ from medpool.models.base import BaseMeta
 STATUSES = ("pending", "approved", "in_use", "return_requested", "returned", "rejected", "cancelled")
 OPEN_STATUSES = ("pending", "approved", "in_use", "return_requested")
 URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
+SCOPE = "hospital"
 
 
 class LoanDepartmentIndex(GlobalSecondaryIndex):
@@ -43,6 +44,17 @@ class LoanDueIndex(GlobalSecondaryIndex):
     expected_return_at = UnicodeAttribute(range_key=True)
 
 
+class LoanScopeIndex(GlobalSecondaryIndex):
+    """Every loan, newest first (managers' history and closed statuses)."""
+
+    class Meta:
+        index_name = "scope-requested_at"
+        projection = AllProjection()
+
+    scope = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
 class LoanDeviceIndex(GlobalSecondaryIndex):
     """Loans of a device (its history), newest first."""
 
@@ -59,6 +71,7 @@ class Loan(Model):
         table_name = "loans"
 
     id = UnicodeAttribute(hash_key=True)
+    scope = UnicodeAttribute(default=SCOPE)
     status = UnicodeAttribute()
     department_id = UnicodeAttribute()
     applicant_openid = UnicodeAttribute()
@@ -94,3 +107,4 @@ class Loan(Model):
     by_queue = LoanQueueIndex()
     by_due = LoanDueIndex()
     by_device = LoanDeviceIndex()
+    by_scope = LoanScopeIndex()

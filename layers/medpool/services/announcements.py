@@ -11,7 +11,7 @@ from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.announcement import LIVE, Announcement
 from medpool.models.user import User
 from medpool.services.audit import add_record, changed_fields
-from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 
 FIELDS = ("title", "body", "pinned", "expires_at")
@@ -48,8 +48,9 @@ def get_announcement(announcement_id: str) -> Announcement:
 def list_announcements(limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Announcement]:
     """Live announcements, pinned first, newest first; expired ones are left out."""
     not_expired = Announcement.expires_at.does_not_exist() | (Announcement.expires_at > clock.now_iso())
+    scope = scope_of("announcements")
     return page_of(Announcement.by_feed.query(LIVE, scan_index_forward=False, filter_condition=not_expired,
-                                              limit=limit, last_evaluated_key=decode_cursor(cursor)))
+                                              limit=limit, last_evaluated_key=decode_cursor(cursor, scope)), scope)
 
 
 def create_announcement(actor: User, fields: dict, idempotency_key: str | None = None) -> tuple[Announcement, bool]:

@@ -5,13 +5,15 @@ from dataclasses import dataclass
 
 from medpool import clock
 from medpool.errors import Conflict, NotFound, Unprocessable
+from medpool.labels import DEVICE_STATUS
 from medpool.models.device import SCOPE, Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
+from medpool.policy import sees_department
 from medpool.services import categories, departments, ledger
 from medpool.services.audit import add_record, changed_fields, subject_key
-from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 
 EDITABLE = ("name", "brand", "model", "serial_no", "owner_department_id", "location", "purchase_price_fen",
@@ -48,10 +50,12 @@ def get_device(device_id: str) -> Device:
         raise NotFound("设备不存在", code="device_not_found") from error
 
 
-def detail(device_id: str) -> DeviceDetail:
-    """A device with its current loan and its category (for the operating guide)."""
+def detail(user: User, device_id: str) -> DeviceDetail:
+    """A device with its category (for the operating guide) and its current loan, when the user may see that
+    loan (another department's loan shows only as the device's status and holder)."""
     device = get_device(device_id)
-    loan = Loan.get(device.current_loan_id) if device.current_loan_id else None
+    visible = device.current_loan_id and sees_department(user, device.holder_department_id or "")
+    loan = Loan.get(device.current_loan_id) if visible else None
     return DeviceDetail(device=device, current_loan=loan, category=categories.get_category(device.category_id))
 
 
@@ -83,15 +87,17 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
         if status not in MANUAL_TRANSITIONS.get(device.status, set()):
             if device.status in ("reserved", "on_loan"):
                 raise Conflict("设备已预留或借出，归还后才能变更状态", code="device_in_use")
-            raise Conflict(f"设备状态不能从 {device.status} 变为 {status}", code="invalid_status_transition")
+            raise Conflict(f"设备状态不能从「{DEVICE_STATUS[device.status]}」变为「{DEVICE_STATUS[status]}」",
+                           code="invalid_status_transition")
         now = clock.now_iso()
         if device.status == "maintenance":  # the out-of-pool interval closes: statistics ledger
             downtime = ledger.downtime_entries(device, "maintenance", device.status_changed_at or device.created_at,
                                                now)
         device.status, device.status_changed_at = status, now
         device.status_reason = changes.get("status_reason")
-    if "category_id" in changes and changes["category_id"] != device.category_id and device.current_loan_id:
-        raise Conflict("设备已预留或借出，不能更改类别", code="device_in_use")
+    for field, label in (("category_id", "类别"), ("owner_department_id", "所属科室")):
+        if field in changes and changes[field] != getattr(device, field) and device.current_loan_id:
+            raise Conflict(f"设备已预留或借出，归还后才能更改{label}", code="device_in_use")
     edits = {field: changes[field] for field in EDITABLE if field in changes}
     _check_references(edits)
     for field, value in edits.items():
@@ -116,7 +122,8 @@ def retire_device(actor: User, device_id: str, reason: str | None = None) -> Dev
 def list_devices(category_id: str | None, status: str | None, holder_department_id: str | None,
                  limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Device]:
     """Devices held by a department, of a category (by status), or all of them; paginated."""
-    start = decode_cursor(cursor)
+    scope = scope_of("devices", category_id, status, holder_department_id)
+    start = decode_cursor(cursor, scope)
     by_status = (Device.status == status) if status else None
     if holder_department_id:
         results = Device.by_holder.query(
@@ -127,7 +134,7 @@ def list_devices(category_id: str | None, status: str | None, holder_department_
         results = Device.by_category_status.query(category_id, by_status, limit=limit, last_evaluated_key=start)
     else:
         results = Device.by_scope.query(SCOPE, filter_condition=by_status, limit=limit, last_evaluated_key=start)
-    return page_of(results)
+    return page_of(results, scope)
 
 
 def history(device_id: str, limit: int = 50) -> DeviceHistory:

@@ -45,7 +45,8 @@ def loan_entries(loan: Loan, owner_department_id: str) -> list[LedgerEntry]:
                         category_id=loan.category_id, start=loan.handed_over_at, end=loan.returned_at,
                         loan_id=loan.id, department_id=loan.department_id, owner_department_id=owner_department_id,
                         requested_at=loan.requested_at, approved_at=loan.approved_at,
-                        expected_return_at=loan.expected_return_at, condition=loan.condition,
+                        expected_return_at=loan.expected_return_at,
+                        return_requested_at=loan.return_requested_at, condition=loan.condition,
                         rate_fen=loan.rate_fen, rate_unit=loan.rate_unit, charge_fen=loan.charge_fen)
             for month in months]
 

@@ -10,6 +10,7 @@ from typing import Callable, TypeVar
 
 from medpool import clock
 from medpool.errors import Conflict, Unprocessable
+from medpool.labels import LOAN_STATUS
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
@@ -42,7 +43,7 @@ def _once_more_on_race(transition: T) -> T:
 
 def _require_status(loan: Loan, *allowed: str) -> None:
     if loan.status not in allowed:
-        raise Conflict(f"借用当前状态为 {loan.status}，不能执行此操作", code=f"loan_not_{allowed[0]}")
+        raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能执行此操作", code=f"loan_not_{allowed[0]}")
 
 
 def _holding_device(loan: Loan, expected_status: str) -> Device:
@@ -74,6 +75,12 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
 def _stamp(loan: Loan) -> str:
     loan.updated_at = clock.now_iso()
     return loan.updated_at
+
+
+def _mark_if_late(loan: Loan, back_at: str) -> None:
+    """The ward gave the device back (asked to return it, or it was taken back) after its due time."""
+    if back_at > loan.expected_return_at and not loan.overdue:
+        loan.overdue, loan.overdue_at = True, back_at
 
 
 def _release(device: Device, now: str) -> None:
@@ -131,11 +138,12 @@ def cancel(actor: User, loan_id: str) -> Loan:
 
 
 @_once_more_on_race
-def hand_over(actor: User, loan_id: str, scanned_device_id: str | None) -> Loan:
-    """The reserved device reaches the borrowing department: the billing clock starts."""
+def hand_over(actor: User, loan_id: str, scanned_device_id: str) -> Loan:
+    """The reserved device reaches the borrowing department, proved by scanning its code: the billing
+    clock starts."""
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
-    if scanned_device_id and loan.device_id and scanned_device_id != loan.device_id:
+    if scanned_device_id != loan.device_id and loan.status in ("approved", "in_use"):
         raise Unprocessable("扫描的设备与本次借用分配的设备不一致", code="wrong_device")
     if loan.status == "in_use":
         return loan
@@ -159,6 +167,7 @@ def request_return(actor: User, loan_id: str) -> Loan:
     _require_status(loan, "in_use")
     now = _stamp(loan)
     loan.status, loan.return_requested_at = "return_requested", now
+    _mark_if_late(loan, now)
     return _commit(actor, "loan.request_return", loan, "in_use")
 
 
@@ -172,11 +181,13 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) 
             raise Conflict("该借用已确认归还", code="loan_already_returned")
         return loan
     if loan.status not in ("return_requested", "in_use"):
-        raise Conflict(f"借用当前状态为 {loan.status}，不能确认归还", code="loan_not_returnable")
+        raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能确认归还", code="loan_not_returnable")
     loan_from = loan.status
     device = _holding_device(loan, "on_loan")
     now = _stamp(loan)
     loan.status, loan.returned_at, loan.condition, loan.return_note = "returned", now, condition, note
+    if loan_from == "in_use":  # taken back without a return request: this is when the ward gave it back
+        _mark_if_late(loan, now)
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, now)
     _release(device, now)
     if condition == "damaged":

@@ -4,17 +4,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from typing import Any
 from datetime import timedelta
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
-from medpool.models.loan import URGENCY_RANK, Loan
+from medpool.models.loan import OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
 from medpool.services import categories, devices, escalation, notifications
 from medpool.services.audit import add_record, subject_key
-from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, chained_page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 
 LOAN_FIELDS = ("status", "department_id", "category_id", "device_id", "urgency", "expected_return_at")
@@ -34,9 +35,10 @@ def snapshot(loan: Loan) -> dict:
 
 
 def is_overdue(loan: Loan) -> bool:
-    """Flagged by the overdue check, or visibly past due while the device is still out."""
-    return bool(loan.overdue) or (loan.status in ("in_use", "return_requested")
-                                  and loan.expected_return_at < clock.now_iso())
+    """The one overdue rule: the device is still at the ward past its due time, or the ward gave it back
+    (asked to return it, or it was taken back) late. The flag is set by the overdue check and by those
+    transitions; a ward that asked to return on time is not overdue while it waits for collection."""
+    return bool(loan.overdue) or (loan.status == "in_use" and loan.expected_return_at < clock.now_iso())
 
 
 def loan_id_for(openid: str, idempotency_key: str) -> str:
@@ -127,37 +129,54 @@ def timeline(loan_id: str) -> list[Record]:
     return list(Record.query(subject_key("loan", loan_id)))
 
 
+def _late(now: str, status: str | None = None) -> Any:
+    """is_overdue() as a filter; when the query's key fixes the status, the status cannot be filtered on."""
+    if status is None:
+        return (Loan.overdue == True) | ((Loan.status == "in_use") & (Loan.expected_return_at < now))  # noqa: E712
+    if status == "in_use":
+        return (Loan.overdue == True) | (Loan.expected_return_at < now)  # noqa: E712
+    return Loan.overdue == True  # noqa: E712
+
+
+def _overdue_filter(overdue: bool | None, now: str, status: str | None = None) -> Any:
+    if overdue is None:
+        return None
+    late = _late(now, status)
+    return late if overdue else ~late
+
+
 def list_loans(user: User, status: str | None, overdue: bool | None, department_id: str | None,
                device_id: str | None, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Loan]:
-    """Applicants see their department's loans (newest first). Managers: by status in queue order
-    (most urgent, then oldest), by department, by device, or overdue ones (in use, by due time)."""
-    start = decode_cursor(cursor)
+    """Applicants: their department's loans, newest first. Managers: a department's or a device's loans (newest
+    first); an open status in queue order (most urgent, then oldest); a closed status or everything, newest first;
+    overdue ones: devices still out past due, then returns requested late."""
     if not user.is_manager:
         if department_id and department_id != user.department_id:
             raise Forbidden("只能查看本科室的借用记录", code="other_department")
         department_id = user.department_id
-    filters = []
+    scope = scope_of("loans", user.is_manager, status, overdue, department_id, device_id)
     now = clock.now_iso()
-    if overdue is not None:
-        # the same rule as is_overdue(), as a filter
-        late = (Loan.overdue == True) | (Loan.status.is_in("in_use", "return_requested")  # noqa: E712
-                                         & (Loan.expected_return_at < now))
-        filters.append(late if overdue else ~late)
+    by_status = (Loan.status == status) if status else None
+    if overdue and not (status or department_id or device_id):
+        return chained_page([
+            lambda key, wanted: Loan.by_due.query("in_use", Loan.expected_return_at < now, limit=wanted,
+                                                  last_evaluated_key=key),
+            lambda key, wanted: Loan.by_queue.query("return_requested", filter_condition=_late(now, "return_requested"),
+                                                    limit=wanted, last_evaluated_key=key),
+        ], limit, cursor, scope)
+    start = decode_cursor(cursor, scope)
+    newest_first = {"scan_index_forward": False, "limit": limit, "last_evaluated_key": start}
     if department_id:
-        if status:
-            filters.append(Loan.status == status)
-        if device_id:
-            filters.append(Loan.device_id == device_id)
-        results = Loan.by_department.query(department_id, scan_index_forward=False, limit=limit,
-                                           last_evaluated_key=start, filter_condition=all_of(*filters))
+        results = Loan.by_department.query(department_id, filter_condition=all_of(
+            by_status, (Loan.device_id == device_id) if device_id else None, _overdue_filter(overdue, now)),
+            **newest_first)
     elif device_id:
-        if status:
-            filters.append(Loan.status == status)
-        results = Loan.by_device.query(device_id, scan_index_forward=False, limit=limit, last_evaluated_key=start,
-                                       filter_condition=all_of(*filters))
-    elif overdue and not status:
-        results = Loan.by_due.query("in_use", Loan.expected_return_at < now, limit=limit, last_evaluated_key=start)
+        results = Loan.by_device.query(device_id, filter_condition=all_of(by_status, _overdue_filter(overdue, now)),
+                                       **newest_first)
+    elif status in OPEN_STATUSES:
+        results = Loan.by_queue.query(status, filter_condition=_overdue_filter(overdue, now, status), limit=limit,
+                                      last_evaluated_key=start)
     else:
-        results = Loan.by_queue.query(status or "pending", limit=limit, last_evaluated_key=start,
-                                      filter_condition=all_of(*filters))
-    return page_of(results)
+        results = Loan.by_scope.query(SCOPE, filter_condition=all_of(by_status, _overdue_filter(overdue, now)),
+                                      **newest_first)
+    return page_of(results, scope)

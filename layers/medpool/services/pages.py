@@ -8,7 +8,7 @@ import hmac
 import json
 import operator
 from dataclasses import dataclass
-from typing import Any, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, TypeVar
 
 from medpool.config import get_secrets
 from medpool.errors import BadRequest
@@ -23,24 +23,27 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def _signature(payload: bytes) -> str:
+def _signature(payload: bytes, scope: str) -> str:
     key = get_secrets().token_signing_key.encode()
-    return base64.urlsafe_b64encode(hmac.new(key, payload, hashlib.sha256).digest()[:12]).decode().rstrip("=")
+    digest = hmac.new(key, scope.encode() + b"\n" + payload, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:12]).decode().rstrip("=")
 
 
-def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
     if not last_key:
         return None
     payload = base64.urlsafe_b64encode(json.dumps(last_key, separators=(",", ":")).encode()).decode().rstrip("=")
-    return f"{payload}.{_signature(payload.encode())}"
+    return f"{payload}.{_signature(payload.encode(), scope)}"
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
+    """The start key of the next page. The cursor is signed together with its query's scope (what is listed,
+    by which filters), so a cursor only continues the list it came from."""
     if not cursor:
         return None
     invalid = BadRequest("分页参数无效，请从第一页重新加载", code="invalid_cursor")
     payload, _, signature = cursor.partition(".")
-    if not hmac.compare_digest(signature, _signature(payload.encode())):
+    if not hmac.compare_digest(signature, _signature(payload.encode(), scope)):
         raise invalid
     try:
         return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -48,10 +51,31 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
         raise invalid from error
 
 
-def page_of(results: Iterable[T]) -> Page[T]:
-    """Drain a PynamoDB ResultIterator (query with limit) into a Page."""
+def page_of(results: Iterable[T], scope: str) -> Page[T]:
+    """Drain a PynamoDB ResultIterator (query with limit) into a Page whose cursor continues this scope."""
     items = list(results)
-    return Page(items=items, next_cursor=encode_cursor(getattr(results, "last_evaluated_key", None)))
+    return Page(items=items, next_cursor=encode_cursor(getattr(results, "last_evaluated_key", None), scope))
+
+
+def chained_page(phases: list[Callable[[dict[str, Any] | None, int], Any]], limit: int, cursor: str | None,
+                 scope: str) -> Page:
+    """One list read from several queries in turn (e.g. two partitions): each phase is called with its start
+    key and how many items are still wanted, and returns a PynamoDB ResultIterator."""
+    state = decode_cursor(cursor, scope) or {"phase": 0, "key": None}
+    phase, key, items = int(state.get("phase", 0)), state.get("key"), []
+    while phase < len(phases) and len(items) < limit:
+        results = phases[phase](key, limit - len(items))
+        items += list(results)
+        key = getattr(results, "last_evaluated_key", None)
+        if key is None:
+            phase += 1
+    more = phase < len(phases)
+    return Page(items=items, next_cursor=encode_cursor({"phase": phase, "key": key}, scope) if more else None)
+
+
+def scope_of(*parts: object) -> str:
+    """A list's identity: what is listed and by which filters (changing a filter restarts paging)."""
+    return json.dumps(parts, default=str)
 
 
 def all_of(*conditions: Any) -> Any:

@@ -47,6 +47,18 @@ class LoanFact:
     condition: str | None
     rate_fen: int
     rate_unit: str
+    return_requested_at: datetime | None = None  # when the ward asked the equipment department to collect
+
+    def given_back_at(self, until: datetime) -> datetime:
+        """When the ward gave the device back, as known at `until`: the earliest of its return request
+        and the confirmed return (whichever are present and before `until`), else `until` itself."""
+        return min([t for t in (self.return_requested_at, self.returned_at) if t and t < until] + [until])
+
+    def overdue_at(self, until: datetime) -> bool:
+        """The product's one overdue rule, as of `until` (a period's end or now): the device was still
+        at the ward past its due time, or the ward gave it back late. A ward that requested the return on
+        time is not overdue while it waits for collection, nor after."""
+        return bool(self.expected_return_at) and self.given_back_at(until) > self.expected_return_at
 
 
 def _time(text: str | None) -> datetime | None:
@@ -57,13 +69,13 @@ def _from_entry(entry: LedgerEntry) -> LoanFact:
     return LoanFact(entry.loan_id, entry.category_id, entry.department_id, entry.owner_department_id,
                     entry.device_id, _time(entry.requested_at), _time(entry.approved_at), _time(entry.start),
                     _time(entry.end), _time(entry.expected_return_at), entry.condition, int(entry.rate_fen),
-                    entry.rate_unit)
+                    entry.rate_unit, _time(entry.return_requested_at))
 
 
 def _from_open(loan: Loan, owner: str | None) -> LoanFact:
     return LoanFact(loan.id, loan.category_id, loan.department_id, owner, loan.device_id, _time(loan.requested_at),
                     _time(loan.approved_at), _time(loan.handed_over_at), None, _time(loan.expected_return_at),
-                    None, int(loan.rate_fen), loan.rate_unit)
+                    None, int(loan.rate_fen), loan.rate_unit, _time(loan.return_requested_at))
 
 
 def read_period(window: Window) -> tuple[list[LoanFact], list[LedgerEntry]]:

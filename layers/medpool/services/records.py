@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from medpool import clock
 from medpool.models.record import Record
-from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
 
 
 def list_records(subject: str | None, actor: str | None, day: str | None, limit: int = DEFAULT_LIMIT,
                  cursor: str | None = None) -> Page[Record]:
-    start = decode_cursor(cursor)
+    scope = scope_of("records", subject, actor, day)
+    start = decode_cursor(cursor, scope)
     if subject:
         query = Record.query(subject, filter_condition=all_of((Record.actor == actor) if actor else None,
                                                               (Record.day == day) if day else None),
@@ -19,4 +20,4 @@ def list_records(subject: str | None, actor: str | None, day: str | None, limit:
     else:
         query = Record.by_day.query(day or clock.now_iso()[:10], scan_index_forward=False, limit=limit,
                                     last_evaluated_key=start)
-    return page_of(query)
+    return page_of(query, scope)

@@ -71,8 +71,9 @@ def _figures(facts: list[LoanFact], window: Window, pool_seconds: float, value_f
     returned = [f for f in facts if f.returned_at and window.start <= f.returned_at < window.end]
     open_at_end = [f for f in facts if f.handed_over_at < window.until
                    and (f.returned_at is None or f.returned_at >= window.end)]
-    overdue = [f for f in returned if f.expected_return_at and f.returned_at > f.expected_return_at]
-    overdue += [f for f in open_at_end if f.expected_return_at and f.expected_return_at < window.until]
+    # returned: given back (requested or returned, the earlier) after due; open at the end: in use past
+    # due at the end, or its return requested after due (docs/statistics.md, one rule with the loans')
+    overdue = [f for f in returned + open_at_end if f.overdue_at(window.until)]
     lent = sum(lent_seconds(f, window) for f in facts)
     revenue = sum(units_in(f, window.start, window.end, window.now) * f.rate_fen for f in facts)
     elapsed = (window.until - window.start).total_seconds()

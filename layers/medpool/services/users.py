@@ -7,11 +7,12 @@ from pynamodb.exceptions import DoesNotExist
 
 from medpool import clock
 from medpool.errors import Conflict, NotFound
+from medpool.labels import USER_STATUS
 from medpool.models.user import User
 from medpool.policy import require_user_admin
 from medpool.services import departments, sessions
 from medpool.services.audit import add_record, save_changes
-from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 from medpool.wechat import get_wechat_client
 
@@ -122,7 +123,8 @@ def update_me(user: User, changes: dict) -> User:
 def list_users(status: str | None, department_id: str | None, limit: int = DEFAULT_LIMIT,
                cursor: str | None = None) -> Page[User]:
     """Users by status (oldest registration first) or by department; deleted users are left out."""
-    start = decode_cursor(cursor)
+    scope = scope_of("users", status, department_id)
+    start = decode_cursor(cursor, scope)
     not_deleted = User.deleted_at.does_not_exist()
     if department_id:
         condition = not_deleted & (User.status == status) if status else not_deleted
@@ -131,7 +133,7 @@ def list_users(status: str | None, department_id: str | None, limit: int = DEFAU
     else:
         results = User.by_status.query(status or "pending", filter_condition=not_deleted, limit=limit,
                                        last_evaluated_key=start)
-    return page_of(results)
+    return page_of(results, scope)
 
 
 def update_user(actor: User, openid: str, changes: dict) -> User:
@@ -142,7 +144,8 @@ def update_user(actor: User, openid: str, changes: dict) -> User:
     status = changes.get("status")
     if status and status != user.status:
         if status not in TRANSITIONS[user.status]:
-            raise Conflict(f"用户状态不能从 {user.status} 变为 {status}", code="invalid_status_transition")
+            raise Conflict(f"用户状态不能从「{USER_STATUS[user.status]}」变为「{USER_STATUS[status]}」",
+                           code="invalid_status_transition")
         user.status = status
     if changes.get("department_id") and changes["department_id"] != user.department_id:
         departments.require_existing(changes["department_id"])

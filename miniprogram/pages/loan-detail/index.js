@@ -1,5 +1,5 @@
 // A loan with its timeline and the actions of the loop: cancel, approve (pick or scan a device),
-// reject (reason), hand over (scan the device code), request return, confirm return (condition).
+// reject (reason), hand over (scan the device code, sent to the API), request return, confirm return (condition).
 const loans = require('../../services/loans');
 const devices = require('../../services/devices');
 const session = require('../../services/session');
@@ -70,14 +70,12 @@ Component({
       }
       return this.apply(() => loans.rejectLoan(this.data.id, reason), '已驳回');
     },
+    // Scan first; the API checks the scanned device against the assigned one (422 wrong_device, its message shown).
     async onHandover() {
-      const id = await scanDeviceId();
-      if (!id) return undefined;
-      if (id !== this.data.loan.device_id) {
-        wx.showToast({ title: `扫到的设备 ${id} 与分配的设备不一致`, icon: 'none', duration: 3000 });
-        return undefined;
-      }
-      return this.apply(() => loans.handOverLoan(this.data.id), '交接完成');
+      if (this.data.busy) return undefined;
+      const deviceId = await scanDeviceId();
+      if (!deviceId) return undefined;
+      return this.apply(() => loans.handOverLoan(this.data.id, deviceId), '交接完成');
     },
     async onRequestReturn() {
       if (!(await confirm('申请归还', '确认设备已停止使用，申请归还？'))) return undefined;

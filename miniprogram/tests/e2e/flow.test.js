@@ -3,6 +3,7 @@
  * Local, started by start-stack.js), as a new applicant and as the equipment department's manager.
  */
 const { createNodeWx } = require('./node-wx');
+const { parseDeviceCode } = require('../../utils/device-code');
 
 const API = process.env.MEDPOOL_E2E_API;
 const OPERATIONS = (process.env.MEDPOOL_E2E_OPERATIONS || '').split(',').filter(Boolean);
@@ -117,7 +118,12 @@ describe(`e2e against the local API${missing.length ? ' (loan flow skipped: crea
     const approved = await manager.act((s) => s.loans.approveLoan(loan.id, device.id));
     expect(approved).toMatchObject({ status: 'approved', device_id: device.id });
 
-    const handedOver = await nurse.act((s) => s.loans.handOverLoan(loan.id));
+    // Hand-over sends the device id read from the device's code (WeChat's scan result of its mini program code).
+    const scanned = parseDeviceCode({ result: '', path: `pages/device-detail/index?scene=${encodeURIComponent(approved.device_id)}` });
+    expect(scanned).toBe(device.id);
+    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id, 'NO-SUCH-DEVICE'))).rejects.toMatchObject({ status: 422, code: 'wrong_device' });
+    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id))).rejects.toMatchObject({ status: 400, code: 'validation_error' });
+    const handedOver = await nurse.act((s) => s.loans.handOverLoan(loan.id, scanned));
     expect(handedOver.status).toBe('in_use');
     const onLoan = await manager.act((s) => s.devices.getDevice(device.id));
     expect(onLoan.status).toBe('on_loan');

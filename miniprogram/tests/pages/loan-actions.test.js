@@ -10,7 +10,8 @@ function detail(status, user, extra = {}, routes = {}) {
     user, query: { id: 'L-1' },
     routes: {
       'GET /loans/L-1': () => current,
-      ...Object.fromEntries(Object.entries(routes).map(([key, next]) => [key, (c) => {
+      ...Object.fromEntries(Object.entries(routes).map(([key, route]) => [key, (c) => {
+        const next = typeof route === 'function' ? route(c) : route;
         if (next.status && next.body && next.body.error) return next;
         current = { ...current, ...next };
         return current;
@@ -39,15 +40,31 @@ test('manager rejects with a reason', async () => {
   expect(r.text()).toContain('已驳回');
 });
 
-test('hand-over requires scanning the assigned device', async () => {
-  const r = await detail('approved', users.nurse, {}, { 'POST /loans/L-1/handover': { status: 'in_use' } });
-  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999')));
+test('hand-over scans the device code and sends the scanned id; the API refuses another device with its message', async () => {
+  const WRONG_DEVICE = '扫描的设备与本次借用分配的设备不一致';
+  const r = await detail('approved', users.nurse, {}, {
+    'POST /loans/L-1/handover': (c) => (c.body.device_id === 'VENT-001' ? { status: 'in_use' } : apiError(422, 'wrong_device', WRONG_DEVICE)),
+  });
+
+  await tap(r.comp, '#handover'); // scan cancelled: nothing is sent
+  expect(r.wx.scanCode).toHaveBeenCalledTimes(1);
+  expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(0);
+
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: 'https://example.com' })); // not a device code
   await tap(r.comp, '#handover');
   expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(0);
-  expect(r.wx.showToast.mock.calls[0][0].title).toContain('不一致');
-  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001')));
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '不是本平台的设备码', icon: 'none' });
+
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999')));
   await tap(r.comp, '#handover');
-  expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(1);
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ device_id: 'VENT-999' }]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: WRONG_DEVICE, icon: 'none' }));
+  expect(r.text()).toContain('待交接');
+
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: 'medpool:device:VENT-001' })); // a label of an earlier version
+  await tap(r.comp, '#handover');
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ device_id: 'VENT-999' }, { device_id: 'VENT-001' }]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '交接完成', icon: 'success' });
   expect(r.text()).toContain('使用中');
 });
 
@@ -137,4 +154,38 @@ test('approval queue switches to returns to confirm', async () => {
   await r.page.selectComponent('#body').onQueue({ detail: { value: 'return_requested' } });
   expect(r.text()).toContain('归还中的单');
   expect(r.wx.setNavigationBarTitle).toHaveBeenCalledWith({ title: '审批' });
+});
+
+test('借用单 for managers: 全部 asks GET /loans without a status (the API answers every loan, newest first)', async () => {
+  const all = [
+    loan({ id: 'L-3', status: 'pending', reason: '新的申请' }),
+    loan({ id: 'L-2', status: 'returned', reason: '已归还的单', device_id: 'VENT-001' }),
+    loan({ id: 'L-1', status: 'cancelled', reason: '已取消的单' }),
+  ];
+  const r = await renderPage('pages/loans/index', {
+    user: users.manager,
+    routes: {
+      'GET /loans': (c) => {
+        if (c.query.cursor) return page([loan({ id: 'L-0', status: 'rejected', reason: '更早的单' })]);
+        if (c.query.status) return page(all.filter((l) => l.status === c.query.status));
+        return page(all, 'C-2');
+      },
+    },
+  });
+  const body = r.page.selectComponent('#body');
+  expect(r.callsTo('GET /loans')[0].query).toEqual({});
+  const text = r.text();
+  expect(text.indexOf('新的申请')).toBeLessThan(text.indexOf('已归还的单'));
+  expect(text.indexOf('已归还的单')).toBeLessThan(text.indexOf('已取消的单'));
+  await body.loadMore();
+  expect(r.callsTo('GET /loans')[1].query).toEqual({ cursor: 'C-2' });
+  expect(r.text()).toContain('更早的单');
+
+  await body.onFilter({ detail: { value: 'returned' } });
+  expect(r.callsTo('GET /loans')[2].query).toEqual({ status: 'returned' });
+  expect(r.text()).toContain('已归还的单');
+  expect(r.text()).not.toContain('新的申请');
+  await body.onFilter({ detail: { value: '' } });
+  expect(r.callsTo('GET /loans')[3].query).toEqual({});
+  expect(r.text()).toContain('已取消的单');
 });

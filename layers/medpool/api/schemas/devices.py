@@ -65,7 +65,7 @@ class DeviceFields(Body):
     serial_no: ShortText = omittable()
     location: ShortText = omittable()
     purchase_price_fen: Fen = omittable()
-    purchase_date: date = omittable()
+    purchase_date: Annotated[date, Field(ge=date(1950, 1, 1))] = omittable()
 
 
 class CreateDeviceBody(DeviceFields):

@@ -1,9 +1,10 @@
 """Loans, their timeline, device history and the audit feed."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, StringConstraints
 
 from medpool.api.schemas.common import Body, Code, Out, PageQuery
 from medpool.api.schemas.devices import AssetTag, DeviceOut
@@ -33,7 +34,7 @@ class RejectLoanBody(Body):
 
 
 class HandOverBody(Body):
-    device_id: AssetTag | None = None
+    device_id: AssetTag  # read by scanning the device's code
 
 
 class ConfirmReturnBody(Body):
@@ -110,7 +111,12 @@ class DeviceHistoryOut(Out):
     records: list[RecordOut]
 
 
+def _real_day(day: str) -> str:
+    date.fromisoformat(day)  # 2026-02-30 is refused
+    return day
+
+
 class RecordListQuery(PageQuery):
     subject: Annotated[str, StringConstraints(pattern=r"^[a-z]+#[A-Za-z0-9_-]{1,64}$")] | None = None
     actor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)] | None = None
