@@ -1,6 +1,6 @@
 """approve: the equipment department approves (assigning a device), rejects, and hands devices over."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import ApproveLoanBody, HandOverBody, LoanOut, RejectLoanBody
+from medpool.api.schemas.loans import ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RejectLoanBody
 from medpool.policy import Access
 from medpool.services import loan_flow
 
@@ -23,3 +23,10 @@ def reject_loan(request: Request) -> LoanOut:
            body=HandOverBody, response=LoanOut)
 def hand_over_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.hand_over(request.user, request.params["id"], request.body.device_id))
+
+
+@api.route("POST", "/loans/{id}/extend", "extendLoan", Access.MANAGER, summary="续借（设备科确定新的归还时间）",
+           body=ExtendLoanBody, response=LoanOut)
+def extend_loan(request: Request) -> LoanOut:
+    body = request.changes
+    return LoanOut.of(loan_flow.extend(request.user, request.params["id"], body["expected_return_at"], body["reason"]))

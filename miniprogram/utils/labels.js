@@ -15,10 +15,18 @@ const ROLE = { applicant: '申请方', manager: '管理方', admin: '管理员' 
 const USER_STATUS = { pending: '待审核', active: '正常', rejected: '已拒绝', disabled: '已停用' };
 const CONDITION = { ok: '完好', damaged: '损坏' };
 const RATE_UNIT = { hour: '小时', day: '天' };
+// Audit actions as the API records them (records and loan timelines).
 const ACTION = {
-  created: '提交申请', requested: '提交申请', approved: '批准并分配设备', rejected: '驳回申请',
-  cancelled: '取消申请', handed_over: '完成交接', handover: '完成交接', return_requested: '申请归还',
-  returned: '确认归还', confirm_return: '确认归还', overdue: '已逾期',
+  'loan.create': '提交申请', 'loan.approve': '批准并分配设备', 'loan.reject': '驳回申请', 'loan.cancel': '取消申请',
+  'loan.hand_over': '完成交接', 'loan.request_return': '申请归还', 'loan.confirm_return': '确认归还',
+  'loan.overdue': '已逾期', 'loan.due_soon': '即将到期提醒', 'loan.extend': '续借', 'loan.import': '导入历史记录',
+  'device.create': '登记设备', 'device.update': '修改设备', 'device.available': '恢复可借',
+  'device.reserved': '预留给借用', 'device.on_loan': '借出', 'device.maintenance': '送修/校准',
+  'device.retired': '报废',
+  'user.register': '提交注册', 'user.update': '修改用户', 'user.update_profile': '修改个人资料',
+  'user.delete': '删除用户', 'user.create_admin': '设为管理员', 'user.seed': '演示账号',
+  'department.create': '新建科室', 'department.update': '修改科室',
+  'category.create': '新建类别', 'category.update': '修改类别',
 };
 
 const NOTIFICATION_EVENT = {

@@ -8,6 +8,7 @@ function loanActions(loan, user) {
     reject: manager && status === 'pending',
     cancel: ownDepartment && (status === 'pending' || status === 'approved'),
     handover: (manager || ownDepartment) && status === 'approved',
+    extend: manager && (status === 'approved' || status === 'in_use'),
     requestReturn: ownDepartment && status === 'in_use',
     confirmReturn: manager && status === 'return_requested',
   };

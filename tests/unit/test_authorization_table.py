@@ -55,6 +55,7 @@ TABLE = {
     "rejectLoan": ("POST", "/loans/{loan}/reject", {"reason": "暂无设备"}, (401, 401, 403, 403, 200, 200), "pending"),
     "handOverLoan": ("POST", "/loans/{loan}/handover", {"device_id": "MON-001"}, (401, 401, 200, 403, 200, 200),
                      "approved"),
+    "extendLoan": ("POST", "/loans/{loan}/extend", "EXTEND", (401, 401, 403, 403, 200, 200), "in_use"),
     "requestReturn": ("POST", "/loans/{loan}/return-request", None, (401, 401, 200, 403, 200, 200), "in_use"),
     "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok"}, (401, 401, 403, 403, 200, 200),
                       "return_requested"),
@@ -103,6 +104,8 @@ def test_route_access(api, operation_id, principal):
         path = path.replace("{announcement}", item.id)
     if body == "REGISTER":
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
+    if body == "EXTEND":
+        body = {"expected_return_at": iso_in(48), "reason": "患者仍需使用"}
     if body == NEW_LOAN:
         body = {**NEW_LOAN, "expected_return_at": iso_in(24)}
     reply = api.request(method, path, _token(principal), json_body=body,

@@ -270,3 +270,30 @@ def test_a_ward_that_asks_to_return_on_time_is_not_overdue(api, nurse, manager):
 def test_a_ward_that_asks_to_return_late_is_overdue(api, nurse, manager):
     requested, returned = _out_and_back(api, nurse, manager, 1, "late-key-0001")
     assert requested["overdue"] is True and returned["overdue"] is True and requested["overdue_at"]
+
+
+def test_the_equipment_department_extends_a_loan_and_lifts_overdue(api, nurse, manager):
+    loan_id = apply(api, nurse, key="extend-key-01").body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    clock.freeze(clock.now() + timedelta(hours=25))
+    try:
+        assert api.get(f"/loans/{loan_id}", nurse).body["overdue"] is True
+        new_due = iso_in(24)
+        body = {"expected_return_at": new_due, "reason": "患者仍需呼吸支持"}
+        assert api.post(f"/loans/{loan_id}/extend", body, nurse).error_code == "manager_required"
+        extended = api.post(f"/loans/{loan_id}/extend", body, manager)
+        assert extended.status == 200 and extended.body["expected_return_at"] == new_due
+        assert extended.body["overdue"] is False
+        before = table_counts()
+        assert api.post(f"/loans/{loan_id}/extend", body, manager).status == 200  # a repeat changes nothing
+        assert table_counts() == before
+        past = api.post(f"/loans/{loan_id}/extend", {**body, "expected_return_at": iso_in(-1)}, manager)
+        assert past.error_code == "expected_return_in_past"
+    finally:
+        clock.freeze(None)
+    [record] = [r for r in api.get(f"/loans/{loan_id}", manager).body["timeline"] if r["action"] == "loan.extend"]
+    assert record["before"]["expected_return_at"] < record["after"]["expected_return_at"] and record["note"]
+    api.post(f"/loans/{loan_id}/return-request", None, nurse)
+    assert api.post(f"/loans/{loan_id}/extend", {"expected_return_at": iso_in(30), "reason": "x"},
+                    manager).error_code == "loan_not_extendable"

@@ -54,12 +54,13 @@ def _holding_device(loan: Loan, expected_status: str) -> Device:
 
 
 def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
-            device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None) -> Loan:
+            device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
+            before: dict | None = None) -> Loan:
     """Write the loan (and device) changed in memory, conditioned on the states they were read in."""
     with transaction(StateChanged()) as writer:
         writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
-                   before={"status": loan_from}, after=snapshot(loan), note=note, at=loan.updated_at)
+                   before={"status": loan_from, **(before or {})}, after=snapshot(loan), note=note, at=loan.updated_at)
         if device is not None:
             writer.save(device, condition=Device.status == device_from)
             add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
@@ -156,6 +157,24 @@ def hand_over(actor: User, loan_id: str, scanned_device_id: str) -> Loan:
     device.status, device.status_changed_at, device.updated_at = "on_loan", now, now
     device.status_reason = f"借给 {loan.department_id}（借用 {loan.id}）"
     return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved")
+
+
+@_once_more_on_race
+def extend(actor: User, loan_id: str, expected_return_at: str, reason: str) -> Loan:
+    """The equipment department agrees a new due time (续借) for a device not yet back: an overdue flag is
+    lifted (the record keeps the history) and the overdue check starts counting from the new time."""
+    loan = get_loan_record(loan_id)
+    new_due = clock.to_iso(clock.parse_iso(expected_return_at))
+    if loan.expected_return_at == new_due and loan.status in ("approved", "in_use"):
+        return loan
+    if loan.status not in ("approved", "in_use"):
+        raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能续借", code="loan_not_extendable")
+    if new_due <= clock.now_iso():
+        raise Unprocessable("新的归还时间必须晚于当前时间", code="expected_return_in_past")
+    old_due, loan_from = loan.expected_return_at, loan.status
+    _stamp(loan)
+    loan.expected_return_at, loan.overdue = new_due, False
+    return _commit(actor, "loan.extend", loan, loan_from, note=reason, before={"expected_return_at": old_due})
 
 
 @_once_more_on_race

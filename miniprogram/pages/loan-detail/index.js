@@ -1,5 +1,6 @@
 // A loan with its timeline and the actions of the loop: cancel, approve (pick or scan a device),
-// reject (reason), hand over (scan the device code, sent to the API), request return, confirm return (condition).
+// reject (reason), hand over (scan the device code, sent to the API), extend (续借: managers pick a new return time in
+// Shanghai, sent as UTC, with a reason), request return, confirm return (condition).
 const loans = require('../../services/loans');
 const devices = require('../../services/devices');
 const session = require('../../services/session');
@@ -10,11 +11,24 @@ const { loanActions } = require('../../utils/loan-actions');
 const { runLoad, runAction } = require('../../utils/load');
 const { confirm, prompt, showSuccess } = require('../../utils/feedback');
 const { scanDeviceId } = require('../../utils/scan');
+const { shanghaiDate, shanghaiClock, toUtcIso } = require('../../utils/time');
+
+const EXTEND_DEFAULT_HOURS = 24;
+const REASON_MAX = 500;
+
+/** Default new return time: 24 hours after the current due time, or after now when that is already past. */
+function defaultExtension(expectedReturnAt) {
+  const due = Date.parse(expectedReturnAt);
+  const base = Math.max(Number.isNaN(due) ? 0 : due, Date.now());
+  const at = new Date(base + EXTEND_DEFAULT_HOURS * 3600 * 1000);
+  return { extendDay: shanghaiDate(at), extendClock: shanghaiClock(at) };
+}
 
 Component({
   data: {
     loading: true, error: '', busy: false, id: '', loan: {}, can: {},
     picking: false, candidates: [], pickedDevice: '', returning: false, condition: 'ok', note: '',
+    extending: false, today: '', extendDay: '', extendClock: '', extendReason: '',
   },
   methods: {
     onLoad(query = {}) {
@@ -28,7 +42,7 @@ Component({
       });
     },
     viewOf(loan, names, cats) {
-      return { loan: loanView(loan, names, cats), can: loanActions(loan, session.currentUser()), picking: false, returning: false };
+      return { loan: loanView(loan, names, cats), can: loanActions(loan, session.currentUser()), picking: false, returning: false, extending: false };
     },
     async apply(action, message) {
       return runAction(this, async () => {
@@ -76,6 +90,48 @@ Component({
       const deviceId = await scanDeviceId();
       if (!deviceId) return undefined;
       return this.apply(() => loans.handOverLoan(this.data.id, deviceId), '交接完成');
+    },
+    onStartExtend() {
+      this.setData({ extending: true, today: shanghaiDate(), extendReason: '', ...defaultExtension(this.data.loan.expected_return_at) });
+    },
+    onCancelExtend() {
+      this.setData({ extending: false });
+    },
+    onExtendDay(event) {
+      this.setData({ extendDay: event.detail.value });
+    },
+    onExtendClock(event) {
+      this.setData({ extendClock: event.detail.value });
+    },
+    onExtendReason(event) {
+      this.setData({ extendReason: event.detail });
+    },
+    // The API answers the updated loan (overdue lifted); it is shown at once, then re-read for the timeline.
+    onConfirmExtend() {
+      const { id, extendDay, extendClock } = this.data;
+      const reason = (this.data.extendReason || '').trim();
+      if (!reason) {
+        wx.showToast({ title: '请填写续借原因', icon: 'none' });
+        return Promise.resolve();
+      }
+      if (reason.length > REASON_MAX) {
+        wx.showToast({ title: `续借原因不能超过 ${REASON_MAX} 字`, icon: 'none' });
+        return Promise.resolve();
+      }
+      const expectedReturnAt = toUtcIso(extendDay, extendClock);
+      if (Date.parse(expectedReturnAt) <= Date.now()) {
+        wx.showToast({ title: '新的归还时间须晚于现在', icon: 'none' });
+        return Promise.resolve();
+      }
+      return runAction(this, async () => {
+        const updated = await loans.extendLoan(id, expectedReturnAt, reason);
+        showSuccess('已续借');
+        const [names, cats] = await Promise.all([departmentNames().catch(() => ({})), categoryNames()]);
+        const timeline = updated.timeline || this.data.loan.timeline;
+        this.setData(this.viewOf({ ...updated, timeline }, names, cats));
+        const fresh = await loans.getLoan(id).catch(() => null);
+        if (fresh) this.setData(this.viewOf(fresh, names, cats));
+      });
     },
     async onRequestReturn() {
       if (!(await confirm('申请归还', '确认设备已停止使用，申请归还？'))) return undefined;

@@ -26,7 +26,7 @@ function loan(overrides = {}) {
     device_id: null, urgency: 'urgent', reason: '3床呼吸衰竭', expected_return_at: '2024-03-02T04:00:00Z', overdue: false,
     requested_at: '2024-03-01T02:05:00Z', approved_at: null, handed_over_at: null, returned_at: null, condition: null,
     charge_fen: null,
-    timeline: [{ at: '2024-03-01T02:05:00Z', actor: 'demo-nurse-icu', action: 'created' }],
+    timeline: [{ at: '2024-03-01T02:05:00Z', actor: 'demo-nurse-icu', action: 'loan.create' }],
     ...overrides,
   };
 }

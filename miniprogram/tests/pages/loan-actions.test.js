@@ -68,6 +68,75 @@ test('hand-over scans the device code and sends the scanned id; the API refuses 
   expect(r.text()).toContain('使用中');
 });
 
+test('manager extends an overdue loan: new return time picked in Shanghai, sent as UTC with the reason, the updated loan shown', async () => {
+  const r = await detail('in_use', users.manager, { overdue: true }, {
+    'POST /loans/L-1/extend': (c) => ({ expected_return_at: c.body.expected_return_at.replace('.000Z', 'Z'), overdue: false }),
+  });
+  expect(r.text()).toContain('已逾期');
+  await tap(r.comp, '#extend');
+  expect(r.comp.querySelector('#confirm-extend')).toBeTruthy();
+  expect(r.comp.querySelector('#extend')).toBeFalsy();
+  r.page.onExtendDay({ detail: { value: '2099-11-28' } });
+  r.page.onExtendClock({ detail: { value: '16:00' } });
+  r.page.onExtendReason({ detail: '  患者仍需持续通气  ' });
+  await tap(r.comp, '#confirm-extend');
+  expect(r.callsTo('POST /loans/L-1/extend').map((c) => c.body)).toEqual([
+    { expected_return_at: '2099-11-28T08:00:00.000Z', reason: '患者仍需持续通气' },
+  ]);
+  expect(r.wx.showToast).toHaveBeenCalledWith({ title: '已续借', icon: 'success' });
+  expect(r.text()).toContain('2099-11-28 16:00');
+  expect(r.text()).not.toContain('已逾期');
+  expect(r.text()).toContain('使用中');
+  expect(r.comp.querySelector('#confirm-extend')).toBeFalsy();
+});
+
+test('extend: the default is 24 hours after the current due time (Shanghai); the API refusal shows its message', async () => {
+  const NOT_EXTENDABLE = '借用当前状态为「已归还」，不能续借';
+  const r = await detail('approved', users.manager, { expected_return_at: '2099-03-02T04:00:00Z' }, {
+    'POST /loans/L-1/extend': apiError(409, 'loan_not_extendable', NOT_EXTENDABLE),
+  });
+  await tap(r.comp, '#extend');
+  expect(r.page.data).toMatchObject({ extendDay: '2099-03-03', extendClock: '12:00' });
+  expect(r.text()).toContain('2099-03-03');
+
+  await tap(r.comp, '#confirm-extend'); // no reason: nothing is sent
+  expect(r.callsTo('POST /loans/L-1/extend')).toHaveLength(0);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '请填写续借原因', icon: 'none' });
+
+  r.page.onExtendReason({ detail: '手术延期' });
+  r.page.onExtendDay({ detail: { value: '2020-01-01' } }); // in the past: refused before the API
+  await tap(r.comp, '#confirm-extend');
+  expect(r.callsTo('POST /loans/L-1/extend')).toHaveLength(0);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '新的归还时间须晚于现在', icon: 'none' });
+
+  r.page.onExtendDay({ detail: { value: '2099-03-04' } });
+  await tap(r.comp, '#confirm-extend');
+  expect(r.callsTo('POST /loans/L-1/extend').map((c) => c.body)).toEqual([{ expected_return_at: '2099-03-04T04:00:00.000Z', reason: '手术延期' }]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: NOT_EXTENDABLE, icon: 'none' }));
+  expect(r.text()).toContain('2099-03-02 12:00'); // unchanged
+  expect(r.comp.querySelector('#confirm-extend')).toBeTruthy(); // still open to correct and retry
+
+  await tap(r.comp, '#cancel-extend');
+  expect(r.comp.querySelector('#confirm-extend')).toBeFalsy();
+  expect(r.comp.querySelector('#extend')).toBeTruthy();
+});
+
+test('续借 is offered to managers on approved / in_use loans only', async () => {
+  const cases = [
+    ['approved', users.manager, true], ['in_use', users.manager, true],
+    ['approved', users.nurse, false], ['in_use', users.nurse, false],
+    ['pending', users.manager, false], ['return_requested', users.manager, false], ['returned', users.manager, false],
+    ['rejected', users.manager, false], ['cancelled', users.manager, false],
+  ];
+  const seen = [];
+  for (const [status, user] of cases) {
+    // eslint-disable-next-line no-await-in-loop
+    const r = await detail(status, user);
+    seen.push([status, user, Boolean(r.comp.querySelector('#extend'))]);
+  }
+  expect(seen).toEqual(cases);
+});
+
 test('applicant requests return; manager confirms with the condition', async () => {
   const r = await detail('in_use', users.nurse, {}, { 'POST /loans/L-1/return-request': { status: 'return_requested' } });
   await tap(r.comp, '#request-return');
@@ -94,7 +163,7 @@ test('applicant cancels; a conflict shows the API message', async () => {
 test('the timeline and overdue badge are shown', async () => {
   const r = await detail('in_use', users.nurse, {
     overdue: true,
-    timeline: [{ at: '2024-03-01T02:05:00Z', actor: 'demo-nurse-icu', action: 'created' }, { at: '2024-03-01T03:00:00Z', actor: 'demo-manager', action: 'approved' }],
+    timeline: [{ at: '2024-03-01T02:05:00Z', actor: 'demo-nurse-icu', action: 'loan.create' }, { at: '2024-03-01T03:00:00Z', actor: 'demo-manager', action: 'loan.approve' }],
   });
   expect(r.text()).toContain('已逾期');
   expect(r.text()).toContain('提交申请');

@@ -5,7 +5,7 @@ const { users, category, device, loan, page, departments } = require('../helpers
 
 const ERROR = apiError(503, 'unavailable', '服务暂不可用，请稍后再试');
 const announcement = { id: 'A1', title: '呼吸机调配规则', body: '抢救优先', pinned: true, published_at: '2024-03-01T00:00:00Z' };
-const record = { at: '2024-03-01T02:05:00Z', actor: 'demo-manager', action: 'approved', subject: 'L-1' };
+const record = { at: '2024-03-01T02:05:00Z', actor: 'demo-manager', action: 'loan.approve', subject: 'L-1' };
 
 // [page, user, query, main endpoint, data, text shown with data, empty body, empty text, extra routes]
 const CASES = [

@@ -87,10 +87,12 @@ describe('services/api', () => {
     await Promise.all([
       loans.cancelLoan('L-1').catch(ok), loans.approveLoan('L-1', 'D-1').catch(ok), loans.rejectLoan('L-1', '无可用设备').catch(ok),
       loans.handOverLoan('L-1', 'VENT-001').catch(ok), loans.requestReturn('L-1').catch(ok), loans.confirmReturn('L-1', 'damaged', '屏幕裂').catch(ok),
+      loans.extendLoan('L-1', '2026-11-28T08:00:00Z', '患者仍需使用').catch(ok),
     ]);
     expect(calls.map((c) => [c.path, c.body])).toEqual([
       ['/loans/L-1/cancel', {}], ['/loans/L-1/approve', { device_id: 'D-1' }], ['/loans/L-1/reject', { reason: '无可用设备' }],
       ['/loans/L-1/handover', { device_id: 'VENT-001' }], ['/loans/L-1/return-request', {}], ['/loans/L-1/confirm-return', { condition: 'damaged', note: '屏幕裂' }],
+      ['/loans/L-1/extend', { expected_return_at: '2026-11-28T08:00:00Z', reason: '患者仍需使用' }],
     ]);
   });
 

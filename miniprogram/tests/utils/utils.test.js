@@ -38,4 +38,7 @@ test('loan actions by role and state', () => {
   expect(loanActions({ status: 'pending', department_id: 'ICU' }, manager)).toMatchObject({ approve: true, reject: true, cancel: false });
   expect(loanActions({ status: 'in_use', department_id: 'ICU' }, nurse)).toMatchObject({ requestReturn: true });
   expect(loanActions({ status: 'return_requested', department_id: 'ICU' }, manager)).toMatchObject({ confirmReturn: true });
+  expect(loanActions({ status: 'in_use', department_id: 'ICU' }, manager)).toMatchObject({ extend: true });
+  expect(loanActions({ status: 'in_use', department_id: 'ICU' }, nurse)).toMatchObject({ extend: false });
+  expect(loanActions({ status: 'return_requested', department_id: 'ICU' }, manager)).toMatchObject({ extend: false });
 });

@@ -37,6 +37,11 @@ class HandOverBody(Body):
     device_id: AssetTag  # read by scanning the device's code
 
 
+class ExtendLoanBody(Body):
+    expected_return_at: AwareDatetime
+    reason: Reason
+
+
 class ConfirmReturnBody(Body):
     condition: Literal["ok", "damaged"]
     note: Note | None = None
