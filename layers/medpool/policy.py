@@ -42,6 +42,12 @@ def require_department(user: User, department_id: str) -> None:
         raise Forbidden("只能查看或操作本科室的记录", code="other_department")
 
 
+def require_not_own_request(actor: User, applicant_openid: str) -> None:
+    """Four eyes: a manager who applied for a device does not approve their own request (an admin may)."""
+    if actor.openid == applicant_openid and actor.role != "admin":
+        raise Forbidden("不能审批自己提交的申请，请由其他管理人员审批", code="own_request")
+
+
 def can_grant_role(actor: User, role: str) -> bool:
     """Only an admin may make someone (or change someone who is) a manager or admin."""
     return role == "applicant" or actor.role == "admin"

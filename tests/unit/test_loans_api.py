@@ -297,3 +297,11 @@ def test_the_equipment_department_extends_a_loan_and_lifts_overdue(api, nurse, m
     api.post(f"/loans/{loan_id}/return-request", None, nurse)
     assert api.post(f"/loans/{loan_id}/extend", {"expected_return_at": iso_in(30), "reason": "x"},
                     manager).error_code == "loan_not_extendable"
+
+
+def test_a_manager_does_not_approve_their_own_request(api, manager):
+    own = apply(api, manager, key="own-request-01").body["id"]
+    reply = api.post(f"/loans/{own}/approve", {"device_id": "MON-001"}, manager)
+    assert (reply.status, reply.error_code) == (403, "own_request")
+    admin = api.login("demo-admin")
+    assert api.post(f"/loans/{own}/approve", {"device_id": "MON-001"}, admin).status == 200

@@ -14,7 +14,7 @@ from medpool.labels import LOAN_STATUS
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
-from medpool.policy import require_department
+from medpool.policy import require_department, require_not_own_request
 from medpool.services import categories, devices, ledger, notifications
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
@@ -98,6 +98,7 @@ def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     if loan.status == "approved" and (chosen is None or loan.device_id == chosen):
         return loan
     _require_status(loan, "pending")
+    require_not_own_request(actor, loan.applicant_openid)
     if not chosen:
         raise Unprocessable("请选择要分配的设备", code="device_required")
     device = devices.get_device_for_request(chosen)
