@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from medpool.demo import SYSTEM
 from medpool.errors import MedpoolError
 
 
@@ -20,7 +21,7 @@ def _create_admin(args: argparse.Namespace) -> None:
     try:
         departments.get_department(args.department)
     except MedpoolError:
-        departments.create_department(_cli_actor(), args.department, args.department_name, True)
+        departments.create_department(SYSTEM, args.department, args.department_name, True)
         print(f"department {args.department} ({args.department_name}) created")
     user = users.create_admin("cli", args.openid, args.name, args.department)
     print(f"admin {user.openid} ({user.name}) is active in {user.department_id}; "
@@ -52,7 +53,7 @@ def _import(args: argparse.Namespace) -> None:
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     run = importing.import_loans if args.command == "import-loans" else device_io.import_devices
     try:
-        result = run(_cli_actor(), path.read_bytes(), fmt, args.dry_run)
+        result = run(SYSTEM, path.read_bytes(), fmt, args.dry_run)
     except MedpoolError as error:
         for problem in error.details if isinstance(error.details, list) else []:
             print(f"line {problem['line']}, column {problem['column']}: {problem['reason']}", file=sys.stderr)
@@ -71,12 +72,6 @@ def _export_devices(args: argparse.Namespace) -> None:
     path = Path(args.file)
     path.write_bytes(device_io.export_devices("xlsx" if path.suffix.lower() == ".xlsx" else "csv"))
     print(f"devices exported to {path}")
-
-
-def _cli_actor():
-    from medpool.demo import SYSTEM
-
-    return SYSTEM
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,3 +37,9 @@ def test_errors(api, manager):
     api.post("/devices", {"id": long_id, "category_id": "monitor", "name": "长编号", "owner_department_id": "SBK"},
              manager)
     assert code(api, manager, long_id).error_code == "device_id_too_long_for_code"
+
+
+def test_a_request_that_cannot_take_the_image_does_not_reach_wechat(api, manager, wechat):
+    asked = len(wechat.codes)
+    assert code(api, manager, "MON-001", accept="application/json").error_code == "accept_header_required"
+    assert len(wechat.codes) == asked and not any(c["path"] == "/wxa/getwxacodeunlimit" for c in wechat.calls)

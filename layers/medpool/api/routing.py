@@ -23,6 +23,7 @@ MAX_BODY_BYTES = 1024 * 1024
 PATH_PARAM = re.compile(r"{(\w+)}")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG = "image/png"
+BINARY = {XLSX, PNG}  # answers API Gateway passes base64-encoded, only to requests that accept them
 ERROR_WORDS = {"missing": "缺少字段", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式错误"}
 
 
@@ -116,7 +117,7 @@ def _view(blueprint: Blueprint, spec: RouteSpec, handler: Callable) -> Callable:
 def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
     """A Chalice app serving the given functions' routes (one function in a Lambda, all locally)."""
     app = Chalice(app_name=app_name)
-    app.api.binary_types.extend([XLSX, PNG])  # binary answers travel base64-encoded through API Gateway
+    app.api.binary_types.extend(sorted(BINARY))
     for api in apis:
         app.register_blueprint(api.blueprint())
     return app
@@ -198,6 +199,8 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
             authorize(user, spec.access)
         _check_path(params)
         _check_headers(spec, headers)
+        if spec.response is None and spec.files and set(spec.files) <= BINARY:
+            _check_accept(headers, spec.files[0])  # a file-only route: refuse before the work is done
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
                           body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
         result = handler(request)

@@ -4,11 +4,12 @@ from __future__ import annotations
 from collections import Counter
 
 from medpool import clock
-from medpool.errors import Conflict, NotFound, Unprocessable
+from medpool.errors import Conflict, NotFound
 from medpool.models.category import SCOPE, Category
-from medpool.models.device import Device
+from medpool.models.device import SCOPE as DEVICE_SCOPE, Device
 from medpool.models.user import User
 from medpool.services.audit import add_record, save_changes
+from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
@@ -31,17 +32,25 @@ def get_category(category_id: str) -> Category:
 
 
 def require_existing(category_id: str) -> Category:
-    try:
-        return get_category(category_id)
-    except NotFound as error:
-        raise Unprocessable(f"设备类别 {category_id} 不存在", code="unknown_category") from error
+    return referenced(get_category, category_id, "设备类别", "unknown_category")
+
+
+def _board(counts: Counter, category_id: str) -> dict[str, int]:
+    return {status: counts.get((category_id, status), 0) for status in BOARD_STATUSES}
 
 
 def availability(category_id: str) -> dict[str, int]:
-    """Devices of the category per status (one Query on the category+status index)."""
-    counts = Counter(device.status for device in Device.by_category_status.query(
-        category_id, attributes_to_get=["id", "status"]))
-    return {status: counts.get(status, 0) for status in BOARD_STATUSES}
+    """Devices of one category per status (one Query on the category+status index)."""
+    devices = Device.by_category_status.query(category_id, attributes_to_get=["id", "category_id", "status"])
+    return _board(Counter((d.category_id, d.status) for d in devices), category_id)
+
+
+def availability_board(category_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Devices per status for each category: one Query on the inventory index however many categories there
+    are (the same items a Query per category would read, in one call per MB instead of one per category)."""
+    devices = Device.by_scope.query(DEVICE_SCOPE, attributes_to_get=["id", "category_id", "status"])
+    counts = Counter((d.category_id, d.status) for d in devices)
+    return {category_id: _board(counts, category_id) for category_id in category_ids}
 
 
 def create_category(actor: User, category_id: str, fields: dict) -> Category:

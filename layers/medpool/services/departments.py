@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from medpool import clock
-from medpool.errors import Conflict, NotFound, Unprocessable
+from medpool.errors import Conflict, NotFound
 from medpool.models.department import SCOPE, Department
 from medpool.models.user import User
 from medpool.services.audit import add_record, save_changes
+from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "is_equipment_department")
@@ -30,10 +31,7 @@ def get_department(department_id: str) -> Department:
 
 def require_existing(department_id: str) -> Department:
     """A department referenced by another object must exist (422 otherwise)."""
-    try:
-        return get_department(department_id)
-    except NotFound as error:
-        raise Unprocessable(f"科室 {department_id} 不存在", code="unknown_department") from error
+    return referenced(get_department, department_id, "科室", "unknown_department")
 
 
 def create_department(actor: User, department_id: str, name: str, is_equipment_department: bool) -> Department:

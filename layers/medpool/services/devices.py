@@ -14,6 +14,7 @@ from medpool.policy import sees_department
 from medpool.services import categories, departments, ledger
 from medpool.services.audit import add_record, changed_fields, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
+from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 EDITABLE = ("name", "brand", "model", "serial_no", "owner_department_id", "location", "purchase_price_fen",
@@ -146,11 +147,8 @@ def history(device_id: str, limit: int = 50) -> DeviceHistory:
 
 
 def get_device_for_request(device_id: str) -> Device:
-    """A device named in a request must exist (422 otherwise: the request, not the URL, is wrong)."""
-    try:
-        return get_device(device_id)
-    except NotFound as error:
-        raise Unprocessable(f"设备 {device_id} 不存在", code="unknown_device") from error
+    """A device named in a request must exist (422 otherwise)."""
+    return referenced(get_device, device_id, "设备", "unknown_device")
 
 
 def require_available_in(device: Device, category_id: str) -> None:
