@@ -1,10 +1,13 @@
-"""Deterministic zips: each function's bundle (functions/__init__.py + functions/<name>/) and the
-layer (the medpool package + runtime dependencies built for the Lambda platform, under python/).
-Same sources -> same bytes -> same hash, so unchanged code is never redeployed."""
+"""What each function ships: its bundle (functions/__init__.py + functions/<name>/ only) and the
+layer (the medpool package + runtime dependencies, under python/). `stage_*` lays them out as the
+source directories of the SAM template (sam build copies a function's directory, and builds the
+layer from the medpool package and requirements.txt); the zips (deterministic) are what the bundle
+tests and `make bench` import from."""
 from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra.project import FUNCTIONS_DIR, LAYER_SOURCE, ROOT
+
+HOOK_SOURCE = ROOT / "infra" / "hooks"
 
 BUILD = ROOT / "build"
 RUNTIME = "python3.11"
@@ -109,3 +114,30 @@ def layer_entries(deps: Path | None) -> list[tuple[str, Path]]:
 def build_layer(out: Path = BUILD, with_deps: bool = True) -> Artifact:
     """layer.zip: python/medpool/ + python/<dependencies>/ (what Lambda puts on /opt/python)."""
     return write_zip(layer_entries(layer_deps() if with_deps else None), out / "layer.zip")
+
+
+def stage_tree(entries: list[tuple[str, Path]], dest: Path) -> Path:
+    """A fresh directory holding exactly these entries (nothing left from an earlier staging)."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    for name, path in entries:
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest / name)
+    return dest
+
+
+def stage_function(name: str, out: Path) -> Path:
+    """out/<name>/: the function's CodeUri, the same files as its zip bundle."""
+    return stage_tree(function_entries(name), out / name)
+
+
+def stage_layer(out: Path) -> Path:
+    """out/layer/: the layer's ContentUri, the medpool package and requirements.txt (sam build
+    installs them under python/ for the Lambda runtime)."""
+    entries = [(name.removeprefix("python/"), path) for name, path in layer_entries(None)]
+    return stage_tree(entries + [("requirements.txt", REQUIREMENTS)], out / "layer")
+
+
+def stage_hook(out: Path) -> Path:
+    """out/hook/: the pre-traffic hook's code (boto3 from the Lambda runtime, no layer)."""
+    return stage_tree([(p.name, p) for p in sorted(HOOK_SOURCE.glob("*.py"))], out / "hook")

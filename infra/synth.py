@@ -1,38 +1,54 @@
-"""`python -m infra.synth [STAGE]`: build the function bundles and write build/template.json
-(layer ARN and AppID from the environment, placeholders otherwise), for review and linting."""
+"""`python -m infra.synth STAGE [--deployment TYPE]`: the SAM template of a stage and its sources,
+in build/sam/<stage>/ (template.json, src/<function>/, src/layer/, src/hook/), for `sam build`.
+No AWS calls."""
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import sys
+from pathlib import Path
 
-from infra.bundle import BUILD, build_function
+from infra.bundle import BUILD, stage_function, stage_hook, stage_layer
+from infra.names import SHIFTS, VALID_STAGES
 from infra.project import discover
-from infra.template import Build, synthesize
-
-PLACEHOLDER_LAYER = "arn:aws-cn:lambda:cn-north-1:000000000000:layer:medpool-prod-layer:1"
-
-
-def code_key(name: str, digest: str) -> str:
-    return f"functions/{name}/{digest}.zip"
+from infra.template import synthesize
+from infra.template.functions import SOURCE
 
 
-def synthesize_project(stage: str, layer_arn: str, wechat_appid: str, out_dir=BUILD) -> dict:
-    """Build every bundle into out_dir and synthesize the template that deploys them."""
+def stage_dir(stage: str) -> Path:
+    return BUILD / "sam" / stage
+
+
+def discovery_environment() -> None:
+    """Importing the functions (to read their routes) must not configure them for production, nor
+    let medpool's local defaults put placeholder AWS credentials in this process's environment."""
+    os.environ["MEDPOOL_STAGE"] = "local"
+    os.environ["MEDPOOL_DYNAMODB_ENDPOINT"] = "aws"
+
+
+def synthesize_project(stage: str, out: Path | None = None, deployment: str | None = None) -> Path:
+    """Write the template and stage every source it names; returns the template's path."""
     from medpool.models import TABLES
 
+    out = out or stage_dir(stage)
     functions = discover()
-    keys = {f.name: code_key(f.name, build_function(f.name, out_dir / "functions").digest) for f in functions}
-    return synthesize(stage, functions, TABLES, Build(keys, layer_arn, wechat_appid))
+    template = synthesize(stage, functions, TABLES, deployment=deployment)
+    for function in functions:
+        stage_function(function.name, out / SOURCE)
+    stage_layer(out / SOURCE)
+    stage_hook(out / SOURCE)
+    path = out / "template.json"
+    path.write_text(json.dumps(template, indent=1, sort_keys=True, ensure_ascii=False))
+    return path
 
 
-def main() -> None:
-    stage = sys.argv[1] if len(sys.argv) > 1 else "prod"
-    template = synthesize_project(stage, os.environ.get("MEDPOOL_LAYER_ARN", PLACEHOLDER_LAYER),
-                                  os.environ.get("MEDPOOL_WECHAT_APPID", "wx-placeholder"))
-    out = BUILD / "template.json"
-    out.write_text(json.dumps(template, indent=1, sort_keys=True))
-    print(out)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m infra.synth", description=__doc__)
+    parser.add_argument("stage", choices=VALID_STAGES)
+    parser.add_argument("--deployment", choices=sorted(SHIFTS), help="override the stage's traffic shift")
+    args = parser.parse_args(argv)
+    discovery_environment()
+    print(synthesize_project(args.stage, deployment=args.deployment or None))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,59 @@
-"""Alarms to an SNS topic: Lambda errors and throttles (per function), API 5XX, table throttling."""
+"""Alarms to an SNS topic. Per unit, on the version `live` is moving to (the canary): errors and
+latency, which CodeDeploy watches during a traffic shift and rolls back on; throttles. API 5XX and
+table throttling for the whole stage."""
 from __future__ import annotations
 
 from typing import Any
 
-from infra.names import API_STAGE, stack_name
-from infra.project import Function
-from infra.template.functions import unit_ids
+from infra.names import ALIAS, API_STAGE, function_name, stack_name
+from infra.project import Function, Unit
+from infra.template.functions import SCHEDULE_TIMEOUT, unit_ids
 from infra.template.tables import table_logical_id
 
 TOPIC = "AlarmTopic"
-PERIOD = 300
+PERIOD, CANARY_PERIOD = 300, 60
+API_P95_MS = 5000  # API functions answer in well under a second; 5 s at p95 is a regression
+SCHEDULE_MAX_FRACTION = 0.8  # a scheduled run near its timeout is about to fail
 
 
-def _alarm(description: str, namespace: str, metric: str, dimensions: list[dict], threshold: int = 1) -> dict:
-    return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+def _alarm(description: str, namespace: str, metric: str, dimensions: list[dict], threshold: float = 1,
+           statistic: str = "Sum", period: int = PERIOD) -> dict:
+    properties = {
         "AlarmDescription": description, "Namespace": namespace, "MetricName": metric, "Dimensions": dimensions,
-        "Statistic": "Sum", "Period": PERIOD, "EvaluationPeriods": 1, "Threshold": threshold,
+        "Period": period, "EvaluationPeriods": 1, "Threshold": threshold,
         "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
-        "AlarmActions": [{"Ref": TOPIC}], "OKActions": [{"Ref": TOPIC}]}}
+        "AlarmActions": [{"Ref": TOPIC}], "OKActions": [{"Ref": TOPIC}]}
+    if statistic.startswith("p"):
+        properties["ExtendedStatistic"] = statistic
+    else:
+        properties["Statistic"] = statistic
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
+
+
+def version_dimensions(stage: str, unit: Unit) -> list[dict]:
+    """The alias's invocations of the new version only (ExecutedVersion follows each deploy)."""
+    name = function_name(stage, unit.name)
+    return [{"Name": "FunctionName", "Value": name}, {"Name": "Resource", "Value": f"{name}:{ALIAS}"},
+            {"Name": "ExecutedVersion", "Value": {"Fn::GetAtt": [f"{unit_ids(unit)['function']}.Version",
+                                                                 "Version"]}}]
+
+
+def unit_alarms(stage: str, unit: Unit) -> dict[str, Any]:
+    ids, dims = unit_ids(unit), version_dimensions(stage, unit)
+    if unit.schedule is None:
+        latency = _alarm(f"{unit.name}: p95 duration >= {API_P95_MS} ms", "AWS/Lambda", "Duration", dims,
+                         API_P95_MS, "p95", CANARY_PERIOD)
+    else:
+        limit = SCHEDULE_MAX_FRACTION * SCHEDULE_TIMEOUT * 1000
+        latency = _alarm(f"{unit.name}: a run took >= {limit:.0f} ms", "AWS/Lambda", "Duration", dims, limit,
+                         "Maximum", CANARY_PERIOD)
+    return {
+        ids["errors"]: _alarm(f"{unit.name}: errors of the live version", "AWS/Lambda", "Errors", dims,
+                              period=CANARY_PERIOD),
+        ids["latency"]: latency,
+        ids["throttles"]: _alarm(f"{unit.name}: throttles", "AWS/Lambda", "Throttles",
+                                 [{"Name": "FunctionName", "Value": function_name(stage, unit.name)}]),
+    }
 
 
 def alarms_section(stage: str, functions: list[Function], tables: dict[str, type]) -> dict[str, Any]:
@@ -30,11 +66,7 @@ def alarms_section(stage: str, functions: list[Function], tables: dict[str, type
     }
     for function in functions:
         for unit in function.units:
-            ids = unit_ids(unit)
-            dims = [{"Name": "FunctionName", "Value": {"Ref": ids["function"]}}]
-            resources[f"{ids['function']}ErrorsAlarm"] = _alarm(f"{unit.name}: errors", "AWS/Lambda", "Errors", dims)
-            resources[f"{ids['function']}ThrottlesAlarm"] = _alarm(f"{unit.name}: throttles", "AWS/Lambda",
-                                                                   "Throttles", dims)
+            resources.update(unit_alarms(stage, unit))
     for name in tables:
         dims = [{"Name": "TableName", "Value": {"Ref": table_logical_id(name)}}]
         for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):

@@ -1,37 +1,61 @@
-"""One Lambda per deployable unit: log group, least-privilege role, function, published version and
-the `live` alias that the API and schedules invoke (rollback = move the alias)."""
+"""One AWS::Serverless::Function per deployable unit: its log group, its least-privilege role, the
+`live` alias SAM publishes (AutoPublishAlias) and the CodeDeploy preference that shifts traffic to a
+new version gradually, behind a pre-traffic hook, rolled back by the unit's alarms."""
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 from infra.access import actions, tables_of
 from infra.bundle import ARCHITECTURE, RUNTIME
-from infra.names import ALIAS, function_name, logical, table_prefix
+from infra.names import ALIAS, RUNTIME_MODE, function_name, logical, table_prefix
 from infra.project import Function, Unit
 from infra.template.tables import has_indexes, table_logical_id
 
 SECRET = "AppSecret"
+LAYER = "Layer"
 LOG_RETENTION_DAYS = 180
 API_TIMEOUT, SCHEDULE_TIMEOUT = 20, 300  # API Gateway stops waiting at 29 s
 MEMORY_MB = 512
+SOURCE = "src"  # staged sources, relative to the template (infra.synth)
 
 
 def unit_ids(unit: Unit) -> dict[str, str]:
+    """Logical ids of a unit's resources; `alias` and `group` are the ones SAM generates."""
     base = logical(unit.name)
-    return {"function": f"{base}Function", "role": f"{base}Role", "logs": f"{base}Logs",
-            "alias": f"{base}Alias", "version": f"{base}Version"}
+    function = f"{base}Function"
+    return {"function": function, "role": f"{base}Role", "logs": f"{base}Logs",
+            "alias": f"{function}Alias{ALIAS}", "version": f"{function}Version",
+            "group": f"{function}DeploymentGroup", "errors": f"{function}ErrorsAlarm",
+            "latency": f"{function}LatencyAlarm", "throttles": f"{function}ThrottlesAlarm",
+            "hook": f"{base}PreTrafficHook", "hook_role": f"{base}PreTrafficHookRole",
+            "hook_logs": f"{base}PreTrafficHookLogs"}
+
+
+def log_group(name: str) -> dict[str, Any]:
+    return {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+            "Properties": {"LogGroupName": f"/aws/lambda/{name}", "RetentionInDays": LOG_RETENTION_DAYS}}
+
+
+def role(statements: list[dict]) -> dict[str, Any]:
+    """A Lambda execution role with exactly these statements (no managed policy: SAM's default
+    AWSLambdaBasicExecutionRole would allow writing to every log group)."""
+    return {"Type": "AWS::IAM::Role", "Properties": {
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+        "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {
+            "Version": "2012-10-17", "Statement": statements}}]}}
+
+
+def own_logs(logs_id: str) -> dict[str, Any]:
+    return {"Sid": "OwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": {"Fn::GetAtt": [logs_id, "Arn"]}}
 
 
 def _policy(unit: Unit, ids: dict[str, str], tables: dict[str, type],
             grants: dict[str, dict[str, str]] | None) -> list[dict]:
-    statements = [
-        {"Sid": "OwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-         "Resource": {"Fn::GetAtt": [ids["logs"], "Arn"]}},
-        {"Sid": "AppSecret", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
-         "Resource": {"Ref": SECRET}},
-    ]
+    statements = [own_logs(ids["logs"]),
+                  {"Sid": "AppSecret", "Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+                   "Resource": {"Ref": SECRET}}]
     for table, level in sorted(tables_of(unit.function, grants).items()):
         if table not in tables:
             raise KeyError(f"infra/access.py grants {unit.function} the unknown table {table!r}")
@@ -44,8 +68,18 @@ def _policy(unit: Unit, ids: dict[str, str], tables: dict[str, type],
     return statements
 
 
-def _properties(stage: str, unit: Unit, ids: dict[str, str], code_key: str, layer_arn: str, appid: str) -> dict:
-    return {
+def events(unit: Unit) -> dict[str, Any]:
+    """The unit's event sources (SAM points them at the `live` alias). Extension point: a stream-fed
+    function (e.g. a notifier on a table's stream) adds a `DynamoDB` event here with its
+    `DestinationConfig.OnFailure` queue; none is declared in the code yet."""
+    if unit.schedule is None:
+        return {}
+    return {"Schedule": {"Type": "Schedule", "Properties": {
+        "Schedule": unit.schedule.expression, "Description": f"MedPool {unit.function}: {unit.handler}"}}}
+
+
+def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: str) -> dict[str, Any]:
+    properties: dict[str, Any] = {
         "FunctionName": function_name(stage, unit.name),
         "Description": f"MedPool {unit.function}: {unit.handler}",
         "Runtime": RUNTIME,
@@ -53,73 +87,54 @@ def _properties(stage: str, unit: Unit, ids: dict[str, str], code_key: str, laye
         "Handler": unit.handler,
         "MemorySize": MEMORY_MB,
         "Timeout": SCHEDULE_TIMEOUT if unit.schedule else API_TIMEOUT,
-        "Code": {"S3Bucket": {"Ref": "ArtifactBucket"}, "S3Key": code_key},
-        "Layers": [layer_arn],
+        "CodeUri": f"{SOURCE}/{unit.function}",
+        "Layers": [{"Ref": LAYER}],
         "Role": {"Fn::GetAtt": [ids["role"], "Arn"]},
         "Environment": {"Variables": {
-            "MEDPOOL_STAGE": stage,
+            "MEDPOOL_STAGE": RUNTIME_MODE,
             "MEDPOOL_TABLE_PREFIX": table_prefix(stage),
             "MEDPOOL_SECRET_ID": {"Ref": SECRET},
-            "MEDPOOL_WECHAT_APPID": appid,
+            "MEDPOOL_WECHAT_APPID": {"Ref": "WechatAppId"},
+            "MEDPOOL_SECRET_REVISION": {"Ref": "SecretRevision"},
         }},
+        # A new version (and a gradual shift to it) for any change: code, layer or configuration.
+        "AutoPublishAlias": ALIAS,
+        "AutoPublishAliasAllProperties": True,
+        "DeploymentPreference": {
+            "Type": deployment,
+            "Alarms": [{"Ref": ids["errors"]}, {"Ref": ids["latency"]}],
+            "Hooks": {"PreTraffic": {"Ref": ids["hook"]}},
+        },
     }
+    if found := events(unit):
+        properties["Events"] = found
+    return {"Type": "AWS::Serverless::Function", "DependsOn": [ids["logs"]], "Properties": properties}
 
 
-def config_hash(properties: dict) -> str:
-    return hashlib.sha256(json.dumps(properties, sort_keys=True).encode()).hexdigest()[:12]
-
-
-def unit_resources(stage: str, unit: Unit, code_key: str, layer_arn: str, appid: str, tables: dict[str, type],
+def unit_resources(stage: str, unit: Unit, tables: dict[str, type], deployment: str,
                    grants: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     ids = unit_ids(unit)
-    properties = _properties(stage, unit, ids, code_key, layer_arn, appid)
-    build = config_hash(properties)
-    # MEDPOOL_BUILD changes with any change of code, layer or settings, so the new Version resource
-    # always has something new to publish (Lambda refuses to publish an unchanged function twice).
-    properties["Environment"]["Variables"]["MEDPOOL_BUILD"] = build
-    version_id = f"{ids['version']}{build}"
     return {
-        ids["logs"]: {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
-                      "Properties": {"LogGroupName": f"/aws/lambda/{function_name(stage, unit.name)}",
-                                     "RetentionInDays": LOG_RETENTION_DAYS}},
-        ids["role"]: {"Type": "AWS::IAM::Role", "Properties": {
-            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
-                "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
-            "Policies": [{"PolicyName": "least-privilege", "PolicyDocument": {
-                "Version": "2012-10-17", "Statement": _policy(unit, ids, tables, grants)}}],
-        }},
-        ids["function"]: {"Type": "AWS::Lambda::Function", "DependsOn": [ids["logs"]], "Properties": properties},
-        # Old versions are kept (Retain) so that an alias can be moved back to them.
-        version_id: {"Type": "AWS::Lambda::Version", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
-                     "Properties": {"FunctionName": {"Ref": ids["function"]}, "Description": f"build {build}"}},
-        ids["alias"]: {"Type": "AWS::Lambda::Alias", "Properties": {
-            "FunctionName": {"Ref": ids["function"]}, "Name": ALIAS,
-            "FunctionVersion": {"Fn::GetAtt": [version_id, "Version"]}}},
+        ids["logs"]: log_group(function_name(stage, unit.name)),
+        ids["role"]: role(_policy(unit, ids, tables, grants)),
+        ids["function"]: function_resource(stage, unit, ids, deployment),
     }
 
 
-def schedule_resources(unit: Unit) -> dict[str, Any]:
-    if unit.schedule is None:
-        return {}
-    ids, base = unit_ids(unit), logical(unit.name)
-    return {
-        f"{base}Schedule": {"Type": "AWS::Events::Rule", "Properties": {
-            "Description": f"MedPool {unit.function}: {unit.handler}",
-            "ScheduleExpression": unit.schedule.expression, "State": "ENABLED",
-            "Targets": [{"Arn": {"Ref": ids["alias"]}, "Id": unit.name}]}},
-        f"{base}SchedulePermission": {"Type": "AWS::Lambda::Permission", "Properties": {
-            "FunctionName": {"Ref": ids["alias"]}, "Action": "lambda:InvokeFunction",
-            "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": [f"{base}Schedule", "Arn"]}}},
-    }
-
-
-def functions_section(stage: str, functions: list[Function], code_keys: dict[str, str], layer_arn: str,
-                      appid: str, tables: dict[str, type],
+def functions_section(stage: str, functions: list[Function], tables: dict[str, type], deployment: str,
                       grants: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     for function in functions:
         for unit in function.units:
-            resources.update(unit_resources(stage, unit, code_keys[function.name], layer_arn, appid,
-                                            tables, grants))
-            resources.update(schedule_resources(unit))
+            resources.update(unit_resources(stage, unit, tables, deployment, grants))
     return resources
+
+
+def layer_resource(stage: str) -> dict[str, Any]:
+    """The medpool package and requirements.txt, built by `sam build` for the Lambda runtime
+    (python/ on /opt). Old versions are kept, so a rolled-back function version still has its layer."""
+    return {LAYER: {"Type": "AWS::Serverless::LayerVersion", "Metadata": {"BuildMethod": RUNTIME,
+                                                                         "BuildArchitecture": ARCHITECTURE},
+                    "Properties": {"LayerName": f"medpool-{stage}-layer", "ContentUri": f"{SOURCE}/layer",
+                                   "CompatibleRuntimes": [RUNTIME], "CompatibleArchitectures": [ARCHITECTURE],
+                                   "RetentionPolicy": "Retain"}}}

@@ -44,11 +44,17 @@ def test_gateway_errors_echo_nothing_from_the_request(resources):
                    for value in response["responseParameters"].values())
 
 
-def test_changing_gateway_errors_creates_a_new_deployment(template, functions, monkeypatch):
-    """They live in the API body, so the Deployment (named after the body's hash) is replaced with them."""
-    def deployment(resources):
-        return [name for name in resources if name.startswith("ApiDeployment")]
+def test_changing_gateway_errors_creates_a_new_deployment(template, resources, monkeypatch):
+    """They live in the API body, so the Deployment SAM names after the body's hash is replaced with them."""
+    from infra.project import discover
+    from infra.template import synthesize
+    from medpool.models import TABLES
+    from tests.infra.conftest import of_type, transform
 
-    assert deployment(api.api_section("prod", functions)) == deployment(template["Resources"])
+    def deployment(resources):
+        return sorted(of_type(resources, "AWS::ApiGateway::Deployment"))
+
+    assert len(deployment(resources)) == 1
+    assert deployment(transform(synthesize("prod", discover(), TABLES))["Resources"]) == deployment(resources)
     monkeypatch.setitem(api.GATEWAY_ERRORS, "THROTTLED", ("429", "throttled", "稍后再试"))
-    assert deployment(api.api_section("prod", functions)) != deployment(template["Resources"])
+    assert deployment(transform(synthesize("prod", discover(), TABLES))["Resources"]) != deployment(resources)

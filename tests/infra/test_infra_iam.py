@@ -56,16 +56,12 @@ def test_roles_grant_only_declared_tables_and_actions(resources, functions):
             assert logs["Resource"] == {"Fn::GetAtt": [unit_ids(unit)["logs"], "Arn"]}
 
 
-def test_lambdas_are_versioned_behind_the_live_alias(resources, functions):
+def test_each_function_runs_with_its_own_role_and_settings(resources, functions):
     for function in functions:
         for unit in function.units:
             ids = unit_ids(unit)
-            alias = resources[ids["alias"]]["Properties"]
-            version_id = alias["FunctionVersion"]["Fn::GetAtt"][0]
-            version = resources[version_id]
-            assert alias["Name"] == "live" and version_id.startswith(ids["version"])
-            assert version["Properties"]["FunctionName"] == {"Ref": ids["function"]}
-            assert version["DeletionPolicy"] == "Retain"  # rollback targets survive later deploys
-            env = resources[ids["function"]]["Properties"]["Environment"]["Variables"]
+            properties = resources[ids["function"]]["Properties"]
+            assert properties["Role"] == {"Fn::GetAtt": [ids["role"], "Arn"]}
+            env = properties["Environment"]["Variables"]
             assert env["MEDPOOL_STAGE"] == "prod" and env["MEDPOOL_SECRET_ID"] == {"Ref": "AppSecret"}
-            assert version_id.endswith(env["MEDPOOL_BUILD"])
+            assert env["MEDPOOL_WECHAT_APPID"] == {"Ref": "WechatAppId"}

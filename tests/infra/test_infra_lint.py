@@ -1,4 +1,5 @@
-"""cfn-lint (the AWS CloudFormation linter) finds nothing in the synthesized template."""
+"""cfn-lint (the AWS CloudFormation linter, which runs the SAM transform first) finds nothing in the
+synthesized SAM template."""
 import json
 
 from cfnlint.api import ManualArgs, lint
@@ -16,24 +17,24 @@ def test_template_is_cfn_lint_clean(template):
 
 def test_the_linter_does_catch_mistakes(template):
     broken = json.loads(json.dumps(template))
-    function = next(r for r in broken["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
+    function = next(r for r in broken["Resources"].values() if r["Type"] == "AWS::Serverless::Function")
     function["Properties"]["Runtime"] = "python2.1"
     assert any("python2.1" in str(match) for match in _lint(broken))
 
 
-def test_secret_is_generated_and_outputs_reference_it(template):
-    secret = template["Resources"]["AppSecret"]
+def test_secret_is_generated_and_outputs_reference_it(resources):
+    secret = resources["AppSecret"]
     generate = secret["Properties"]["GenerateSecretString"]
     assert generate["GenerateStringKey"] == "token_signing_key" and generate["PasswordLength"] >= 32
     assert "wechat_app_secret" in json.loads(generate["SecretStringTemplate"])
     assert secret["DeletionPolicy"] == "Retain"
 
 
-def test_alarms_on_errors_and_throttles(template, functions):
-    alarms = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+def test_alarms_on_errors_latency_and_throttles(resources, functions):
+    alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     metrics = {(a["Namespace"], a["MetricName"]) for a in alarms}
-    assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5XXError"),
+    assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Duration"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5XXError"),
             ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= metrics
     units = sum(len(f.units) for f in functions)
-    assert sum(a["Namespace"] == "AWS/Lambda" for a in alarms) == 2 * units
+    assert sum(a["Namespace"] == "AWS/Lambda" for a in alarms) == 3 * units
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)

@@ -1,4 +1,4 @@
-"""Scheduled handlers (the overdue check) get an EventBridge rule on their own Lambda's alias."""
+"""Scheduled handlers (the overdue check) get an EventBridge rule on their own Lambda's `live` alias."""
 import types
 
 import pytest
@@ -7,10 +7,7 @@ from chalice import Chalice, Rate
 from infra.project import ROOT, describe
 from infra.template.functions import functions_section, unit_ids
 from medpool.models import TABLES
-
-
-def _rules(resources):
-    return {k: r for k, r in resources.items() if r["Type"] == "AWS::Events::Rule"}
+from tests.infra.conftest import of_type
 
 
 def _scheduled_function():
@@ -26,30 +23,31 @@ def _scheduled_function():
     return describe("overdue", app, module, routes=[])
 
 
-def test_a_schedule_becomes_a_rule_on_its_alias():
+def test_a_schedule_becomes_an_event_of_its_function():
     function = _scheduled_function()
     [unit] = function.units
     assert (unit.name, unit.handler) == ("overdue", "functions.overdue.handler.check_overdue")
-    resources = functions_section("prod", [function], {"overdue": "functions/overdue/x.zip"}, "arn:layer", "wx1",
-                                  TABLES, grants={"overdue": {"records": "append"}})
-    [rule] = _rules(resources).values()
-    assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
-    assert rule["Properties"]["Targets"][0]["Arn"] == {"Ref": unit_ids(unit)["alias"]}
-    permission = resources["OverdueSchedulePermission"]["Properties"]
-    assert permission["Principal"] == "events.amazonaws.com"
-    assert resources[unit_ids(unit)["function"]]["Properties"]["Timeout"] == 300
+    resources = functions_section("prod", [function], TABLES, "AllAtOnce", grants={"overdue": {"records": "append"}})
+    properties = resources[unit_ids(unit)["function"]]["Properties"]
+    assert properties["Events"]["Schedule"]["Properties"]["Schedule"] == "rate(15 minutes)"
+    assert properties["Timeout"] == 300
 
 
 @pytest.mark.skipif(not (ROOT / "functions" / "overdue" / "handler.py").exists(),
                     reason="functions/overdue is not written yet")
-def test_the_overdue_function_is_scheduled_every_15_minutes(resources, functions):
+def test_the_overdue_check_runs_every_15_minutes_on_its_alias(resources, functions):
     overdue = next(f for f in functions if f.name == "overdue")
     scheduled = [u for u in overdue.units if u.schedule]
     assert [u.schedule.expression for u in scheduled] == ["rate(15 minutes)"]
-    targets = [r["Properties"]["Targets"][0]["Arn"] for r in _rules(resources).values()]
-    assert {"Ref": unit_ids(scheduled[0])["alias"]} in targets
+    rules = of_type(resources, "AWS::Events::Rule")
+    [rule] = rules.values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
+    assert rule["Properties"]["Targets"][0]["Arn"] == {"Ref": unit_ids(scheduled[0])["alias"]}
+    [permission] = [p["Properties"] for p in of_type(resources, "AWS::Lambda::Permission").values()
+                    if p["Properties"]["Principal"] == "events.amazonaws.com"]
+    assert permission["FunctionName"] == {"Ref": unit_ids(scheduled[0])["alias"]}
 
 
 def test_no_rule_without_a_schedule(resources, functions):
     scheduled = [u for f in functions for u in f.units if u.schedule]
-    assert len(_rules(resources)) == len(scheduled)
+    assert len(of_type(resources, "AWS::Events::Rule")) == len(scheduled)
