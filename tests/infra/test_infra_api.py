@@ -45,8 +45,7 @@ def test_api_lambdas_may_be_invoked_by_this_api_only(resources, functions):
             assert "${Api}/live/*" in properties["SourceArn"]["Fn::Sub"]
 
 
-def test_custom_domain_is_a_parameter(template):
-    resources = template["Resources"]
+def test_custom_domain_is_a_parameter(resources):
     assert resources["ApiDomain"]["Condition"] == "HasDomain"
     assert resources["ApiDomain"]["Properties"]["DomainName"] == {"Ref": "DomainName"}
     assert resources["ApiDomain"]["Properties"]["SecurityPolicy"] == "TLS_1_2"
