@@ -59,11 +59,12 @@ rollback: deps
 
 logs: synth $(SAM_CLI)
 	@test -n "$(FUNCTION)" || { echo "usage: make logs FUNCTION=<name> [STAGE=prod]"; exit 1; }
-	$(SAM) logs --stack-name $(STACK) $$($(OPS) flags $(FUNCTION) --template $(SAM_TEMPLATE) --flag --name) --tail
+	names="$$($(OPS) flags $(FUNCTION) --template $(SAM_TEMPLATE) --flag=--name)" && \
+	$(SAM) logs --stack-name $(STACK) $$names --tail
 
 sync: synth $(SAM_CLI)
 	@test -n "$(FUNCTION)" || { echo "usage: make sync FUNCTION=<name> STAGE=dev"; exit 1; }
-	flags="$$($(OPS) flags $(FUNCTION) --stage $(STAGE) --sync --template $(SAM_TEMPLATE) --flag --resource-id)" && \
+	flags="$$($(OPS) flags $(FUNCTION) --stage $(STAGE) --sync --template $(SAM_TEMPLATE) --flag=--resource-id)" && \
 	$(SAM) sync --code $$flags --stack-name $(STACK) --template-file $(SAM_TEMPLATE) --no-watch \
 		$(if $(AWS_REGION),--region $(AWS_REGION))
 

@@ -17,14 +17,15 @@ class Stage:
     sync: bool = False
 
 
-# CodeDeploy's predefined Lambda configurations a stage may ask for, with what they do (for messages).
+# CodeDeploy's predefined Lambda configurations a stage may ask for: what they do, and the minutes
+# from the first shifted request to 100 % (for messages).
 SHIFTS = {
-    "Canary10Percent5Minutes": "10% of the traffic for 5 minutes, then 100%",
-    "Canary10Percent10Minutes": "10% of the traffic for 10 minutes, then 100%",
-    "Canary10Percent30Minutes": "10% of the traffic for 30 minutes, then 100%",
-    "Linear10PercentEvery1Minute": "10% more every minute, 100% after 10 minutes",
-    "Linear10PercentEvery3Minutes": "10% more every 3 minutes, 100% after 30 minutes",
-    "AllAtOnce": "100% at once",
+    "Canary10Percent5Minutes": ("10% of the traffic for 5 minutes, then 100%", 5),
+    "Canary10Percent10Minutes": ("10% of the traffic for 10 minutes, then 100%", 10),
+    "Canary10Percent30Minutes": ("10% of the traffic for 30 minutes, then 100%", 30),
+    "Linear10PercentEvery1Minute": ("10% more every minute, 100% after 10 minutes", 10),
+    "Linear10PercentEvery3Minutes": ("10% more every 3 minutes, 100% after 30 minutes", 30),
+    "AllAtOnce": ("100% at once", 0),
 }
 STAGES = {
     "prod": Stage("prod", "Canary10Percent5Minutes"),

@@ -3,7 +3,7 @@
   python -m infra.ops pin approve --stage prod --built B/template.yaml --out P.json [--deployed T]
       the deployed template with only approve's code replaced by the new build (per-function deploy)
   python -m infra.ops shift [approve] --template P.json    how that deploy shifts traffic
-  python -m infra.ops flags approve --template T --flag --name [--stage dev --sync]
+  python -m infra.ops flags approve --template T --flag=--name [--stage dev --sync]
       SAM CLI options naming the function's resources (`--name ApproveFunction`)
   python -m infra.ops rollback approve --stage prod [--to 12]
       stop approve's running CodeDeploy deployment (traffic back to the old version), or, if none
@@ -75,16 +75,18 @@ def shift(name: str | None, template: dict) -> str:
         kinds = {r["Properties"]["DeploymentPreference"]["Type"] for r in template["Resources"].values()
                  if r.get("Type") == "AWS::Serverless::Function" and "DeploymentPreference" in r["Properties"]}
         return "\n".join(f"every function whose code, layer or settings changed: pre-traffic hook first, then "
-                         f"{kind}: {SHIFTS.get(kind, kind)}; rolled back by itself on its alarms"
-                         for kind in sorted(kinds))
+                         f"{kind}: {SHIFTS[kind][0]} (up to {HOOK_MINUTES + SHIFTS[kind][1]} minutes per function,"
+                         f" in parallel); rolled back by itself on its alarms" for kind in sorted(kinds))
     lines = []
     for rid in units_of(name, template["Resources"]):
         preference = template["Resources"][rid]["Properties"]["DeploymentPreference"]
         kind = preference["Type"]
         alarms = ", ".join(a["Ref"] for a in preference.get("Alarms", []))
-        lines.append(f"{rid}: pre-traffic hook first (up to {HOOK_MINUTES} min, no traffic moves if it fails), "
-                     f"then {kind}: {SHIFTS.get(kind, kind)}. CodeDeploy rolls back by itself if {alarms} "
-                     f"goes off meanwhile.")
+        what, minutes = SHIFTS[kind]
+        lines.append(f"{rid}: pre-traffic hook first (up to {HOOK_MINUTES} min; no traffic moves if it fails), "
+                     f"then {kind}: {what}. The shift takes about {minutes + HOOK_MINUTES} minutes; CodeDeploy "
+                     f"rolls back by itself if {alarms} goes off meanwhile. Watch: the CodeDeploy console "
+                     f"(application ServerlessDeploymentApplication) or `make logs`.")
     return "\n".join(lines)
 
 

@@ -33,7 +33,7 @@ def probes(function: Function, unit: Unit) -> list[dict[str, Any]]:
     - each public GET without path parameters (a read through the layer, e.g. GET /departments
       reads DynamoDB): 200;
     - one route that needs a session (a GET if the function has one), with an invalid token: 401
-      `unauthenticated` in the API's error shape (bundle, layer, routing, settings and the secret's
+      `invalid_token` in the API's error shape (bundle, layer, routing, settings and the secret's
       key are all used to say so; the router refuses before any handler runs, so nothing is written).
     A scheduled unit (whose handler does the job itself) is invoked as a DryRun: the version exists,
     is active and may be invoked; its code is exercised by its function's API unit, same bundle."""
@@ -47,7 +47,7 @@ def probes(function: Function, unit: Unit) -> list[dict[str, Any]]:
     ordered = gets + sorted((s for s in function.routes if s.method != "GET"), key=lambda s: (s.path, s.method))
     guarded = [spec for spec in ordered if spec.access != Access.PUBLIC]
     if guarded:
-        found.append(_http(guarded[0], 401, {"error.code": "unauthenticated"}))
+        found.append(_http(guarded[0], 401, {"error.code": "invalid_token"}))
     if not found:
         raise LookupError(f"functions/{function.name}: no route to probe before traffic moves")
     return found
