@@ -8,7 +8,8 @@ import zipfile
 
 import pytest
 
-from infra.bundle import build_function, build_layer, function_entries, layer_deps
+from infra.bundle import (REQUIREMENTS, build_function, build_layer, function_entries, layer_deps, stage_function,
+                          stage_hook, stage_layer)
 from infra.project import FUNCTIONS_DIR, function_names
 
 SITE_PACKAGES = sysconfig.get_paths()["purelib"]  # third-party deps stand in for the layer's (built by pip)
@@ -92,3 +93,24 @@ def test_bundles_are_reproducible(tmp_path):
     first = build_function(name, tmp_path / "a")
     second = build_function(name, tmp_path / "b")
     assert first.data == second.data
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", function_names())
+def test_the_sam_source_of_a_function_is_its_bundle(name, tmp_path):
+    """What sam build copies (CodeUri) holds exactly the files of the bundle tested above."""
+    staged = stage_function(name, tmp_path)
+    assert _tree(staged) == set(zipfile.ZipFile(build_function(name, tmp_path / "zips").path).namelist())
+    (staged / "stale.py").write_text("")
+    assert "stale.py" not in _tree(stage_function(name, tmp_path))  # restaged from scratch
+
+
+def test_the_sam_source_of_the_layer_is_the_package_and_its_requirements(tmp_path):
+    staged = stage_layer(tmp_path)
+    layer = {n.removeprefix("python/") for n in zipfile.ZipFile(build_layer(tmp_path / "z", with_deps=False).path).namelist()}
+    assert _tree(staged) == layer | {"requirements.txt"}
+    assert (staged / "requirements.txt").read_text() == REQUIREMENTS.read_text()
+    assert _tree(stage_hook(tmp_path)) == {"pre_traffic.py"}
