@@ -45,5 +45,5 @@ miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/packag
 clean-data:  ## forget the local database
 	rm -rf .data
 
-# ops: deploy, publish-layer, rollback (after the default goal `run`)
+# ops on the AWS SAM CLI: deploy, rollback, logs, sync (after the default goal `run`); see infra/README.md
 include infra/deploy.mk

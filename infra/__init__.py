@@ -1,1 +1,1 @@
-"""MedPool infrastructure: a CloudFormation template synthesized from the code, and boto3 deploys."""
+"""MedPool infrastructure: an AWS SAM template synthesized from the code, deployed with the SAM CLI."""
