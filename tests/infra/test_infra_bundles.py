@@ -110,7 +110,8 @@ def test_the_sam_source_of_a_function_is_its_bundle(name, tmp_path):
 
 def test_the_sam_source_of_the_layer_is_the_package_and_its_requirements(tmp_path):
     staged = stage_layer(tmp_path)
-    layer = {n.removeprefix("python/") for n in zipfile.ZipFile(build_layer(tmp_path / "z", with_deps=False).path).namelist()}
+    zipped = zipfile.ZipFile(build_layer(tmp_path / "z", with_deps=False).path)
+    layer = {name.removeprefix("python/") for name in zipped.namelist()}
     assert _tree(staged) == layer | {"requirements.txt"}
     assert (staged / "requirements.txt").read_text() == REQUIREMENTS.read_text()
     assert _tree(stage_hook(tmp_path)) == {"pre_traffic.py"}
