@@ -37,8 +37,8 @@ def test_secret_is_generated_and_outputs_reference_it(resources):
 def test_alarms_on_errors_latency_and_throttles(resources, functions):
     alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     metrics = {(a["Namespace"], a["MetricName"]) for a in alarms}
-    assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Duration"), ("AWS/Lambda", "Throttles"), ("AWS/ApiGateway", "5XXError"),
-            ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= metrics
+    assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Duration"), ("AWS/Lambda", "Throttles"),
+            ("AWS/ApiGateway", "5XXError"), ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= metrics
     units = sum(len(f.units) for f in functions)
     assert sum(a["Namespace"] == "AWS/Lambda" for a in alarms) == 3 * units
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
