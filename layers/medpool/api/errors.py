@@ -40,7 +40,10 @@ def error_response(error: errors.MedpoolError) -> Response:
     body = {"code": error.code, "message": error.message}
     if error.details is not None:
         body["details"] = error.details
-    return json_response({"error": body}, status_of(error))
+    response = json_response({"error": body}, status_of(error))
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def internal_error_response() -> Response:

@@ -68,6 +68,7 @@ class Request:
     query: Any
     params: dict[str, str]
     headers: dict[str, str] = field(default_factory=dict)
+    source_ip: str | None = None  # the caller's address as API Gateway (or chalice local) saw it
 
     @property
     def changes(self) -> dict:
@@ -202,7 +203,8 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         if spec.response is None and spec.files and set(spec.files) <= BINARY:
             _check_accept(headers, spec.files[0])  # a file-only route: refuse before the work is done
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
-                          body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
+                          body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers,
+                          source_ip=(chalice_request.context or {}).get("identity", {}).get("sourceIp"))
         result = handler(request)
         if isinstance(result, FileResult) and isinstance(result.content, bytes):
             _check_accept(headers, result.content_type)
