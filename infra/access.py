@@ -13,8 +13,9 @@ LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "read_appe
 
 # function -> {logical table name (medpool.models.TABLES) -> level}
 FUNCTION_TABLES: dict[str, dict[str, str]] = {
-    # login: sessions re-read the user; registration creates the user (checking the department) + audit record.
-    "login": {"users": "write", "departments": "read", "records": "append"},
+    # login: sessions re-read the user; registration creates the user (checking the department) + audit record;
+    # login and registration count attempts per source IP and per openid (UpdateItem ADD on rate_limits).
+    "login": {"users": "write", "departments": "read", "records": "append", "rate_limits": "write"},
     # users: user and department management, each change with its audit record.
     "users": {"users": "write", "departments": "write", "records": "append"},
     # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record;

@@ -11,6 +11,7 @@ import time
 import requests
 
 from local import dynamodb_local, wechat_standin
+from local.stack import server_command
 
 API_PORT, WECHAT_PORT, DYNAMODB_PORT = 8000, 8001, 8002
 DATA_DIR = dynamodb_local.ROOT / ".data"
@@ -35,7 +36,7 @@ def _wait_for_api(process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("the API (chalice local) exited; see the output above")
+            raise RuntimeError("the API (local/server.py) exited; see the output above")
         try:
             if requests.get(f"http://127.0.0.1:{API_PORT}/health", timeout=1).ok:
                 return
@@ -89,10 +90,7 @@ def main() -> None:
         print(f"tables: {len(created)} created", flush=True)
         print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo(demo_year=True).items()), flush=True)
         wechat_standin.serve(WECHAT_PORT)
-        chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-        children.append(subprocess.Popen(
-            [chalice, "local", "--host", "127.0.0.1", "--port", str(API_PORT), "--stage", "local",
-             "--no-autoreload"], cwd=dynamodb_local.ROOT, start_new_session=True))
+        children.append(subprocess.Popen(server_command(API_PORT), cwd=dynamodb_local.ROOT, start_new_session=True))
         _wait_for_api(children[-1])
         print(_banner(), flush=True)
         children[-1].wait()

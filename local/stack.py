@@ -1,5 +1,5 @@
 """A throwaway local stack for tests and benchmarks: DynamoDB Local in memory, the WeChat stand-in and
-optionally the HTTP API (chalice local), all on free ports, seeded with the demo data.
+optionally the HTTP API (local/server.py), all on free ports, seeded with the demo data.
 
 `python -m local.stack` prints one JSON line {"api": ..., "dynamodb": ..., "wechat": ...} once ready
 and serves until it is terminated (the mini program's end-to-end tests use it)."""
@@ -43,25 +43,30 @@ def start_dynamodb() -> tuple[subprocess.Popen, str]:
     return dynamodb_local.start(port), f"http://127.0.0.1:{port}"
 
 
+def server_command(port: int, quiet: bool = False) -> list[str]:
+    """The API server process (local/server.py: chalice local's gateway, made to hold load), as
+    `make run`, the tests and the benchmarks start it."""
+    return [sys.executable, "-m", "local.server", "--host", "127.0.0.1", "--port", str(port)] + (
+        ["--quiet"] if quiet else [])
+
+
 def start_api(env: dict[str, str], timeout: float = 60) -> tuple[subprocess.Popen, str]:
-    """chalice local on a free port with the given environment; returns once /health answers."""
+    """The API server on a free port with the given environment; returns once /health answers."""
     port = dynamodb_local.free_port()
-    chalice = os.path.join(os.path.dirname(sys.executable), "chalice")
-    process = subprocess.Popen([chalice, "local", "--host", "127.0.0.1", "--port", str(port), "--stage", "local",
-                                "--no-autoreload"], cwd=dynamodb_local.ROOT, env={**os.environ, **env},
+    process = subprocess.Popen(server_command(port, quiet=True), cwd=dynamodb_local.ROOT, env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("chalice local exited before serving")
+            raise RuntimeError("the API server exited before serving")
         try:
             if requests.get(url + "/health", timeout=1).ok:
                 return process, url
         except requests.RequestException:
             time.sleep(0.2)
     dynamodb_local.stop(process)
-    raise TimeoutError("chalice local did not answer /health")
+    raise TimeoutError("the API server did not answer /health")
 
 
 def start(with_api: bool = True, table_prefix: str = "medpool-stack-") -> Stack:

@@ -8,7 +8,7 @@ from medpool.api.schemas.common import Health, OpenApiDocument
 from medpool.api.schemas.users import LoginBody, LoginOut, RegisterBody, UpdateMeBody, UserOut
 from medpool.config import get_settings
 from medpool.policy import Access
-from medpool.services import users
+from medpool.services import rate_limits, users
 
 api = FunctionApi("login")
 OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")  # written by `make openapi`, checked by a test
@@ -26,7 +26,8 @@ def openapi(request: Request) -> dict:
 
 @api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut)
 def login(request: Request) -> LoginOut:
-    result = users.login(request.body.code)
+    rate_limits.admit_source(request.source_ip)  # before WeChat's quota is spent on the code
+    result = users.login(request.body.code, admit_openid=rate_limits.admit_openid)
     out = LoginOut(state=result.state, message=result.message,
                    user=UserOut.model_validate(result.user) if result.user else None)
     if result.session:
@@ -41,8 +42,9 @@ def login(request: Request) -> LoginOut:
 @api.route("POST", "/auth/register", "register", Access.REGISTRATION, summary="提交注册申请",
            body=RegisterBody, response=UserOut, status=201)
 def register(request: Request) -> UserOut:
+    rate_limits.admit_source(request.source_ip)
     fields = request.body.model_dump()
-    return UserOut.model_validate(users.register(**fields))
+    return UserOut.model_validate(users.register(**fields, admit_openid=rate_limits.admit_openid))
 
 
 @api.route("GET", "/me", "getMe", Access.ACTIVE, summary="我的资料", response=UserOut)

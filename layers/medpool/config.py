@@ -40,6 +40,9 @@ class Settings:
     notify_max_attempts: int = 5
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
+    # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
+    login_limit_source: tuple[int, int] = (120, 60)
+    login_limit_openid: tuple[int, int] = (10, 60)
 
     def template_id(self, name: str) -> str | None:
         return dict(self.wechat_templates).get(name) or None
@@ -96,6 +99,8 @@ def load_settings() -> Settings:
         notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
+        login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
+        login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
     )
     if stage == "prod":
         _check_production(settings)
@@ -104,6 +109,21 @@ def load_settings() -> Settings:
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     return settings
+
+
+def _limit(name: str, default: str) -> tuple[int, int]:
+    """`ATTEMPTS/SECONDS` (e.g. 10/60: ten attempts per minute); `0` switches the limit off."""
+    value = _env(name, default)
+    if value == "0":
+        return (0, 60)
+    attempts, _, seconds = value.partition("/")
+    try:
+        parsed = (int(attempts), int(seconds))
+    except ValueError:
+        parsed = (0, 0)
+    if parsed[0] < 1 or parsed[1] < 1:
+        raise ConfigurationError(f"{name} must be ATTEMPTS/SECONDS with both at least 1 (e.g. 10/60), or 0")
+    return parsed
 
 
 LOCAL_TEMPLATES = {"loan_result": "LOCAL_TEMPLATE_LOAN_RESULT", "loan_due": "LOCAL_TEMPLATE_LOAN_OVERDUE",

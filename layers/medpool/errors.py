@@ -49,6 +49,11 @@ class Unprocessable(MedpoolError):
 class Throttled(MedpoolError):
     code, message = "throttled", "请求过于频繁，请稍后再试"
 
+    def __init__(self, message: str | None = None, code: str | None = None, details: object = None,
+                 retry_after: int | None = None):
+        super().__init__(message, code, details)
+        self.retry_after = retry_after  # seconds, sent as the Retry-After header
+
 
 class UpstreamError(MedpoolError):
     code, message = "wechat_error", "微信服务暂时不可用，请稍后再试"

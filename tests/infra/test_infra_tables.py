@@ -65,3 +65,12 @@ def test_table_names_follow_the_runtime_configuration(resources):
         prefix = function["Properties"]["Environment"]["Variables"]["MEDPOOL_TABLE_PREFIX"]
         assert {f"{prefix}{name}" for name in TABLES} == {
             r["Properties"]["TableName"] for r in of_type(resources, "AWS::DynamoDB::Table").values()}
+
+
+def test_ttl_attributes_of_the_models_are_enabled(resources):
+    """DynamoDB deletes spent items only where TTL is on (rate_limits: the login limiter's windows)."""
+    expected = {name: model._ttl_attribute().attr_name for name, model in TABLES.items() if model._ttl_attribute()}
+    assert expected.get("rate_limits") == "expires_at"
+    for name in TABLES:
+        declared = _table(resources, name)["Properties"].get("TimeToLiveSpecification")
+        assert declared == ({"AttributeName": expected[name], "Enabled": True} if name in expected else None), name

@@ -40,7 +40,23 @@ def error_response(error: errors.MedpoolError) -> Response:
     body = {"code": error.code, "message": error.message}
     if error.details is not None:
         body["details"] = error.details
-    return json_response({"error": body}, status_of(error))
+    response = json_response({"error": body}, status_of(error))
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def method_not_allowed_response(allowed: list[str]) -> Response:
+    """A path the API has, asked with a method it does not declare there (nothing echoed back)."""
+    allow = ", ".join(sorted(allowed))
+    response = json_response({"error": {"code": "method_not_allowed",
+                                        "message": f"此接口不支持该请求方法（支持：{allow}）"}}, 405)
+    response.headers["Allow"] = allow
+    return response
+
+
+def route_not_found_response() -> Response:
+    return json_response({"error": {"code": "route_not_found", "message": "接口不存在"}}, 404)
 
 
 def internal_error_response() -> Response:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 from chalice import Blueprint, Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from medpool.api.errors import error_response, internal_error_response, json_response
+from medpool.api.errors import error_response, internal_error_response, json_response, method_not_allowed_response
 from medpool.api.schemas.common import ID_PATTERN, Body, Query
 from medpool.errors import BadRequest, MedpoolError, PayloadTooLarge, UnsupportedMediaType
 from medpool.models.user import User
@@ -68,6 +68,7 @@ class Request:
     query: Any
     params: dict[str, str]
     headers: dict[str, str] = field(default_factory=dict)
+    source_ip: str | None = None  # the caller's address as API Gateway (or chalice local) saw it
 
     @property
     def changes(self) -> dict:
@@ -120,7 +121,17 @@ def create_app(app_name: str, apis: list[FunctionApi]) -> Chalice:
     app.api.binary_types.extend(sorted(BINARY))
     for api in apis:
         app.register_blueprint(api.blueprint())
+    app.register_middleware(functools.partial(_declared_methods_only, app.routes), "http")
     return app
+
+
+def _declared_methods_only(routes: dict, request: Any, get_response: Callable) -> Response:
+    """A method the path does not declare gets 405 method_not_allowed in our error shape (Chalice's own
+    answer is {"Code": "MethodNotAllowedError"}). API Gateway never passes one on in production."""
+    declared = routes.get(request.context.get("resourcePath"), {})
+    if request.method not in declared:
+        return method_not_allowed_response(list(declared))
+    return get_response(request)
 
 
 def _validation_error(error: ValidationError) -> BadRequest:
@@ -202,7 +213,8 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         if spec.response is None and spec.files and set(spec.files) <= BINARY:
             _check_accept(headers, spec.files[0])  # a file-only route: refuse before the work is done
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
-                          body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers)
+                          body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers,
+                          source_ip=(chalice_request.context or {}).get("identity", {}).get("sourceIp"))
         result = handler(request)
         if isinstance(result, FileResult) and isinstance(result.content, bytes):
             _check_accept(headers, result.content_type)

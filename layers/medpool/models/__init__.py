@@ -9,6 +9,7 @@ from medpool.models.ledger import LedgerEntry
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
+from medpool.models.rate_limit import RateLimitCounter
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.models.wechat_token import WeChatToken
@@ -25,6 +26,7 @@ TABLES = {
     "notifications": Notification,
     "wechat_tokens": WeChatToken,
     "block_lifts": BlockLift,
+    "rate_limits": RateLimitCounter,
 }
 
 

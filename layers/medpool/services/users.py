@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -62,9 +63,12 @@ def get_user(openid: str) -> User:
     return user
 
 
-def login(code: str) -> LoginResult:
-    """wx.login code -> session for an active user, registration token for an unknown openid."""
+def login(code: str, admit_openid: Callable[[str], None] | None = None) -> LoginResult:
+    """wx.login code -> session for an active user, registration token for an unknown openid.
+    `admit_openid` (the per-openid limit) may refuse the attempt once WeChat has named the user."""
     wechat = get_wechat_client().code_to_session(code)
+    if admit_openid:
+        admit_openid(wechat.openid)
     user = find_user(wechat.openid)
     if user is None:
         return LoginResult("registration_required",
@@ -79,10 +83,12 @@ def login(code: str) -> LoginResult:
 
 
 def register(registration_token: str, name: str, department_id: str, phone: str, employee_no: str,
-             role: str) -> User:
+             role: str, admit_openid: Callable[[str], None] | None = None) -> User:
     """Create a pending user. Retry-safe: repeating the same registration returns it unchanged;
-    a rejected user may apply again."""
+    a rejected user may apply again. `admit_openid` as for login."""
     claims = sessions.verify_registration(registration_token)
+    if admit_openid:
+        admit_openid(claims.openid)
     departments.require_existing(department_id)
     existing = find_user(claims.openid)
     fields = {"name": name, "department_id": department_id, "phone": phone, "employee_no": employee_no,
