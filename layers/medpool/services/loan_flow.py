@@ -172,10 +172,12 @@ def extend(actor: User, loan_id: str, expected_return_at: str, reason: str) -> L
         raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能续借", code="loan_not_extendable")
     if new_due <= clock.now_iso():
         raise Unprocessable("新的归还时间必须晚于当前时间", code="expected_return_in_past")
-    old_due, loan_from = loan.expected_return_at, loan.status
+    before = {"expected_return_at": loan.expected_return_at, "overdue": bool(loan.overdue),
+              "overdue_at": loan.overdue_at}
+    loan_from = loan.status
     _stamp(loan)
-    loan.expected_return_at, loan.overdue = new_due, False
-    return _commit(actor, "loan.extend", loan, loan_from, note=reason, before={"expected_return_at": old_due})
+    loan.expected_return_at, loan.overdue, loan.overdue_at = new_due, False, None
+    return _commit(actor, "loan.extend", loan, loan_from, note=reason, before=before)
 
 
 @_once_more_on_race
