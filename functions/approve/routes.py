@@ -29,4 +29,5 @@ def hand_over_loan(request: Request) -> LoanOut:
            body=ExtendLoanBody, response=LoanOut)
 def extend_loan(request: Request) -> LoanOut:
     body = request.changes
-    return LoanOut.of(loan_flow.extend(request.user, request.params["id"], body["expected_return_at"], body["reason"]))
+    return LoanOut.of(loan_flow.extend(request.user, request.params["id"], body["expected_return_at"], body["reason"],
+                                       body.get("over_limit_reason")))

@@ -17,10 +17,13 @@ const rejectLoan = (id, reason) => api.post(path(id, 'reject'), { reason });
 /** `deviceId`: the device id read by scanning the device's code; the API refuses another device (422 wrong_device). */
 const handOverLoan = (id, deviceId) => api.post(path(id, 'handover'), { device_id: deviceId });
 /**
- * 续借 (managers; approved / in_use loans): `expectedReturnAt` a UTC ISO 8601 time, `reason` 1–500 chars.
+ * 续借 (managers; approved / in_use loans): `expectedReturnAt` a UTC ISO 8601 time, `reason` 1–500 chars;
+ * `overLimitReason` required when the loan would exceed its category's maximum length (422 extension_too_long).
  * Answers the updated loan (overdue false); 409 loan_not_extendable, 422 expected_return_in_past.
  */
-const extendLoan = (id, expectedReturnAt, reason) => api.post(path(id, 'extend'), { expected_return_at: expectedReturnAt, reason });
+const extendLoan = (id, expectedReturnAt, reason, overLimitReason) => api.post(path(id, 'extend'),
+  overLimitReason ? { expected_return_at: expectedReturnAt, reason, over_limit_reason: overLimitReason }
+    : { expected_return_at: expectedReturnAt, reason });
 const requestReturn = (id) => api.post(path(id, 'return-request'), {});
 const confirmReturn = (id, condition, note) => api.post(path(id, 'confirm-return'), note ? { condition, note } : { condition });
 

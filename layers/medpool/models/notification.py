@@ -37,7 +37,7 @@ class Notification(Model):
     class Meta(BaseMeta):
         table_name = "notifications"
 
-    id = UnicodeAttribute(hash_key=True)  # "<loan id>#<event>#<openid>": one per event and recipient
+    id = UnicodeAttribute(hash_key=True)  # hash of loan, event (+ due time for due events) and openid
     openid = UnicodeAttribute()
     created_key = UnicodeAttribute()  # "<created_at>#<id>"
     event = UnicodeAttribute()

@@ -1,5 +1,5 @@
 """A staff member known by WeChat openid."""
-from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -46,10 +46,16 @@ class User(Model):
     registered_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     deleted_at = UnicodeAttribute(null=True)
+    # in every session token; bumped when the account's access changes, so older tokens are refused
+    session_version = NumberAttribute(default=0)
     version = VersionAttribute()
 
     by_status = UserStatusIndex()
     by_department = UserDepartmentIndex()
+
+    def revoke_sessions(self) -> None:
+        """Every session issued so far stops working (the change is saved with the user)."""
+        self.session_version = int(self.session_version or 0) + 1
 
     @property
     def is_manager(self) -> bool:

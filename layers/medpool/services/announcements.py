@@ -10,11 +10,13 @@ from medpool import clock
 from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.announcement import LIVE, Announcement
 from medpool.models.user import User
+from medpool.services import idempotency
 from medpool.services.audit import add_record, changed_fields
 from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 
 FIELDS = ("title", "body", "pinned", "expires_at")
+REUSED = Unprocessable("Idempotency-Key 已用于另一条公告", code="idempotency_key_reused")
 CHANGED = Conflict("公告已被他人修改，请刷新后重试", code="concurrent_modification")
 
 
@@ -53,19 +55,22 @@ def list_announcements(limit: int = DEFAULT_LIMIT, cursor: str | None = None) ->
                                               limit=limit, last_evaluated_key=decode_cursor(cursor, scope)), scope)
 
 
+def _find(announcement_id: str) -> Announcement | None:
+    try:
+        return Announcement.get(announcement_id, consistent_read=True)
+    except Announcement.DoesNotExist:
+        return None
+
+
 def create_announcement(actor: User, fields: dict, idempotency_key: str | None = None) -> tuple[Announcement, bool]:
-    """Publish an announcement. With an Idempotency-Key a retried create returns the first one."""
+    """Publish an announcement. With an Idempotency-Key a retried create (also one racing the first)
+    returns the first one, as createLoan does."""
     fields = {**fields, "expires_at": _check_expiry(fields.get("expires_at"))}
     fingerprint = _fingerprint(fields)
     if idempotency_key:
-        announcement_id = "A" + hashlib.sha256(f"{actor.openid}\n{idempotency_key}".encode()).hexdigest()[:19].upper()
-        try:
-            existing = Announcement.get(announcement_id, consistent_read=True)
-        except Announcement.DoesNotExist:
-            existing = None
+        announcement_id = idempotency.derived_id("A", actor.openid, idempotency_key)
+        existing = idempotency.replay(lambda: _find(announcement_id), fingerprint, REUSED)
         if existing is not None:
-            if existing.request_fingerprint != fingerprint:
-                raise Unprocessable("Idempotency-Key 已用于另一条公告", code="idempotency_key_reused")
             return existing, False
     else:
         announcement_id = "A" + clock.now().strftime("%Y%m%d%H%M%S") + secrets.token_hex(3).upper()
@@ -75,11 +80,17 @@ def create_announcement(actor: User, fields: dict, idempotency_key: str | None =
                         author_openid=actor.openid, idempotency_key=idempotency_key,
                         request_fingerprint=fingerprint, updated_at=now)
     item.place_in_feed()
-    with transaction(Conflict("公告已存在", code="announcement_exists")) as writer:
-        writer.save(item, condition=Announcement.id.does_not_exist())
-        add_record(writer, kind="announcement", subject_id=item.id, actor=actor.openid,
-                   action="announcement.create", after=snapshot(item), at=now)
-    return item, True
+
+    def write() -> Announcement:
+        with transaction(Conflict("公告已存在", code="announcement_exists")) as writer:
+            writer.save(item, condition=Announcement.id.does_not_exist())
+            add_record(writer, kind="announcement", subject_id=item.id, actor=actor.openid,
+                       action="announcement.create", after=snapshot(item), at=now)
+        return item
+
+    if not idempotency_key:
+        return write(), True
+    return idempotency.create_or_replay(write, lambda: _find(announcement_id), fingerprint, REUSED)
 
 
 def _save(actor: User, item: Announcement, before: dict, action: str) -> Announcement:

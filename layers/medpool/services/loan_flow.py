@@ -55,12 +55,13 @@ def _holding_device(loan: Loan, expected_status: str) -> Device:
 
 def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
             device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
-            before: dict | None = None) -> Loan:
+            before: dict | None = None, after: dict | None = None) -> Loan:
     """Write the loan (and device) changed in memory, conditioned on the states they were read in."""
     with transaction(StateChanged()) as writer:
         writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
-                   before={"status": loan_from, **(before or {})}, after=snapshot(loan), note=note, at=loan.updated_at)
+                   before={"status": loan_from, **(before or {})}, after={**snapshot(loan), **(after or {})}, note=note,
+                   at=loan.updated_at)
         if device is not None:
             writer.save(device, condition=Device.status == device_from)
             add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
@@ -160,10 +161,26 @@ def hand_over(actor: User, loan_id: str, scanned_device_id: str) -> Loan:
     return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved")
 
 
+def _over_limit(loan: Loan, new_due: str, over_limit_reason: str | None) -> dict | None:
+    """Past the category's max_loan_hours (counted from hand-over, or from now before it) an extension needs
+    an over-limit reason, from a manager and an admin alike; it is returned for the audit record."""
+    limit = int(categories.get_category(loan.category_id).max_loan_hours)
+    start = clock.parse_iso(loan.handed_over_at) if loan.handed_over_at else clock.now()
+    hours = (clock.parse_iso(new_due) - start).total_seconds() / 3600
+    if hours <= limit:
+        return None
+    if not over_limit_reason:
+        raise Unprocessable(f"续借后借用时长约 {hours:.0f} 小时，超过该类设备上限（{limit} 小时）；"
+                            f"如确需超期，请填写超出上限的理由", code="extension_too_long")
+    return {"max_loan_hours": limit, "loan_hours": round(hours, 1), "reason": over_limit_reason}
+
+
 @_once_more_on_race
-def extend(actor: User, loan_id: str, expected_return_at: str, reason: str) -> Loan:
+def extend(actor: User, loan_id: str, expected_return_at: str, reason: str,
+           over_limit_reason: str | None = None) -> Loan:
     """The equipment department agrees a new due time (续借) for a device not yet back: an overdue flag is
-    lifted (the record keeps the history) and the overdue check starts counting from the new time."""
+    lifted (the record keeps the history) and the overdue check starts counting from the new time. Past the
+    category's maximum loan length the over-limit reason is required and recorded."""
     loan = get_loan_record(loan_id)
     new_due = clock.to_iso(clock.parse_iso(expected_return_at))
     if loan.expected_return_at == new_due and loan.status in ("approved", "in_use"):
@@ -172,10 +189,15 @@ def extend(actor: User, loan_id: str, expected_return_at: str, reason: str) -> L
         raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能续借", code="loan_not_extendable")
     if new_due <= clock.now_iso():
         raise Unprocessable("新的归还时间必须晚于当前时间", code="expected_return_in_past")
-    old_due, loan_from = loan.expected_return_at, loan.status
+    over_limit = _over_limit(loan, new_due, over_limit_reason)
+    before = {"expected_return_at": loan.expected_return_at, "overdue": bool(loan.overdue),
+              "overdue_at": loan.overdue_at}
+    loan_from = loan.status
     _stamp(loan)
-    loan.expected_return_at, loan.overdue = new_due, False
-    return _commit(actor, "loan.extend", loan, loan_from, note=reason, before={"expected_return_at": old_due})
+    loan.expected_return_at, loan.overdue, loan.overdue_at = new_due, False, None
+    note = f"{reason}（超出上限 {over_limit['max_loan_hours']} 小时的理由：{over_limit_reason}）" if over_limit else reason
+    return _commit(actor, "loan.extend", loan, loan_from, note=note, before=before,
+                   after={"over_limit": over_limit} if over_limit else None)
 
 
 @_once_more_on_race

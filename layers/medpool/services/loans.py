@@ -13,11 +13,12 @@ from medpool.models.loan import OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import categories, devices, escalation, notifications
+from medpool.services import categories, devices, escalation, idempotency, notifications
 from medpool.services.audit import add_record, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, chained_page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
 
+REUSED = Unprocessable("Idempotency-Key 已用于另一个申请", code="idempotency_key_reused")
 LOAN_FIELDS = ("status", "department_id", "category_id", "device_id", "urgency", "expected_return_at")
 
 
@@ -41,11 +42,6 @@ def is_overdue(loan: Loan) -> bool:
     return bool(loan.overdue) or (loan.status == "in_use" and loan.expected_return_at < clock.now_iso())
 
 
-def loan_id_for(openid: str, idempotency_key: str) -> str:
-    """The same applicant retrying with the same Idempotency-Key addresses the same loan."""
-    return "L" + hashlib.sha256(f"{openid}\n{idempotency_key}".encode()).hexdigest()[:19].upper()
-
-
 def _fingerprint(request: LoanRequest) -> str:
     return hashlib.sha256(json.dumps(request.__dict__, sort_keys=True).encode()).hexdigest()
 
@@ -64,10 +60,10 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
     """Apply for a device of a category, or a specific device. Returns (loan, created)."""
     if not idempotency_key:
         raise BadRequest("缺少 Idempotency-Key 请求头", code="missing_idempotency_key")
-    loan_id = loan_id_for(applicant.openid, idempotency_key)
-    existing = find_loan(loan_id)
+    loan_id, fingerprint = idempotency.derived_id("L", applicant.openid, idempotency_key), _fingerprint(request)
+    existing = idempotency.replay(lambda: find_loan(loan_id), fingerprint, REUSED)
     if existing is not None:
-        return _replayed(existing, request), False
+        return existing, False
     category_id, requested_device = request.category_id, None
     if request.device_id:
         requested_device = devices.get_device_for_request(request.device_id)
@@ -84,24 +80,22 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
                 category_id=category_id, requested_device_id=request.device_id, urgency=request.urgency,
                 queue_key=f"{URGENCY_RANK[request.urgency]}#{now}#{loan_id}", reason=request.reason,
                 expected_return_at=_check_due(request.expected_return_at, category.max_loan_hours),
-                idempotency_key=idempotency_key, request_fingerprint=_fingerprint(request), requested_at=now)
-    try:
-        with transaction(Conflict(code="loan_exists")) as writer:
+                idempotency_key=idempotency_key, request_fingerprint=fingerprint, requested_at=now)
+    notices: list = []
+
+    def write() -> Loan:
+        with transaction(Conflict("借用申请已存在", code="loan_exists")) as writer:
             writer.save(loan, condition=Loan.id.does_not_exist())
             add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
                        after={**snapshot(loan), "reason": loan.reason}, at=now)
             # urgent and emergency requests reach the managers at once (outbox, pushed after the commit)
-            notices = notifications.enqueue(writer, "new_request", loan) if request.urgency != "routine" else []
-    except Conflict:
-        return _replayed(get_loan_record(loan_id), request), False  # a concurrent retry won the race
-    notifications.deliver_inline(notices)
-    return loan, True
+            notices[:] = notifications.enqueue(writer, "new_request", loan) if request.urgency != "routine" else []
+        return loan
 
-
-def _replayed(existing: Loan, request: LoanRequest) -> Loan:
-    if existing.request_fingerprint != _fingerprint(request):
-        raise Unprocessable("Idempotency-Key 已用于另一个申请", code="idempotency_key_reused")
-    return existing
+    loan, created = idempotency.create_or_replay(write, lambda: find_loan(loan_id), fingerprint, REUSED)
+    if created:
+        notifications.deliver_inline(notices)
+    return loan, created
 
 
 def find_loan(loan_id: str) -> Loan | None:

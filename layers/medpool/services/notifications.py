@@ -38,6 +38,7 @@ FINAL_ERRCODES = {47003: "内容不符合模板要求", 40003: "openid 无效", 
 MAX_RECIPIENTS = 80  # a TransactWrite holds at most 100 items
 MAX_TRANSPORT_FAILURES = 3  # WeChat unreachable this many times in a row: stop the batch
 LOAN_EVENT_RECIPIENTS = ("loan_approved", "loan_rejected", "loan_handed_over", "loan_returned")
+DUE_EVENTS = ("loan_due_soon", "loan_overdue")  # about one due time of the loan, not the loan as a whole
 
 
 @dataclass
@@ -50,9 +51,11 @@ class DeliveryStats:
     errors: list[str] = field(default_factory=list)
 
 
-def notification_id(loan_id: str, event: str, openid: str) -> str:
-    """Deterministic: the same event about the same loan reaches each recipient once."""
-    return "N" + hashlib.sha256(f"{loan_id}#{event}#{openid}".encode()).hexdigest()[:31].upper()
+def notification_id(loan_id: str, event: str, openid: str, due: str | None = None) -> str:
+    """Deterministic: the same event about the same loan reaches each recipient once; for the due-time
+    events (`DUE_EVENTS`) once per due time, so a loan extended (续借) is reminded and chased again."""
+    occurrence = f"{event}@{due}" if due else event
+    return "N" + hashlib.sha256(f"{loan_id}#{occurrence}#{openid}".encode()).hexdigest()[:31].upper()
 
 
 def department_users(department_id: str) -> list[str]:
@@ -94,9 +97,10 @@ def prepare(event: str, loan: Loan, recipients: Iterable[str] | None = None, at:
                   else _name(departments.get_department, loan.department_id))
     title, text, data = content(event, loan, _name(categories.get_category, loan.category_id), department, at)
     pushed = get_settings().template_id(template) is not None
+    due = loan.expected_return_at if event in DUE_EVENTS else None
     notices = []
     for openid in recipients:
-        nid = notification_id(loan.id, event, openid)
+        nid = notification_id(loan.id, event, openid, due)
         notices.append(Notification(
             nid, openid=openid, created_key=f"{at}#{nid}", event=event, loan_id=loan.id, title=title, body=text,
             page=f"pages/loan-detail/index?id={loan.id}", template=template, data=data,

@@ -2,7 +2,10 @@
 expected return are flagged overdue, recorded and notified (the department's users and the managers);
 loans due within the lead time get a reminder. Both read through the status + due index, so the cost
 grows with open loans, not with history. Each flag or reminder is one conditional transaction with its
-notifications, so double or concurrent runs notify once. Then the outbox is delivered."""
+notifications, so double or concurrent runs notify once. Both are about one due time: the transaction is
+conditioned on the `expected_return_at` read from the (eventually consistent) index, and the notification
+ids include it, so a loan extended (续借) is flagged, recorded and notified once per due time, and a read
+older than an extension changes nothing. Then the outbox is delivered."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -27,8 +30,13 @@ class CheckResult:
     read: int = 0  # loan items read from the index
     flagged: list[str] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
-    skipped: int = 0  # already handled (by an earlier or a concurrent run)
+    skipped: int = 0  # already handled (by an earlier or a concurrent run), or changed since the index read
     delivery: dict | None = None
+
+
+def _as_read(loan: Loan):
+    """Still in use and still due when the index said: not extended (or returned) since it was read."""
+    return (Loan.status == "in_use") & (Loan.expected_return_at == loan.expected_return_at)
 
 
 def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
@@ -36,8 +44,9 @@ def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
                                     at=started_at)
     try:
         with transaction(RACE) as writer:
+            not_flagged = (Loan.overdue == False) | Loan.overdue.does_not_exist()  # noqa: E712
             writer.update(loan, actions=[Loan.overdue.set(True), Loan.overdue_at.set(started_at)],
-                          add_version_condition=False, condition=(Loan.status == "in_use") & ((Loan.overdue == False) | Loan.overdue.does_not_exist()))  # noqa: E712
+                          add_version_condition=False, condition=_as_read(loan) & not_flagged)
             add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.overdue",
                        before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
                                                          "expected_return_at": loan.expected_return_at},
@@ -54,7 +63,7 @@ def _remind(loan: Loan, started_at: str) -> bool:
         return False  # nobody to tell, or told already
     try:
         with transaction(RACE) as writer:
-            writer.condition_check(Loan, loan.id, condition=Loan.status == "in_use")
+            writer.condition_check(Loan, loan.id, condition=_as_read(loan))
             add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.due_soon",
                        after={"expected_return_at": loan.expected_return_at}, at=started_at,
                        note=f"提醒 {len(notices)} 人按时归还")

@@ -1,5 +1,7 @@
 """Signed tokens: the session token of an active user and the short-lived registration token
-of an unknown openid. The user is re-read on every request, so disabling takes effect at once."""
+of an unknown openid. The user is re-read on every request, so disabling takes effect at once; a session
+carries the user's `session_version`, bumped when the account is disabled, deleted, re-enabled or restored,
+or changes role or department, so a token issued before such a change never works again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,7 +55,8 @@ def _verify(token: str, kind: str, invalid: Unauthenticated) -> dict:
 
 
 def issue_session(user: User) -> IssuedToken:
-    return _issue(SESSION, user.openid, timedelta(hours=get_settings().session_hours))
+    return _issue(SESSION, user.openid, timedelta(hours=get_settings().session_hours),
+                  {"ver": int(user.session_version or 0)})
 
 
 def issue_registration(openid: str, unionid: str | None) -> IssuedToken:
@@ -78,4 +81,7 @@ def authenticate(token: str | None) -> User:
         raise Unauthenticated("账号不存在，请重新登录", code="session_revoked") from error
     if user.status != "active" or user.deleted_at:
         raise Unauthenticated("账号已停用或未通过审核", code="session_revoked")
+    version = claims.get("ver")
+    if type(version) is not int or version != int(user.session_version or 0):
+        raise Unauthenticated("账号权限或状态已变更，请重新登录", code="session_revoked")
     return user

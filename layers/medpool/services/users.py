@@ -18,6 +18,7 @@ from medpool.services.transactions import transaction
 from medpool.wechat import get_wechat_client
 
 PROFILE_FIELDS = ("name", "phone", "employee_no")
+SESSION_FIELDS = ("status", "role", "department_id")  # a change revokes the user's sessions
 # status transitions a manager may make
 TRANSITIONS = {
     "pending": {"active", "rejected"},
@@ -159,6 +160,8 @@ def update_user(actor: User, openid: str, changes: dict) -> User:
     for field in ("role", "name"):
         if changes.get(field):
             setattr(user, field, changes[field])
+    if any(getattr(user, field) != before[field] for field in SESSION_FIELDS):
+        user.revoke_sessions()
     return _save_changes(actor, user, before, "user.update")
 
 
@@ -169,6 +172,7 @@ def delete_user(actor: User, openid: str) -> User:
     before = snapshot(user)
     user.deleted_at = clock.now_iso()
     user.status = "disabled"
+    user.revoke_sessions()
     return _save_changes(actor, user, before, "user.delete")
 
 
@@ -185,6 +189,8 @@ def create_admin(actor: str, openid: str, name: str, department_id: str) -> User
         before = snapshot(user)
         user.name, user.department_id, user.role, user.status, user.deleted_at = (
             name, department_id, "admin", "active", None)
+        if any(getattr(user, field) != before[field] for field in (*SESSION_FIELDS, "deleted_at")):
+            user.revoke_sessions()
     save_changes(user, kind="user", subject_id=openid, actor=actor, action="user.create_admin", before=before,
                  after=snapshot(user))
     return user

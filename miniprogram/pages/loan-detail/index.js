@@ -28,7 +28,7 @@ Component({
   data: {
     loading: true, error: '', busy: false, id: '', loan: {}, can: {},
     picking: false, candidates: [], pickedDevice: '', returning: false, condition: 'ok', note: '',
-    extending: false, today: '', extendDay: '', extendClock: '', extendReason: '',
+    extending: false, today: '', extendDay: '', extendClock: '', extendReason: '', overLimit: false, overLimitReason: '',
   },
   methods: {
     onLoad(query = {}) {
@@ -92,7 +92,10 @@ Component({
       return this.apply(() => loans.handOverLoan(this.data.id, deviceId), '交接完成');
     },
     onStartExtend() {
-      this.setData({ extending: true, today: shanghaiDate(), extendReason: '', ...defaultExtension(this.data.loan.expected_return_at) });
+      this.setData({
+        extending: true, today: shanghaiDate(), extendReason: '', overLimit: false, overLimitReason: '',
+        ...defaultExtension(this.data.loan.expected_return_at),
+      });
     },
     onCancelExtend() {
       this.setData({ extending: false });
@@ -106,16 +109,26 @@ Component({
     onExtendReason(event) {
       this.setData({ extendReason: event.detail });
     },
+    onOverLimitReason(event) {
+      this.setData({ overLimitReason: event.detail });
+    },
     // The API answers the updated loan (overdue lifted); it is shown at once, then re-read for the timeline.
+    // Past the category's maximum loan length it answers 422 extension_too_long: the over-limit reason field
+    // appears, and the next try sends it (recorded with the extension).
     onConfirmExtend() {
-      const { id, extendDay, extendClock } = this.data;
+      const { id, extendDay, extendClock, overLimit } = this.data;
       const reason = (this.data.extendReason || '').trim();
+      const overLimitReason = (this.data.overLimitReason || '').trim();
       if (!reason) {
         wx.showToast({ title: '请填写续借原因', icon: 'none' });
         return Promise.resolve();
       }
-      if (reason.length > REASON_MAX) {
-        wx.showToast({ title: `续借原因不能超过 ${REASON_MAX} 字`, icon: 'none' });
+      if (reason.length > REASON_MAX || overLimitReason.length > REASON_MAX) {
+        wx.showToast({ title: `原因不能超过 ${REASON_MAX} 字`, icon: 'none' });
+        return Promise.resolve();
+      }
+      if (overLimit && !overLimitReason) {
+        wx.showToast({ title: '请填写超出上限的理由', icon: 'none' });
         return Promise.resolve();
       }
       const expectedReturnAt = toUtcIso(extendDay, extendClock);
@@ -124,7 +137,11 @@ Component({
         return Promise.resolve();
       }
       return runAction(this, async () => {
-        const updated = await loans.extendLoan(id, expectedReturnAt, reason);
+        const updated = await loans.extendLoan(id, expectedReturnAt, reason, overLimit ? overLimitReason : undefined)
+          .catch((error) => {
+            if (error && error.code === 'extension_too_long') this.setData({ overLimit: true });
+            throw error;
+          });
         showSuccess('已续借');
         const [names, cats] = await Promise.all([departmentNames().catch(() => ({})), categoryNames()]);
         const timeline = updated.timeline || this.data.loan.timeline;

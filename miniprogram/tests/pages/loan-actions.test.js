@@ -121,6 +121,35 @@ test('extend: the default is 24 hours after the current due time (Shanghai); the
   expect(r.comp.querySelector('#extend')).toBeTruthy();
 });
 
+test('extend past the category limit: the API asks for an over-limit reason, the field appears, the retry sends it', async () => {
+  const TOO_LONG = '续借后借用时长约 400 小时，超过该类设备上限（336 小时）；如确需超期，请填写超出上限的理由';
+  const r = await detail('in_use', users.manager, {}, {
+    'POST /loans/L-1/extend': (c) => (c.body.over_limit_reason ? { expected_return_at: c.body.expected_return_at, overdue: false }
+      : apiError(422, 'extension_too_long', TOO_LONG)),
+  });
+  await tap(r.comp, '#extend');
+  expect(r.comp.querySelector('#over-limit-reason')).toBeFalsy();
+  r.page.onExtendDay({ detail: { value: '2099-11-28' } });
+  r.page.onExtendClock({ detail: { value: '16:00' } });
+  r.page.onExtendReason({ detail: '患者仍需持续通气' });
+  await tap(r.comp, '#confirm-extend');
+  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: TOO_LONG, icon: 'none' }));
+  expect(r.comp.querySelector('#over-limit-reason')).toBeTruthy();
+
+  await tap(r.comp, '#confirm-extend'); // the over-limit reason is still empty: nothing is sent
+  expect(r.callsTo('POST /loans/L-1/extend')).toHaveLength(1);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '请填写超出上限的理由', icon: 'none' });
+
+  r.page.onOverLimitReason({ detail: ' 无替代设备，科主任同意 ' });
+  await tap(r.comp, '#confirm-extend');
+  expect(r.callsTo('POST /loans/L-1/extend').map((c) => c.body)).toEqual([
+    { expected_return_at: '2099-11-28T08:00:00.000Z', reason: '患者仍需持续通气' },
+    { expected_return_at: '2099-11-28T08:00:00.000Z', reason: '患者仍需持续通气', over_limit_reason: '无替代设备，科主任同意' },
+  ]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '已续借', icon: 'success' });
+  expect(r.comp.querySelector('#confirm-extend')).toBeFalsy();
+});
+
 test('续借 is offered to managers on approved / in_use loans only', async () => {
   const cases = [
     ['approved', users.manager, true], ['in_use', users.manager, true],

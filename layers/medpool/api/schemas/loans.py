@@ -40,6 +40,8 @@ class HandOverBody(Body):
 class ExtendLoanBody(Body):
     expected_return_at: AwareDatetime
     reason: Reason
+    # required when the loan would last longer than its category's max_loan_hours (from hand-over)
+    over_limit_reason: Reason | None = None
 
 
 class ConfirmReturnBody(Body):
