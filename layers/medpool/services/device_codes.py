@@ -86,7 +86,8 @@ def _issue(actor: User, device: Device, action: str) -> Device:
     with transaction(Conflict("设备信息已被他人修改，请重试", code="concurrent_modification")) as writer:
         writer.save(device, condition=first)  # + the version condition
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=action,
-                   before={"label_issued_at": before}, after={"label_issued_at": now},
+                   before={"status": device.status, "label_issued_at": before},
+                   after={"status": device.status, "label_issued_at": now},
                    note="首次生成标签" if first is not None else "重新打印标签，旧标签作废")
     return device
 
