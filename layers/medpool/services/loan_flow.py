@@ -159,8 +159,9 @@ def hand_over(actor: User, loan_id: str, device_id: str | None = None, *, scan: 
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
     identified = _identify(actor, loan, scan, device_id) if loan.status in ("approved", "in_use") else None
-    if loan.status == "in_use":
-        device_codes.require_label(devices.get_device(loan.device_id), identified)
+    if loan.status == "in_use":  # a repeat: still only with the current label
+        if identified.method == "scan":
+            device_codes.require_label(devices.get_device(loan.device_id), identified)
         return loan
     _require_status(loan, "approved")
     device = _holding_device(loan, "reserved")
