@@ -102,6 +102,10 @@ def test_a_device_page_shows_only_the_users_own_departments_loan(api, manager):
     listed = {d["id"]: d for d in api.get("/devices?status=on_loan", other).body["items"]}
     assert {field: listed["MON-001"][field] for field in HOLDING} == dict.fromkeys(HOLDING)
     assert api.get("/devices?holder=ICU", other).error_code == "other_department"
+    # nor through the loans: another department's loan is 403, a device's loans are the caller's own only
+    assert api.get(f"/loans/{loan.id}", other).error_code == "other_department"
+    assert api.get("/loans?device_id=MON-001", other).body["items"] == []
+    assert [item["id"] for item in api.get("/loans?device_id=MON-001", own).body["items"]] == [loan.id]
     assert [d["id"] for d in api.get("/devices?holder=ICU", own).body["items"]] == ["MON-001"]
     assert api.get("/devices/MON-001", manager).body["current_loan"]["reason"]
 
