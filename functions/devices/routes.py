@@ -37,8 +37,9 @@ def update_category(request: Request) -> CategoryOut:
     return category_out(categories.update_category(request.user, request.params["id"], request.changes))
 
 
-@api.route("GET", "/devices", "listDevices", Access.ACTIVE, summary="设备列表（按类别、状态、借用科室筛选；申请方只见本科室的借用信息）",
-           query=DeviceListQuery, response=PageOut[DeviceOut])
+@api.route("GET", "/devices", "listDevices", Access.ACTIVE,
+           summary="设备列表（按类别、状态、借用科室筛选；申请方只见本科室的借用信息）", query=DeviceListQuery,
+           response=PageOut[DeviceOut])
 def list_devices(request: Request) -> PageOut[DeviceOut]:
     q = request.query
     page = devices.list_devices(request.user, q.category_id, q.status, q.holder, q.limit, q.cursor)
