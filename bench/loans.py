@@ -27,21 +27,22 @@ def run() -> None:
     try:
         from app import app
         from medpool.config import get_settings
-        from tests.support import ApiClient, iso_in
+        from tests.support import ApiClient, iso_in, label_scene
 
         baseline = _bare_get_item_seconds(stack.dynamodb_url, get_settings().table_name("users"))
         with Client(app) as chalice_client:
             api = ApiClient(chalice_client=chalice_client)
             nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
+            scene = label_scene("MON-001")  # the device's printed label, scanned at hand-over and at return
             actions = {
                 "apply (POST /loans)": lambda n, loan: api.post(
                     "/loans", {"category_id": "monitor", "urgency": "urgent", "reason": "bench",
                                "expected_return_at": iso_in(24)}, nurse, headers={"Idempotency-Key": f"bench-{n:06d}"}),
                 "approve": lambda n, loan: api.post(f"/loans/{loan}/approve", {"device_id": "MON-001"}, manager),
-                "hand over": lambda n, loan: api.post(f"/loans/{loan}/handover", {"device_id": "MON-001"}, nurse),
+                "hand over": lambda n, loan: api.post(f"/loans/{loan}/handover", {"scan": scene}, nurse),
                 "request return": lambda n, loan: api.post(f"/loans/{loan}/return-request", None, nurse),
-                "confirm return": lambda n, loan: api.post(f"/loans/{loan}/confirm-return", {"condition": "ok"},
-                                                           manager),
+                "confirm return": lambda n, loan: api.post(f"/loans/{loan}/confirm-return",
+                                                           {"condition": "ok", "scan": scene}, manager),
                 "pending queue (GET /loans?status=pending)": lambda n, loan: api.get("/loans?status=pending",
                                                                                       manager),
                 "availability board (GET /categories)": lambda n, loan: api.get("/categories", nurse),

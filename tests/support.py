@@ -102,6 +102,14 @@ def iso_in(hours: float) -> str:
     return clock.to_iso(clock.now() + timedelta(hours=hours))
 
 
+def label_scene(device_id: str) -> str:
+    """The scene on the device's printed label (its secret issued as when a manager first prints it)."""
+    from medpool.models.user import User
+    from medpool.services import device_codes
+
+    return device_codes.scene_of(device_codes.labelled(User.get("demo-manager"), device_id))
+
+
 def make_loan(state: str = "pending", openid: str = "demo-nurse-icu", category_id: str = "monitor",
               device_id: str = "MON-001", key: str = "fixture-loan-0001", urgency: str = "routine"):
     """A loan driven through the services to `state` (pending, approved, in_use, return_requested, returned)."""
@@ -114,9 +122,9 @@ def make_loan(state: str = "pending", openid: str = "demo-nurse-icu", category_i
     steps = ["approved", "in_use", "return_requested", "returned"]
     actions = {
         "approved": lambda: loan_flow.approve(manager, loan.id, device_id),
-        "in_use": lambda: loan_flow.hand_over(applicant, loan.id, device_id),
+        "in_use": lambda: loan_flow.hand_over(applicant, loan.id, scan=label_scene(device_id)),
         "return_requested": lambda: loan_flow.request_return(applicant, loan.id),
-        "returned": lambda: loan_flow.confirm_return(manager, loan.id, "ok", None),
+        "returned": lambda: loan_flow.confirm_return(manager, loan.id, "ok", None, scan=label_scene(device_id)),
     }
     for step in steps[:steps.index(state) + 1] if state in steps else []:
         loan = actions[step]()

@@ -19,10 +19,11 @@ def reject_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.reject(request.user, request.params["id"], request.body.reason))
 
 
-@api.route("POST", "/loans/{id}/handover", "handOverLoan", Access.ACTIVE, summary="交接设备（扫码确认）",
-           body=HandOverBody, response=LoanOut)
+@api.route("POST", "/loans/{id}/handover", "handOverLoan", Access.ACTIVE,
+           summary="交接设备（扫描设备标签确认；设备科可手工输入资产编号）", body=HandOverBody, response=LoanOut)
 def hand_over_loan(request: Request) -> LoanOut:
-    return LoanOut.of(loan_flow.hand_over(request.user, request.params["id"], request.body.device_id))
+    body = request.body
+    return LoanOut.of(loan_flow.hand_over(request.user, request.params["id"], body.device_id, scan=body.scan))
 
 
 @api.route("POST", "/loans/{id}/extend", "extendLoan", Access.MANAGER, summary="续借（设备科确定新的归还时间）",

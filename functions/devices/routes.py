@@ -37,12 +37,13 @@ def update_category(request: Request) -> CategoryOut:
     return category_out(categories.update_category(request.user, request.params["id"], request.changes))
 
 
-@api.route("GET", "/devices", "listDevices", Access.ACTIVE, summary="设备列表（按类别、状态、借用科室筛选）",
-           query=DeviceListQuery, response=PageOut[DeviceOut])
+@api.route("GET", "/devices", "listDevices", Access.ACTIVE,
+           summary="设备列表（按类别、状态、借用科室筛选；申请方只见本科室的借用信息）", query=DeviceListQuery,
+           response=PageOut[DeviceOut])
 def list_devices(request: Request) -> PageOut[DeviceOut]:
     q = request.query
-    page = devices.list_devices(q.category_id, q.status, q.holder, q.limit, q.cursor)
-    return page_out(DeviceOut, page)
+    page = devices.list_devices(request.user, q.category_id, q.status, q.holder, q.limit, q.cursor)
+    return page_out(DeviceOut, page, lambda device: DeviceOut.seen_by(request.user, device))
 
 
 @api.route("GET", "/devices/{id}", "getDevice", Access.ACTIVE, summary="设备详情（当前借用、操作指引）",
@@ -50,7 +51,7 @@ def list_devices(request: Request) -> PageOut[DeviceOut]:
 def get_device(request: Request) -> DeviceDetailOut:
     found = devices.detail(request.user, request.params["id"])
     return DeviceDetailOut.model_validate({
-        **DeviceOut.model_validate(found.device).model_dump(),
+        **DeviceOut.seen_by(request.user, found.device).model_dump(),
         "current_loan": LoanOut.of(found.current_loan) if found.current_loan else None,
         "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url})
 
@@ -83,8 +84,14 @@ def get_device_history(request: Request) -> DeviceHistoryOut:
                             records=[RecordOut.model_validate(record) for record in found.records])
 
 
-@api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER, summary="设备小程序码（打印标签，扫码打开设备页）",
-           files=(PNG,))
+@api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER,
+           summary="设备小程序码（打印标签，扫码打开设备页；码内含标签密钥，首次生成时记录）", files=(PNG,))
 def get_device_code(request: Request) -> FileResult:
     device_id = request.params["id"]
-    return FileResult(device_codes.device_code_png(device_id), PNG, f"{device_id}.png")
+    return FileResult(device_codes.device_code_png(request.user, device_id), PNG, f"{device_id}.png")
+
+
+@api.route("POST", "/devices/{id}/code/rotate", "rotateDeviceCode", Access.MANAGER,
+           summary="重新打印标签：更换标签密钥，旧标签作废（记录）", response=DeviceOut)
+def rotate_device_code(request: Request) -> DeviceOut:
+    return DeviceOut.model_validate(device_codes.rotate(request.user, request.params["id"]))

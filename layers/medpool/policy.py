@@ -36,6 +36,21 @@ def sees_department(user: User, department_id: str) -> bool:
     return user.is_manager or user.department_id == department_id
 
 
+# what a device tells of the loan holding it (and of its label): shown to applicants only for their own department
+HOLDING_FIELDS = ("current_loan_id", "holder_department_id", "status_reason", "status_changed_at")
+LABEL_FIELDS = ("label_issued_at",)
+
+
+def hidden_device_fields(user: User, holder_department_id: str | None) -> tuple[str, ...]:
+    """Applicants see whether a device can be had, and their own department's loan on it; who else holds it,
+    why it is out (reasons name loans and departments) and its label are for managers."""
+    if user.is_manager:
+        return ()
+    if holder_department_id and holder_department_id == user.department_id:
+        return LABEL_FIELDS
+    return HOLDING_FIELDS + LABEL_FIELDS
+
+
 def require_department(user: User, department_id: str) -> None:
     """Applicants act only for their own department; managers for all."""
     if not sees_department(user, department_id):

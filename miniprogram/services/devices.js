@@ -1,4 +1,4 @@
-/** listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode */
+/** listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode · rotateDeviceCode */
 const api = require('./api');
 
 const path = (id) => `/devices/${encodeURIComponent(id)}`;
@@ -11,8 +11,9 @@ const deleteDevice = (id) => api.del(path(id));
 const getDeviceHistory = (id, query = {}) => api.get(`${path(id)}/history`, query);
 
 // getDeviceCode: the device's mini program code (PNG, managers only) as a downloaded temp file. WeChat
-// allows 10 downloads at once: a label sheet asks for at most MAX_PARALLEL, the rest wait. A code never
-// changes, so each one is downloaded once per session (a failed download is forgotten and may be retried).
+// allows 10 downloads at once: a label sheet asks for at most MAX_PARALLEL, the rest wait. A code changes
+// only when its label is reprinted (rotateDeviceCode), so each one is downloaded once per session until then
+// (a failed download is forgotten and may be retried).
 const MAX_PARALLEL = 4;
 const codes = new Map();
 const waiting = [];
@@ -43,4 +44,17 @@ function getDeviceCode(id) {
   return codes.get(id);
 }
 
-module.exports = { listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory, getDeviceCode };
+/**
+ * Reprint a device's label (managers): the API draws a new label secret, the old label stops working for
+ * hand-over and return. Answers the device (label_issued_at); the next getDeviceCode downloads the new code.
+ */
+function rotateDeviceCode(id) {
+  return api.post(`${path(id)}/code/rotate`, {}).then((device) => {
+    codes.delete(id);
+    return device;
+  });
+}
+
+module.exports = {
+  listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory, getDeviceCode, rotateDeviceCode,
+};

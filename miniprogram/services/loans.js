@@ -14,8 +14,14 @@ const getLoan = (id) => api.get(path(id));
 const cancelLoan = (id) => api.post(path(id, 'cancel'), {});
 const approveLoan = (id, deviceId) => api.post(path(id, 'approve'), { device_id: deviceId });
 const rejectLoan = (id, reason) => api.post(path(id, 'reject'), { reason });
-/** `deviceId`: the device id read by scanning the device's code; the API refuses another device (422 wrong_device). */
-const handOverLoan = (id, deviceId) => api.post(path(id, 'handover'), { device_id: deviceId });
+/**
+ * Hand-over. `scene`: the scene read from the device's label (wx.scanCode, or the page's `scene` option when
+ * the label was scanned with WeChat); the API checks it names the assigned device (422 wrong_device) and
+ * carries its current label secret (422 invalid_scan: an old or reprinted label).
+ */
+const handOverLoan = (id, scene) => api.post(path(id, 'handover'), { scan: scene });
+/** Hand-over with the asset tag typed in: managers only (an applicant gets 403 scan_required); recorded as manual. */
+const handOverByAssetTag = (id, deviceId) => api.post(path(id, 'handover'), { device_id: deviceId });
 /**
  * 续借 (managers; approved / in_use loans): `expectedReturnAt` a UTC ISO 8601 time, `reason` 1–500 chars;
  * `overLimitReason` required when the loan would exceed its category's maximum length (422 extension_too_long).
@@ -25,8 +31,19 @@ const extendLoan = (id, expectedReturnAt, reason, overLimitReason) => api.post(p
   overLimitReason ? { expected_return_at: expectedReturnAt, reason, over_limit_reason: overLimitReason }
     : { expected_return_at: expectedReturnAt, reason });
 const requestReturn = (id) => api.post(path(id, 'return-request'), {});
-const confirmReturn = (id, condition, note) => api.post(path(id, 'confirm-return'), note ? { condition, note } : { condition });
+/**
+ * Managers take the device back: `condition` ok / damaged, optional `note`, and the device identified by
+ * `scene` (its label scanned) or `deviceId` (its asset tag typed in, recorded as manual).
+ */
+function confirmReturn(id, { condition, note, scene, deviceId }) {
+  const body = { condition };
+  if (note) body.note = note;
+  if (scene) body.scan = scene;
+  else if (deviceId) body.device_id = deviceId;
+  return api.post(path(id, 'confirm-return'), body);
+}
 
 module.exports = {
-  createLoan, listLoans, getLoan, cancelLoan, approveLoan, rejectLoan, handOverLoan, extendLoan, requestReturn, confirmReturn,
+  createLoan, listLoans, getLoan, cancelLoan, approveLoan, rejectLoan, handOverLoan, handOverByAssetTag, extendLoan,
+  requestReturn, confirmReturn,
 };

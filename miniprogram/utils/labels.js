@@ -22,7 +22,7 @@ const ACTION = {
   'loan.overdue': '已逾期', 'loan.due_soon': '即将到期提醒', 'loan.extend': '续借', 'loan.import': '导入历史记录',
   'device.create': '登记设备', 'device.update': '修改设备', 'device.available': '恢复可借',
   'device.reserved': '预留给借用', 'device.on_loan': '借出', 'device.maintenance': '送修/校准',
-  'device.retired': '报废',
+  'device.retired': '报废', 'device.label_issue': '生成标签', 'device.label_rotate': '重新打印标签',
   'user.register': '提交注册', 'user.update': '修改用户', 'user.update_profile': '修改个人资料',
   'user.delete': '删除用户', 'user.create_admin': '设为管理员', 'user.seed': '演示账号',
   'department.create': '新建科室', 'department.update': '修改科室',

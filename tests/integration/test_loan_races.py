@@ -51,7 +51,8 @@ def test_cancel_racing_approve_never_strands_a_device():
 def test_two_confirm_returns_racing_apply_once():
     manager = User.get("demo-manager")
     loan = make_loan("return_requested", device_id="MON-003", key="race-return-0001")
-    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", None) for _ in range(2)])
+    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", device_id="MON-003")
+                      for _ in range(2)])
     assert len(won) + len(lost) == 2 and len(won) >= 1
     final = Loan.get(loan.id)
     assert final.status == "returned" and final.charge_fen == won[0].charge_fen

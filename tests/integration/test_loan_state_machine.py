@@ -15,8 +15,8 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, devices, loan_flow, loans
-from tests.support import iso_in
+from medpool.services import categories, device_codes, devices, loan_flow, loans
+from tests.support import iso_in, label_scene
 
 ALLOWED = {("pending", "approved"), ("pending", "rejected"), ("pending", "cancelled"), ("approved", "cancelled"),
            ("approved", "in_use"), ("in_use", "return_requested"), ("return_requested", "returned"),
@@ -76,17 +76,25 @@ class LoanLoop(RuleBasedStateMachine):
     def cancel(self, loan_id, actor):
         self.attempt(lambda: loan_flow.cancel(self.users[actor], loan_id))
 
-    @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS), device=st.integers(0, 2))
-    def hand_over(self, loan_id, actor, device):
-        self.attempt(lambda: loan_flow.hand_over(self.users[actor], loan_id, self.device_ids[device]))
+    @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS), device=st.integers(0, 2), scanned=st.booleans())
+    def hand_over(self, loan_id, actor, device, scanned):
+        """The device's label scanned, or its asset tag typed (managers only)."""
+        device_id = self.device_ids[device]
+        proof = {"scan": label_scene(device_id)} if scanned else {"device_id": device_id}
+        self.attempt(lambda: loan_flow.hand_over(self.users[actor], loan_id, **proof))
 
     @rule(loan_id=loan_ids, actor=st.sampled_from(ACTORS))
     def request_return(self, loan_id, actor):
         self.attempt(lambda: loan_flow.request_return(self.users[actor], loan_id))
 
-    @rule(loan_id=loan_ids, condition=st.sampled_from(["ok", "damaged"]))
-    def confirm_return(self, loan_id, condition):
-        self.attempt(lambda: loan_flow.confirm_return(self.users["demo-manager"], loan_id, condition, None))
+    @rule(loan_id=loan_ids, condition=st.sampled_from(["ok", "damaged"]), device=st.integers(0, 2))
+    def confirm_return(self, loan_id, condition, device):
+        self.attempt(lambda: loan_flow.confirm_return(self.users["demo-manager"], loan_id, condition, None,
+                                                      device_id=self.device_ids[device]))
+
+    @rule(device=st.integers(0, 2))
+    def reprint_label(self, device):
+        self.attempt(lambda: device_codes.rotate(self.users["demo-manager"], self.device_ids[device]))
 
     @rule(device=st.integers(0, 2), status=st.sampled_from(["available", "maintenance"]))
     def service_device(self, device, status):

@@ -8,7 +8,7 @@ from medpool.models.ledger import LedgerEntry
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.services import loan_flow, loans
-from tests.support import table_counts
+from tests.support import label_scene, table_counts
 
 
 def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
@@ -19,12 +19,12 @@ def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
         request = loans.LoanRequest("hfnc", None, "urgent", "夜间抢救", clock.to_iso(start + timedelta(hours=24)))
         loan, _ = loans.create_loan(nurse, request, "it-ledger-0001")
         loan_flow.approve(manager, loan.id, "HFNC-008")
-        loan_flow.hand_over(nurse, loan.id, "HFNC-008")
+        loan_flow.hand_over(nurse, loan.id, scan=label_scene("HFNC-008"))
         clock.freeze(start + timedelta(days=29))  # the ward asks for collection a day earlier
         requested = loan_flow.request_return(nurse, loan.id)
         clock.freeze(start + timedelta(days=30))  # 2025-03-02 20:00: spans January, February, March
-        returned = loan_flow.confirm_return(manager, loan.id, "ok", None)
-        again = loan_flow.confirm_return(manager, loan.id, "ok", None)  # a repeat changes nothing
+        returned = loan_flow.confirm_return(manager, loan.id, "ok", device_id="HFNC-008")
+        again = loan_flow.confirm_return(manager, loan.id, "ok", device_id="HFNC-008")  # a repeat changes nothing
     finally:
         clock.freeze(None)
     entries = [e for m in ("2025-01", "2025-02", "2025-03") for e in LedgerEntry.query(m) if e.loan_id == loan.id]

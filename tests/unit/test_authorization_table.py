@@ -5,7 +5,7 @@ import pytest
 from medpool.api.routing import ROUTES
 from medpool.models.user import User
 from medpool.services import sessions
-from tests.support import iso_in, make_loan
+from tests.support import iso_in, label_scene, make_loan
 
 PRINCIPALS = ["anonymous", "pending", "applicant_a", "applicant_b", "manager", "admin"]
 OPENIDS = {"pending": "demo-pending", "applicant_a": "demo-nurse-icu", "applicant_b": "demo-nurse-em",
@@ -46,6 +46,7 @@ TABLE = {
     "deleteDevice": ("DELETE", "/devices/MON-003", None, (401, 401, 403, 403, 200, 200)),
     "getDeviceCode": ("GET", "/devices/MON-001/code", None, (401, 401, 403, 403, 200, 200)),
     "getDeviceHistory": ("GET", "/devices/MON-001/history", None, (401, 401, 403, 403, 200, 200)),
+    "rotateDeviceCode": ("POST", "/devices/MON-001/code/rotate", None, (401, 401, 403, 403, 200, 200)),
     "createLoan": ("POST", "/loans", NEW_LOAN, (401, 401, 201, 201, 201, 201)),
     "listLoans": ("GET", "/loans", None, (401, 401, 200, 200, 200, 200)),
     "getLoan": ("GET", "/loans/{loan}", None, (401, 401, 200, 403, 200, 200), "pending"),
@@ -53,12 +54,11 @@ TABLE = {
     "approveLoan": ("POST", "/loans/{loan}/approve", {"device_id": "MON-001"}, (401, 401, 403, 403, 200, 200),
                     "pending"),
     "rejectLoan": ("POST", "/loans/{loan}/reject", {"reason": "暂无设备"}, (401, 401, 403, 403, 200, 200), "pending"),
-    "handOverLoan": ("POST", "/loans/{loan}/handover", {"device_id": "MON-001"}, (401, 401, 200, 403, 200, 200),
-                     "approved"),
+    "handOverLoan": ("POST", "/loans/{loan}/handover", "SCAN", (401, 401, 200, 403, 200, 200), "approved"),
     "extendLoan": ("POST", "/loans/{loan}/extend", "EXTEND", (401, 401, 403, 403, 200, 200), "in_use"),
     "requestReturn": ("POST", "/loans/{loan}/return-request", None, (401, 401, 200, 403, 200, 200), "in_use"),
-    "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok"}, (401, 401, 403, 403, 200, 200),
-                      "return_requested"),
+    "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok", "scan": "SCAN"},
+                      (401, 401, 403, 403, 200, 200), "return_requested"),
     "listRecords": ("GET", "/records", None, (401, 401, 403, 403, 200, 200)),
     "getStats": ("GET", "/stats?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
     "getBilling": ("GET", "/billing?month=2024-01", None, (401, 401, 403, 403, 200, 200)),
@@ -106,8 +106,37 @@ def test_route_access(api, operation_id, principal):
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
     if body == "EXTEND":
         body = {"expected_return_at": iso_in(48), "reason": "患者仍需使用"}
+    if body == "SCAN":
+        body = {"scan": label_scene("MON-001")}  # the prepared loan's device, its label scanned
+    if isinstance(body, dict) and body.get("scan") == "SCAN":
+        body = {**body, "scan": label_scene("MON-001")}
     if body == NEW_LOAN:
         body = {**NEW_LOAN, "expected_return_at": iso_in(24)}
     reply = api.request(method, path, _token(principal), json_body=body,
                         headers={"Idempotency-Key": f"authz-{principal}-0001", "Accept": "*/*"})
     assert reply.status == expected[PRINCIPALS.index(principal)], reply.body
+
+
+# What each caller reads of devices (GET /devices/{id}, GET /devices): applicant_a's department (ICU) holds
+# MON-001; applicant_b (EM) sees that it cannot be had, not who holds it, for which loan, why or since when.
+HOLDING = ("current_loan_id", "holder_department_id", "status_reason", "status_changed_at")
+SEES_HOLDING = {"applicant_a": True, "applicant_b": False, "manager": True, "admin": True}
+SEES_LABEL = {"applicant_a": False, "applicant_b": False, "manager": True, "admin": True}
+
+
+@pytest.mark.parametrize("principal", sorted(SEES_HOLDING))
+def test_device_fields_each_caller_sees(api, principal):
+    loan = make_loan("in_use", device_id="MON-001")  # an ICU loan
+    token = _token(principal)
+    detail = api.get("/devices/MON-001", token).body
+    listed = {d["id"]: d for d in api.get("/devices?category_id=monitor", token).body["items"]}["MON-001"]
+    for seen in (detail, listed):
+        assert seen["status"] == "on_loan" and seen["id"] == "MON-001"
+        assert all((seen[field] is not None) == SEES_HOLDING[principal] for field in HOLDING), seen
+        assert (seen["label_issued_at"] is not None) == SEES_LABEL[principal], seen
+        assert "label_secret" not in seen
+    assert (detail["current_loan"] or {}).get("id") == (loan.id if SEES_HOLDING[principal] else None)
+    text = str(detail) + str(listed)
+    assert (loan.id in text) == SEES_HOLDING[principal] and ("ICU" in text) == SEES_HOLDING[principal], text
+    holder = api.get("/devices?holder=ICU", token)
+    assert holder.status == (200 if SEES_HOLDING[principal] else 403)

@@ -14,12 +14,24 @@ def code(api, token, device_id, accept="image/png"):
     return api.get(f"/devices/{device_id}/code", token, headers={"Accept": accept})
 
 
-def test_a_device_code_is_a_png_opening_the_device_page(api, manager, wechat):
+def test_a_device_code_is_a_png_opening_the_device_page_with_the_label_secret(api, manager, wechat):
+    from medpool.models.device import Device
+    from medpool.models.record import Record
+
     reply = code(api, manager, "MON-001")
     assert reply.status == 200 and reply.headers["Content-Type"] == "image/png"
     assert reply.body.startswith(PNG_MAGIC)
-    assert wechat.codes[-1]["scene"] == "MON-001" and wechat.codes[-1]["page"] == "pages/device-detail/index"
-    assert wechat.codes[-1]["env_version"] == "develop"
+    scene = wechat.codes[-1]["scene"]
+    tag, secret = scene.split(".")
+    assert (tag, secret) == ("MON-001", Device.get("MON-001").label_secret) and len(secret) == 10
+    assert wechat.codes[-1]["page"] == "pages/device-detail/index" and wechat.codes[-1]["env_version"] == "develop"
+    code(api, manager, "MON-001")  # printed again: the same label
+    assert wechat.codes[-1]["scene"] == scene
+    assert [r.action for r in Record.query("device#MON-001")].count("device.label_issue") == 1
+    api.post("/devices/MON-001/code/rotate", None, manager)  # reprinted: a new secret
+    code(api, manager, "MON-001")
+    assert wechat.codes[-1]["scene"] != scene and wechat.codes[-1]["scene"].startswith("MON-001.")
+    assert all(len(c["scene"]) <= 32 for c in wechat.codes)
 
 
 def test_a_stale_access_token_is_refreshed_once(api, manager, wechat):
@@ -37,6 +49,11 @@ def test_errors(api, manager):
     api.post("/devices", {"id": long_id, "category_id": "monitor", "name": "长编号", "owner_department_id": "SBK"},
              manager)
     assert code(api, manager, long_id).error_code == "device_id_too_long_for_code"
+    assert api.post(f"/devices/{long_id}/code/rotate", None, manager).error_code == "device_id_too_long_for_code"
+    for tag, status in (("M" * 21, 200), ("M" * 22, 422)):  # scene: tag + "." + 10-character secret <= 32
+        api.post("/devices", {"id": tag, "category_id": "monitor", "name": "编号", "owner_department_id": "SBK"},
+                 manager)
+        assert code(api, manager, tag).status == status
 
 
 def test_a_request_that_cannot_take_the_image_does_not_reach_wechat(api, manager, wechat):

@@ -4,6 +4,8 @@ import pytest
 from medpool.models.record import Record
 from tests.support import make_loan, table_counts
 
+HOLDING = ("current_loan_id", "holder_department_id", "status_reason", "status_changed_at")
+
 
 @pytest.fixture
 def manager(api):
@@ -76,8 +78,9 @@ def test_device_lists_by_category_status_and_holder(api, manager):
     nurse = api.login("demo-nurse-em")
     available = api.get("/devices?category_id=monitor&status=available", nurse).body["items"]
     assert [d["id"] for d in available] == ["MON-001", "MON-003", "MON-004"]
-    held = api.get("/devices?holder=ICU", nurse).body["items"]
+    held = api.get("/devices?holder=ICU", api.login("demo-nurse-icu")).body["items"]
     assert [d["id"] for d in held] == ["MON-002"]
+    assert api.get("/devices?holder=ICU", nurse).error_code == "other_department"
     everything = api.get("/devices?limit=100", manager).body["items"]
     assert len(everything) == 16
     page = api.get("/devices?limit=5", manager).body
@@ -89,8 +92,30 @@ def test_device_lists_by_category_status_and_holder(api, manager):
 def test_a_device_page_shows_only_the_users_own_departments_loan(api, manager):
     loan = make_loan("in_use", device_id="MON-001")  # an ICU loan
     own, other = api.login("demo-nurse-icu"), api.login("demo-nurse-em")
-    assert api.get("/devices/MON-001", own).body["current_loan"]["id"] == loan.id
+    seen_by_own = api.get("/devices/MON-001", own).body
+    assert seen_by_own["current_loan"]["id"] == loan.id == seen_by_own["current_loan_id"]
+    assert (seen_by_own["holder_department_id"], seen_by_own["status_reason"]) == ("ICU", f"借给 ICU（借用 {loan.id}）")
     seen_by_other = api.get("/devices/MON-001", other).body
-    assert seen_by_other["current_loan"] is None
-    assert (seen_by_other["status"], seen_by_other["holder_department_id"]) == ("on_loan", "ICU")
+    assert seen_by_other["status"] == "on_loan" and seen_by_other["current_loan"] is None
+    assert {field: seen_by_other[field] for field in HOLDING} == dict.fromkeys(HOLDING)
+    assert loan.id not in str(seen_by_other) and "ICU" not in str(seen_by_other)
+    listed = {d["id"]: d for d in api.get("/devices?status=on_loan", other).body["items"]}
+    assert {field: listed["MON-001"][field] for field in HOLDING} == dict.fromkeys(HOLDING)
+    assert api.get("/devices?holder=ICU", other).error_code == "other_department"
+    # nor through the loans: another department's loan is 403, a device's loans are the caller's own only
+    assert api.get(f"/loans/{loan.id}", other).error_code == "other_department"
+    assert api.get("/loans?device_id=MON-001", other).body["items"] == []
+    assert [item["id"] for item in api.get("/loans?device_id=MON-001", own).body["items"]] == [loan.id]
+    assert [d["id"] for d in api.get("/devices?holder=ICU", own).body["items"]] == ["MON-001"]
     assert api.get("/devices/MON-001", manager).body["current_loan"]["reason"]
+
+
+def test_a_repair_reason_naming_a_loan_is_for_managers(api, manager):
+    loan = make_loan("return_requested", device_id="MON-002")
+    returned = api.post(f"/loans/{loan.id}/confirm-return", {"condition": "damaged", "note": "屏幕破裂",
+                                                             "device_id": "MON-002"}, manager)
+    assert returned.status == 200
+    assert loan.id in api.get("/devices/MON-002", manager).body["status_reason"]
+    for nurse in ("demo-nurse-icu", "demo-nurse-em"):
+        seen = api.get("/devices/MON-002", api.login(nurse)).body
+        assert (seen["status"], seen["status_reason"]) == ("maintenance", None) and loan.id not in str(seen)

@@ -6,7 +6,7 @@ import pytest
 from medpool import clock
 from medpool.models.device import Device
 from medpool.models.loan import Loan
-from tests.support import iso_in, table_counts
+from tests.support import iso_in, label_scene, table_counts
 
 
 @pytest.fixture
@@ -40,14 +40,15 @@ def test_the_whole_loop(api, nurse, manager):
     assert approved.body["status"] == "approved" and approved.body["device_id"] == "MON-001"
     assert api.get("/devices/MON-001", nurse).body["status"] == "reserved"
     # And the ward scans the device at hand-over
-    handed = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    handed = api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     assert handed.body["status"] == "in_use" and handed.body["handed_over_at"] and handed.body["rate_fen"] == 600
     device = api.get("/devices/MON-001", nurse).body
     assert device["status"] == "on_loan" and device["current_loan"]["id"] == loan_id
     assert device["holder_department_id"] == "ICU" and device["guide"]
     # Then return is requested and confirmed
     assert api.post(f"/loans/{loan_id}/return-request", None, nurse).body["status"] == "return_requested"
-    returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager)
+    returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "scan": label_scene("MON-001")},
+                        manager)
     assert returned.body["status"] == "returned" and returned.body["charge_fen"] == 600
     assert api.get("/devices/MON-001", nurse).body["status"] == "available"
     timeline = api.get(f"/loans/{loan_id}", nurse).body["timeline"]
@@ -55,8 +56,8 @@ def test_the_whole_loop(api, nurse, manager):
                                                "loan.request_return", "loan.confirm_return"]
     history = api.get("/devices/MON-001/history", manager).body
     assert [loan["id"] for loan in history["loans"]] == [loan_id]
-    assert [r["action"] for r in history["records"]][:4] == ["device.available", "device.on_loan",
-                                                             "device.reserved", "device.create"]
+    changes = [r["action"] for r in history["records"] if not r["action"].startswith("device.label_")]
+    assert changes == ["device.available", "device.on_loan", "device.reserved", "device.create"]
 
 
 def test_charge_follows_the_billing_clock(api, nurse, manager):
@@ -65,9 +66,10 @@ def test_charge_follows_the_billing_clock(api, nurse, manager):
     start = clock.now()
     clock.freeze(start)
     try:
-        api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, nurse)
+        api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-002")}, nurse)
         clock.freeze(start + timedelta(hours=5, minutes=1))
-        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged", "note": "屏幕破裂"}, manager)
+        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged", "note": "屏幕破裂",
+                                                                         "device_id": "MON-002"}, manager)
     finally:
         clock.freeze(None)
     assert returned.body["charge_fen"] == 6 * 600  # six started hours at 6 CNY/hour
@@ -134,11 +136,12 @@ def test_repeating_a_completed_action_changes_nothing(api, nurse, manager):
     assert again.status == 200 and table_counts() == before
     other_device = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-002"}, manager)
     assert (other_device.status, other_device.error_code) == (409, "loan_not_pending")
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
-    api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
+    api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "device_id": "MON-001"}, manager)
     before = table_counts()
-    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).status == 200
-    assert api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse).error_code == "loan_not_approved"
+    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "device_id": "MON-001"}, manager).status == 200
+    assert api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse).error_code \
+        == "loan_not_approved"
     assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "damaged"}, manager).error_code \
         == "loan_already_returned"
     assert table_counts() == before
@@ -147,7 +150,7 @@ def test_repeating_a_completed_action_changes_nothing(api, nurse, manager):
 @pytest.mark.parametrize("action, body, code", [
     ("handover", {"device_id": "MON-001"}, "loan_not_approved"),
     ("return-request", None, "loan_not_in_use"),
-    ("confirm-return", {"condition": "ok"}, "loan_not_returnable"),
+    ("confirm-return", {"condition": "ok", "device_id": "MON-001"}, "loan_not_returnable"),
 ])
 def test_transitions_from_the_wrong_state_are_409(api, nurse, manager, action, body, code):
     loan_id = apply(api, nurse).body["id"]
@@ -169,17 +172,87 @@ def test_cancelling_an_approved_loan_releases_the_device(api, nurse, manager):
 def test_no_cancel_after_hand_over(api, nurse, manager):
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     assert api.post(f"/loans/{loan_id}/cancel", None, nurse).error_code == "loan_not_cancellable"
 
 
-def test_hand_over_needs_the_assigned_device_scanned(api, nurse, manager):
+def _records(loan_id, action):
+    from medpool.models.record import Record
+
+    return [r for r in Record.query(f"loan#{loan_id}") if r.action == action]
+
+
+def test_hand_over_needs_the_label_of_the_assigned_device(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    approved = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager).body
+    scene, other_label = label_scene("MON-001"), label_scene("MON-002")
+    secret = scene.split(".")[1]
+    assert approved["device_id"] == "MON-001" and secret not in str(approved)
+    before = table_counts()
+    # the asset tag, shown in the loan and in the approval message, is no proof that the device is at hand
+    typed = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    assert (typed.status, typed.error_code) == (403, "scan_required")
+    refused = {
+        "no proof": ({}, 422, "scan_required"),
+        "a label without a secret (printed before label secrets)": ({"scan": "MON-001"}, 422, "invalid_scan"),
+        "a made-up secret": ({"scan": "MON-001.AAAAAAAAAA"}, 422, "invalid_scan"),
+        "another device's label": ({"scan": other_label}, 422, "wrong_device"),
+        "the scene and the tag": ({"scan": scene, "device_id": "MON-001"}, 422, "scan_or_device_id"),
+        "not a scene": ({"scan": "https://example.com/x"}, 400, "validation_error"),
+    }
+    for case, (body, status, code) in refused.items():
+        reply = api.post(f"/loans/{loan_id}/handover", body, nurse)
+        assert (reply.status, reply.error_code) == (status, code), case
+    assert table_counts() == before and Loan.get(loan_id).status == "approved"
+    # the scene read from the label works
+    handed = api.post(f"/loans/{loan_id}/handover", {"scan": scene}, nurse)
+    assert handed.status == 200 and handed.body["status"] == "in_use"
+    assert [r.after["method"] for r in _records(loan_id, "loan.hand_over")] == ["scan"]
+    assert api.post(f"/loans/{loan_id}/handover", {"scan": scene}, nurse).status == 200  # a repeat
+    assert api.post(f"/loans/{loan_id}/handover", {"scan": "MON-001.AAAAAAAAAA"}, nurse).error_code == "invalid_scan"
+
+
+def test_a_reprinted_label_voids_the_old_one(api, nurse, manager):
+    old = label_scene("MON-001")
+    assert api.post("/devices/MON-001/code/rotate", None, nurse).error_code == "manager_required"
+    rotated = api.post("/devices/MON-001/code/rotate", None, manager)
+    assert rotated.status == 200 and rotated.body["label_issued_at"] and "label_secret" not in rotated.body
+    new = label_scene("MON-001")
+    assert new != old and new.startswith("MON-001.")
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    reply = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, nurse)
-    assert (reply.status, reply.error_code) == (422, "wrong_device")
-    assert api.post(f"/loans/{loan_id}/handover", {}, nurse).error_code == "validation_error"
-    assert Loan.get(loan_id).status == "approved"
+    stale = api.post(f"/loans/{loan_id}/handover", {"scan": old}, nurse)
+    assert (stale.status, stale.error_code) == (422, "invalid_scan")
+    assert api.post(f"/loans/{loan_id}/handover", {"scan": new}, nurse).body["status"] == "in_use"
+    api.post(f"/loans/{loan_id}/return-request", None, nurse)
+    api.post("/devices/MON-001/code/rotate", None, manager)  # reprinted while on loan
+    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "scan": new}, manager).error_code \
+        == "invalid_scan"
+    # the audit trail says when labels were issued, never their secrets
+    history = api.get("/devices/MON-001/history", manager).body
+    label_records = [r for r in history["records"] if r["action"].startswith("device.label_")]
+    assert [r["action"] for r in label_records] == ["device.label_rotate", "device.label_rotate", "device.label_issue"]
+    assert all(r["actor"] == "demo-manager" and r["after"]["label_issued_at"] for r in label_records)
+    current = label_scene("MON-001").split(".")[1]
+    for secret in (old.split(".")[1], new.split(".")[1], current):
+        for reply in (history, api.get("/devices/MON-001", manager).body, api.get("/devices?limit=100", manager).body,
+                      api.get(f"/loans/{loan_id}", nurse).body, api.get("/records?limit=100", manager).body):
+            assert secret not in str(reply)
+
+
+def test_managers_may_type_the_asset_tag_recorded_as_manual(api, nurse, manager):
+    loan_id = apply(api, nurse).body["id"]
+    api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
+    assert api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-002"}, manager).error_code == "wrong_device"
+    handed = api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, manager)
+    assert handed.status == 200 and handed.body["status"] == "in_use"
+    assert [(r.actor, r.after["method"]) for r in _records(loan_id, "loan.hand_over")] == [("demo-manager", "manual")]
+    api.post(f"/loans/{loan_id}/return-request", None, nurse)
+    assert api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).error_code == "scan_required"
+    returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "scan": label_scene("MON-001")},
+                        manager)
+    assert returned.status == 200 and returned.body["status"] == "returned"
+    assert [r.after["method"] for r in _records(loan_id, "loan.confirm_return")] == ["scan"]
 
 
 def test_departments_cannot_see_or_touch_each_others_loans(api, nurse, other_nurse, manager):
@@ -190,7 +263,7 @@ def test_departments_cannot_see_or_touch_each_others_loans(api, nurse, other_nur
     assert api.get("/loans?department_id=ICU", other_nurse).status == 403
     assert [loan["id"] for loan in api.get("/loans", nurse).body["items"]] == [loan_id]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     assert api.post(f"/loans/{loan_id}/return-request", None, other_nurse).status == 403
 
 
@@ -206,7 +279,7 @@ def test_pending_queue_is_most_urgent_then_oldest(api, nurse, other_nurse, manag
 def test_overdue_loans_are_listed_for_managers(api, nurse, manager):
     loan_id = apply(api, nurse).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     assert api.get("/loans?overdue=true", manager).body["items"] == []
     clock.freeze(clock.now() + timedelta(hours=25))
     try:
@@ -251,12 +324,13 @@ def test_a_cursor_only_continues_its_own_list(api, nurse, manager):
 def _out_and_back(api, nurse, manager, hours_after_due, key):
     loan_id = apply(api, nurse, key=key).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     clock.freeze(clock.now() + timedelta(hours=24 + hours_after_due))
     try:
         requested = api.post(f"/loans/{loan_id}/return-request", None, nurse).body
         clock.freeze(clock.now() + timedelta(hours=5))  # collected five hours later
-        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok"}, manager).body
+        returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "device_id": "MON-001"},
+                            manager).body
     finally:
         clock.freeze(None)
     return requested, returned
@@ -275,7 +349,7 @@ def test_a_ward_that_asks_to_return_late_is_overdue(api, nurse, manager):
 def test_the_equipment_department_extends_a_loan_and_lifts_overdue(api, nurse, manager):
     loan_id = apply(api, nurse, key="extend-key-01").body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse)
+    api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse)
     clock.freeze(clock.now() + timedelta(hours=25))
     try:
         assert api.get(f"/loans/{loan_id}", nurse).body["overdue"] is True

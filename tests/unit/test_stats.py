@@ -16,7 +16,7 @@ from medpool import clock
 from medpool.api.routing import XLSX
 from medpool.models.user import User
 from medpool.services import devices, loan_flow, loans
-from tests.support import table_counts
+from tests.support import label_scene, table_counts
 
 UTC = timezone.utc
 
@@ -34,13 +34,14 @@ def lend(device_id, category_id, openid, key, requested, approved, handed, retur
     clock.freeze(at(approved))
     loan_flow.approve(manager, loan.id, device_id)
     clock.freeze(at(handed))
-    loan_flow.hand_over(applicant, loan.id, device_id)
+    loan_flow.hand_over(applicant, loan.id, scan=label_scene(device_id))
     if return_requested:
         clock.freeze(at(return_requested))
         loan_flow.request_return(applicant, loan.id)
     if returned:
         clock.freeze(at(returned))
-        loan_flow.confirm_return(manager, loan.id, condition, "外壳裂纹" if condition == "damaged" else None)
+        loan_flow.confirm_return(manager, loan.id, condition, "外壳裂纹" if condition == "damaged" else None,
+                                 device_id=device_id)
     return loan.id
 
 

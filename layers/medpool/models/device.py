@@ -62,6 +62,9 @@ class Device(Model):
     status_changed_at = UnicodeAttribute(null=True)
     current_loan_id = UnicodeAttribute(null=True)
     holder_department_id = UnicodeAttribute(null=True)
+    # the secret printed in the label's code (services/device_codes.py): never shown to applicants
+    label_secret = UnicodeAttribute(null=True)
+    label_issued_at = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()

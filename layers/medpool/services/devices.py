@@ -10,7 +10,7 @@ from medpool.models.device import SCOPE, Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.policy import sees_department
+from medpool.policy import require_department, sees_department
 from medpool.services import categories, departments, ledger
 from medpool.services.audit import add_record, changed_fields, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
@@ -120,9 +120,12 @@ def retire_device(actor: User, device_id: str, reason: str | None = None) -> Dev
     return update_device(actor, device_id, {"status": "retired", "status_reason": reason or "报废"})
 
 
-def list_devices(category_id: str | None, status: str | None, holder_department_id: str | None,
+def list_devices(user: User, category_id: str | None, status: str | None, holder_department_id: str | None,
                  limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Device]:
-    """Devices held by a department, of a category (by status), or all of them; paginated."""
+    """Devices held by a department (an applicant: their own), of a category (by status), or all of them;
+    paginated."""
+    if holder_department_id:
+        require_department(user, holder_department_id)
     scope = scope_of("devices", category_id, status, holder_department_id)
     start = decode_cursor(cursor, scope)
     by_status = (Device.status == status) if status else None

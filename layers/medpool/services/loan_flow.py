@@ -15,7 +15,7 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import categories, devices, ledger, notifications
+from medpool.services import categories, device_codes, devices, ledger, notifications
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, snapshot
@@ -55,15 +55,19 @@ def _holding_device(loan: Loan, expected_status: str) -> Device:
 
 def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
             device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
-            before: dict | None = None, after: dict | None = None) -> Loan:
-    """Write the loan (and device) changed in memory, conditioned on the states they were read in."""
+            before: dict | None = None, after: dict | None = None,
+            identified: device_codes.Identified | None = None) -> Loan:
+    """Write the loan (and device) changed in memory, conditioned on the states they were read in (and on the
+    scanned label still being the device's label). The loan's record says how the device was identified."""
+    after = {**snapshot(loan), **(after or {}), **({"method": identified.method} if identified else {})}
     with transaction(StateChanged()) as writer:
         writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
-                   before={"status": loan_from, **(before or {})}, after={**snapshot(loan), **(after or {})}, note=note,
-                   at=loan.updated_at)
+                   before={"status": loan_from, **(before or {})}, after=after, note=note, at=loan.updated_at)
         if device is not None:
-            writer.save(device, condition=Device.status == device_from)
+            label = device_codes.label_condition(identified) if identified is not None else None
+            writer.save(device, condition=(Device.status == device_from) & label if label is not None
+                        else Device.status == device_from)
             add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
                        action=f"device.{device.status}", before={"status": device_from},
                        after={"status": device.status, "current_loan_id": device.current_loan_id},
@@ -140,25 +144,36 @@ def cancel(actor: User, loan_id: str) -> Loan:
     return _commit(actor, "loan.cancel", loan, loan_from, device, "reserved")
 
 
+def _identify(actor: User, loan: Loan, scan: str | None, device_id: str | None) -> device_codes.Identified:
+    """The device at hand, by its label's scene (anyone) or its typed asset tag (managers): it must be the loan's."""
+    identified = device_codes.identify(actor, scan, device_id)
+    if identified.device_id != loan.device_id:
+        raise Unprocessable("扫描的设备与本次借用分配的设备不一致", code="wrong_device")
+    return identified
+
+
 @_once_more_on_race
-def hand_over(actor: User, loan_id: str, scanned_device_id: str) -> Loan:
-    """The reserved device reaches the borrowing department, proved by scanning its code: the billing
-    clock starts."""
+def hand_over(actor: User, loan_id: str, device_id: str | None = None, *, scan: str | None = None) -> Loan:
+    """The reserved device reaches the borrowing department, proved by scanning its label (the scene carries
+    the label's secret): the billing clock starts. A manager may type the asset tag instead (recorded as
+    manual)."""
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
-    if scanned_device_id != loan.device_id and loan.status in ("approved", "in_use"):
-        raise Unprocessable("扫描的设备与本次借用分配的设备不一致", code="wrong_device")
-    if loan.status == "in_use":
+    identified = _identify(actor, loan, scan, device_id) if loan.status in ("approved", "in_use") else None
+    if loan.status == "in_use":  # a repeat: still only with the current label
+        if identified.method == "scan":
+            device_codes.require_label(devices.get_device(loan.device_id), identified)
         return loan
     _require_status(loan, "approved")
     device = _holding_device(loan, "reserved")
+    device_codes.require_label(device, identified)
     category = categories.get_category(loan.category_id)
     now = _stamp(loan)
     loan.status, loan.handed_over_at = "in_use", now
     loan.rate_fen, loan.rate_unit = category.rate_fen, category.rate_unit
     device.status, device.status_changed_at, device.updated_at = "on_loan", now, now
     device.status_reason = f"借给 {loan.department_id}（借用 {loan.id}）"
-    return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved")
+    return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved", identified=identified)
 
 
 def _over_limit(loan: Loan, new_due: str, over_limit_reason: str | None) -> dict | None:
@@ -214,9 +229,11 @@ def request_return(actor: User, loan_id: str) -> Loan:
 
 
 @_once_more_on_race
-def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) -> Loan:
-    """The equipment department takes the device back (requested, or collected while in use): billing
-    stops, the charge is fixed; a damaged device goes to maintenance."""
+def confirm_return(actor: User, loan_id: str, condition: str, note: str | None = None, *,
+                   device_id: str | None = None, scan: str | None = None) -> Loan:
+    """The equipment department takes the device back (requested, or collected while in use), identified by
+    scanning its label or typing its asset tag: billing stops, the charge is fixed; a damaged device goes to
+    maintenance."""
     loan = get_loan_record(loan_id)
     if loan.status == "returned":
         if loan.condition != condition:
@@ -224,8 +241,10 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) 
         return loan
     if loan.status not in ("return_requested", "in_use"):
         raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能确认归还", code="loan_not_returnable")
+    identified = _identify(actor, loan, scan, device_id)
     loan_from = loan.status
     device = _holding_device(loan, "on_loan")
+    device_codes.require_label(device, identified)
     now = _stamp(loan)
     loan.status, loan.returned_at, loan.condition, loan.return_note = "returned", now, condition, note
     if loan_from == "in_use":  # taken back without a return request: this is when the ward gave it back
@@ -236,4 +255,4 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None) 
         device.status, device.status_reason = "maintenance", f"归还时损坏：{note or '未说明'}（借用 {loan.id}）"
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
     return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
-                   ledger_entries=entries)
+                   ledger_entries=entries, identified=identified)

@@ -6,7 +6,8 @@ Component({
   properties: { device: { type: Object, value: {} } },
   data: { src: '', loading: false, error: '' },
   observers: {
-    'device.id': function onDevice(id) {
+    // a reprinted label (label_issued_at changes) has a new code
+    'device.id, device.label_issued_at': function onDevice(id) {
       if (id) this.load();
       else this.setData({ src: '', loading: false, error: '' });
     },

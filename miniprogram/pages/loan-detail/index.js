@@ -1,6 +1,8 @@
 // A loan with its timeline and the actions of the loop: cancel, approve (pick or scan a device),
-// reject (reason), hand over (scan the device code, sent to the API), extend (续借: managers pick a new return time in
-// Shanghai, sent as UTC, with a reason), request return, confirm return (condition).
+// reject (reason), hand over (scan the device's label: its scene goes to the API; managers may type the asset tag
+// instead), extend (续借: managers pick a new return time in Shanghai, sent as UTC, with a reason), request return,
+// confirm return (condition, the device's label scanned or its asset tag typed). Opened from a device page that was
+// itself opened by scanning the label (options `scene`), hand-over and return use that scan.
 const loans = require('../../services/loans');
 const devices = require('../../services/devices');
 const session = require('../../services/session');
@@ -10,7 +12,8 @@ const { loanView } = require('../../utils/views');
 const { loanActions } = require('../../utils/loan-actions');
 const { runLoad, runAction } = require('../../utils/load');
 const { confirm, prompt, showSuccess } = require('../../utils/feedback');
-const { scanDeviceId } = require('../../utils/scan');
+const { scanDevice, scanDeviceId } = require('../../utils/scan');
+const { sceneOfOptions } = require('../../utils/device-code');
 const { shanghaiDate, shanghaiClock, toUtcIso } = require('../../utils/time');
 
 const EXTEND_DEFAULT_HOURS = 24;
@@ -26,13 +29,13 @@ function defaultExtension(expectedReturnAt) {
 
 Component({
   data: {
-    loading: true, error: '', busy: false, id: '', loan: {}, can: {},
+    loading: true, error: '', busy: false, id: '', loan: {}, can: {}, scene: '', isManager: false,
     picking: false, candidates: [], pickedDevice: '', returning: false, condition: 'ok', note: '',
     extending: false, today: '', extendDay: '', extendClock: '', extendReason: '', overLimit: false, overLimitReason: '',
   },
   methods: {
     onLoad(query = {}) {
-      this.setData({ id: query.id || '' });
+      this.setData({ id: query.id || '', scene: sceneOfOptions(query), isManager: session.isManager() });
       return this.reload();
     },
     reload() {
@@ -84,12 +87,24 @@ Component({
       }
       return this.apply(() => loans.rejectLoan(this.data.id, reason), '已驳回');
     },
-    // Scan first; the API checks the scanned device against the assigned one (422 wrong_device, its message shown).
+    /** The scene of the label: the one this page was opened with, else a fresh scan (null when none). */
+    async labelScene() {
+      if (this.data.scene) return this.data.scene;
+      const code = await scanDevice();
+      return code ? code.scene : null;
+    },
+    // Scan first; the API checks the scene against the assigned device and its current label (its refusal shown).
     async onHandover() {
       if (this.data.busy) return undefined;
-      const deviceId = await scanDeviceId();
+      const scene = await this.labelScene();
+      if (!scene) return undefined;
+      return this.apply(() => loans.handOverLoan(this.data.id, scene), '交接完成');
+    },
+    /** Managers only: the asset tag typed in when the label cannot be scanned (the API records it as manual). */
+    async onHandoverManual() {
+      const deviceId = await prompt('手工输入资产编号', '标签无法扫描时，输入设备上的资产编号');
       if (!deviceId) return undefined;
-      return this.apply(() => loans.handOverLoan(this.data.id, deviceId), '交接完成');
+      return this.apply(() => loans.handOverByAssetTag(this.data.id, deviceId), '交接完成（手工录入）');
     },
     onStartExtend() {
       this.setData({
@@ -163,9 +178,24 @@ Component({
     onNote(event) {
       this.setData({ note: event.detail });
     },
-    onConfirmReturn() {
-      const { condition, note } = this.data;
-      return this.apply(() => loans.confirmReturn(this.data.id, condition, (note || '').trim()), '已确认归还');
+    /** The device is identified by scanning its label; `manual`: its asset tag typed in instead. */
+    async onConfirmReturn(manual) {
+      const { condition } = this.data;
+      const note = (this.data.note || '').trim();
+      let proof;
+      if (manual === true) {
+        const deviceId = await prompt('手工输入资产编号', '输入归还设备上的资产编号');
+        if (!deviceId) return undefined;
+        proof = { deviceId };
+      } else {
+        const scene = await this.labelScene();
+        if (!scene) return undefined;
+        proof = { scene };
+      }
+      return this.apply(() => loans.confirmReturn(this.data.id, { condition, note, ...proof }), '已确认归还');
+    },
+    onConfirmReturnManual() {
+      return this.onConfirmReturn(true);
     },
     async onCancel() {
       if (!(await confirm('取消申请', '确定取消这条借用申请？'))) return undefined;

@@ -3,7 +3,7 @@
  * Local, started by start-stack.js), as a new applicant and as the equipment department's manager.
  */
 const { createNodeWx } = require('./node-wx');
-const { parseDeviceCode } = require('../../utils/device-code');
+const { readDeviceCode } = require('../../utils/device-code');
 
 const API = process.env.MEDPOOL_E2E_API;
 const OPERATIONS = (process.env.MEDPOOL_E2E_OPERATIONS || '').split(',').filter(Boolean);
@@ -118,19 +118,22 @@ describe(`e2e against the local API${missing.length ? ' (loan flow skipped: crea
     const approved = await manager.act((s) => s.loans.approveLoan(loan.id, device.id));
     expect(approved).toMatchObject({ status: 'approved', device_id: device.id });
 
-    // Hand-over sends the device id read from the device's code (WeChat's scan result of its mini program code).
-    const scanned = parseDeviceCode({ result: '', path: `pages/device-detail/index?scene=${encodeURIComponent(approved.device_id)}` });
-    expect(scanned).toBe(device.id);
-    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id, 'NO-SUCH-DEVICE'))).rejects.toMatchObject({ status: 422, code: 'wrong_device' });
-    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id))).rejects.toMatchObject({ status: 400, code: 'validation_error' });
-    const handedOver = await nurse.act((s) => s.loans.handOverLoan(loan.id, scanned));
+    // Hand-over needs the scene of the device's label (asset tag + label secret): the asset tag alone, which the
+    // loan shows, is refused to the ward; a manager may type it (recorded as manual).
+    const scanned = readDeviceCode({ result: '', path: `pages/device-detail/index?scene=${encodeURIComponent(`${approved.device_id}.NotTheSecret`)}` });
+    expect(scanned.deviceId).toBe(device.id);
+    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id, 'NO-SUCH-DEVICE.x1'))).rejects.toMatchObject({ status: 422, code: 'wrong_device' });
+    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id, scanned.scene))).rejects.toMatchObject({ status: 422, code: 'invalid_scan' });
+    await expect(nurse.act((s) => s.loans.handOverLoan(loan.id))).rejects.toMatchObject({ status: 422, code: 'scan_required' });
+    await expect(nurse.act((s) => s.loans.handOverByAssetTag(loan.id, device.id))).rejects.toMatchObject({ status: 403, code: 'scan_required' });
+    const handedOver = await manager.act((s) => s.loans.handOverByAssetTag(loan.id, device.id));
     expect(handedOver.status).toBe('in_use');
     const onLoan = await manager.act((s) => s.devices.getDevice(device.id));
     expect(onLoan.status).toBe('on_loan');
 
     const returning = await nurse.act((s) => s.loans.requestReturn(loan.id));
     expect(returning.status).toBe('return_requested');
-    const returned = await manager.act((s) => s.loans.confirmReturn(loan.id, 'ok', '端到端归还'));
+    const returned = await manager.act((s) => s.loans.confirmReturn(loan.id, { condition: 'ok', note: '端到端归还', deviceId: device.id }));
     expect(returned.status).toBe('returned');
 
     const detail = await nurse.act((s) => s.loans.getLoan(loan.id));

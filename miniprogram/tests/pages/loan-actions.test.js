@@ -40,11 +40,16 @@ test('manager rejects with a reason', async () => {
   expect(r.text()).toContain('已驳回');
 });
 
-test('hand-over scans the device code and sends the scanned id; the API refuses another device with its message', async () => {
+test('hand-over scans the label and sends its scene (asset tag + label secret); the API refusals show their message', async () => {
   const WRONG_DEVICE = '扫描的设备与本次借用分配的设备不一致';
+  const INVALID_SCAN = '设备码已失效（标签已重新打印）或无法识别，请扫描设备上最新的标签';
   const r = await detail('approved', users.nurse, {}, {
-    'POST /loans/L-1/handover': (c) => (c.body.device_id === 'VENT-001' ? { status: 'in_use' } : apiError(422, 'wrong_device', WRONG_DEVICE)),
+    'POST /loans/L-1/handover': (c) => {
+      if (c.body.scan.split('.')[0] !== 'VENT-001') return apiError(422, 'wrong_device', WRONG_DEVICE);
+      return c.body.scan === 'VENT-001.Secret0001' ? { status: 'in_use' } : apiError(422, 'invalid_scan', INVALID_SCAN);
+    },
   });
+  expect(r.comp.querySelector('#handover-manual')).toBeFalsy(); // typing the asset tag is for managers
 
   await tap(r.comp, '#handover'); // scan cancelled: nothing is sent
   expect(r.wx.scanCode).toHaveBeenCalledTimes(1);
@@ -55,17 +60,42 @@ test('hand-over scans the device code and sends the scanned id; the API refuses 
   expect(r.callsTo('POST /loans/L-1/handover')).toHaveLength(0);
   expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '不是本平台的设备码', icon: 'none' });
 
-  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999')));
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999.Secret0009')));
   await tap(r.comp, '#handover');
-  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ device_id: 'VENT-999' }]);
   expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: WRONG_DEVICE, icon: 'none' }));
-  expect(r.text()).toContain('待交接');
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: 'medpool:device:VENT-001' })); // a label of an earlier version
   await tap(r.comp, '#handover');
-  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ device_id: 'VENT-999' }, { device_id: 'VENT-001' }]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: INVALID_SCAN, icon: 'none' }));
+  expect(r.text()).toContain('待交接');
+
+  r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001.Secret0001')));
+  await tap(r.comp, '#handover');
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([
+    { scan: 'VENT-999.Secret0009' }, { scan: 'VENT-001' }, { scan: 'VENT-001.Secret0001' },
+  ]);
   expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '交接完成', icon: 'success' });
   expect(r.text()).toContain('使用中');
+});
+
+test('a manager may type the asset tag when the label cannot be scanned', async () => {
+  const r = await detail('approved', users.manager, {}, { 'POST /loans/L-1/handover': { status: 'in_use' } });
+  r.wx.showModal.mockImplementationOnce(({ success }) => success({ confirm: true, content: ' VENT-001 ' }));
+  await tap(r.comp, '#handover-manual');
+  expect(r.wx.scanCode).not.toHaveBeenCalled();
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ device_id: 'VENT-001' }]);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '交接完成（手工录入）', icon: 'success' });
+});
+
+test('opened from a scanned label (options scene), hand-over sends that scene without scanning again', async () => {
+  const r = await renderPage('pages/loan-detail/index', {
+    user: users.nurse, query: { id: 'L-1', scene: encodeURIComponent('VENT-001.Secret0001') },
+    routes: { 'GET /loans/L-1': () => loan({ status: 'approved', device_id: 'VENT-001' }), 'POST /loans/L-1/handover': { status: 'in_use' } },
+  });
+  expect(r.text()).toContain('确认交接（已扫码）');
+  await tap(r.comp, '#handover');
+  expect(r.wx.scanCode).not.toHaveBeenCalled();
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ scan: 'VENT-001.Secret0001' }]);
 });
 
 test('manager extends an overdue loan: new return time picked in Shanghai, sent as UTC with the reason, the updated loan shown', async () => {
@@ -176,10 +206,23 @@ test('applicant requests return; manager confirms with the condition', async () 
   await tap(m.comp, '#start-return');
   m.page.onCondition({ detail: 'damaged' });
   m.page.onNote({ detail: '屏幕裂' });
+  await tap(m.comp, '#confirm-return'); // scan cancelled: nothing is sent
+  expect(m.callsTo('POST /loans/L-1/confirm-return')).toHaveLength(0);
+  m.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001.Secret0001')));
   await tap(m.comp, '#confirm-return');
-  expect(m.callsTo('POST /loans/L-1/confirm-return')[0].body).toEqual({ condition: 'damaged', note: '屏幕裂' });
+  expect(m.callsTo('POST /loans/L-1/confirm-return')[0].body).toEqual({ condition: 'damaged', note: '屏幕裂', scan: 'VENT-001.Secret0001' });
   expect(m.text()).toContain('已归还');
   expect(m.text()).toContain('损坏');
+});
+
+test('manager confirms a return with the asset tag typed in', async () => {
+  const m = await detail('return_requested', users.manager, {}, { 'POST /loans/L-1/confirm-return': { status: 'returned', condition: 'ok' } });
+  await tap(m.comp, '#start-return');
+  m.wx.showModal.mockImplementationOnce(({ success }) => success({ confirm: true, content: 'VENT-001' }));
+  await tap(m.comp, '#confirm-return-manual');
+  expect(m.wx.scanCode).not.toHaveBeenCalled();
+  expect(m.callsTo('POST /loans/L-1/confirm-return').map((c) => c.body)).toEqual([{ condition: 'ok', device_id: 'VENT-001' }]);
+  expect(m.text()).toContain('已归还');
 });
 
 test('applicant cancels; a conflict shows the API message', async () => {

@@ -91,6 +91,51 @@ test('device detail: managers move a device to maintenance and see its history',
   expect(r.text()).toContain('历史借用');
 });
 
+test('device detail opened by scanning the label: the ward hands over its approved loan with the scene', async () => {
+  const reserved = { ...device, status: 'reserved', current_loan_id: 'L-1', current_loan: { id: 'L-1', status: 'approved', department_id: 'ICU' } };
+  let current = reserved;
+  const r = await renderPage('pages/device-detail/index', {
+    user: users.nurse, query: { scene: encodeURIComponent('VENT-001.Secret0001') },
+    routes: {
+      'GET /devices/VENT-001': () => current,
+      'POST /loans/L-1/handover': () => {
+        current = { ...device, status: 'on_loan', current_loan_id: 'L-1', current_loan: { id: 'L-1', status: 'in_use' } };
+        return { id: 'L-1', status: 'in_use' };
+      },
+    },
+  });
+  await tap(r.comp, '#handover');
+  expect(r.callsTo('POST /loans/L-1/handover').map((c) => c.body)).toEqual([{ scan: 'VENT-001.Secret0001' }]);
+  expect(r.wx.showToast).toHaveBeenCalledWith({ title: '交接完成', icon: 'success' });
+  expect(r.comp.querySelector('#handover')).toBeFalsy();
+});
+
+test('device detail opened from a list (no scan): no hand-over here; managers go on to the return with a scanned label', async () => {
+  const lent = { ...device, status: 'on_loan', current_loan_id: 'L-1', current_loan: { id: 'L-1', status: 'return_requested' } };
+  const plain = await renderPage('pages/device-detail/index', { user: users.nurse, query: { id: 'VENT-001' }, routes: { 'GET /devices/VENT-001': lent } });
+  expect(plain.comp.querySelector('#handover')).toBeFalsy();
+  expect(plain.comp.querySelector('#take-back')).toBeFalsy();
+  const m = await renderPage('pages/device-detail/index', {
+    user: users.manager, query: { scene: 'VENT-001.Secret0001' }, routes: { 'GET /devices/VENT-001': lent },
+  });
+  await tap(m.comp, '#take-back');
+  expect(m.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/loan-detail/index?id=L-1&scene=VENT-001.Secret0001' });
+});
+
+test('device detail: a manager reprints the label (the old one is void)', async () => {
+  const r = await renderPage('pages/device-detail/index', {
+    user: users.manager, query: { id: 'VENT-001' },
+    routes: {
+      'GET /devices/VENT-001': { ...device, guide: '先自检' },
+      'POST /devices/VENT-001/code/rotate': { ...device, label_issued_at: '2026-12-01T08:00:00Z' },
+    },
+  });
+  await tap(r.comp, '#rotate-label');
+  expect(r.callsTo('POST /devices/VENT-001/code/rotate')).toHaveLength(1);
+  expect(r.wx.showToast).toHaveBeenCalledWith({ title: '已生成新标签', icon: 'success' });
+  expect(r.page.data.device).toMatchObject({ label_issued_at: '2026-12-01T08:00:00Z', guide: '先自检' });
+});
+
 test('device detail: applicants can apply for an available device', async () => {
   const r = await renderPage('pages/device-detail/index', { user: users.nurse, query: { id: 'VENT-001' }, routes: { 'GET /devices/VENT-001': device } });
   await tap(r.comp, '#apply');

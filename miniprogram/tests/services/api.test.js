@@ -86,12 +86,16 @@ describe('services/api', () => {
     const ok = () => Promise.resolve();
     await Promise.all([
       loans.cancelLoan('L-1').catch(ok), loans.approveLoan('L-1', 'D-1').catch(ok), loans.rejectLoan('L-1', '无可用设备').catch(ok),
-      loans.handOverLoan('L-1', 'VENT-001').catch(ok), loans.requestReturn('L-1').catch(ok), loans.confirmReturn('L-1', 'damaged', '屏幕裂').catch(ok),
+      loans.handOverLoan('L-1', 'VENT-001.Ab3dE6gH9k').catch(ok), loans.handOverByAssetTag('L-1', 'VENT-001').catch(ok),
+      loans.requestReturn('L-1').catch(ok), loans.confirmReturn('L-1', { condition: 'damaged', note: '屏幕裂', scene: 'VENT-001.Ab3dE6gH9k' }).catch(ok),
+      loans.confirmReturn('L-1', { condition: 'ok', note: '', deviceId: 'VENT-001' }).catch(ok),
       loans.extendLoan('L-1', '2026-11-28T08:00:00Z', '患者仍需使用').catch(ok),
     ]);
     expect(calls.map((c) => [c.path, c.body])).toEqual([
       ['/loans/L-1/cancel', {}], ['/loans/L-1/approve', { device_id: 'D-1' }], ['/loans/L-1/reject', { reason: '无可用设备' }],
-      ['/loans/L-1/handover', { device_id: 'VENT-001' }], ['/loans/L-1/return-request', {}], ['/loans/L-1/confirm-return', { condition: 'damaged', note: '屏幕裂' }],
+      ['/loans/L-1/handover', { scan: 'VENT-001.Ab3dE6gH9k' }], ['/loans/L-1/handover', { device_id: 'VENT-001' }],
+      ['/loans/L-1/return-request', {}], ['/loans/L-1/confirm-return', { condition: 'damaged', note: '屏幕裂', scan: 'VENT-001.Ab3dE6gH9k' }],
+      ['/loans/L-1/confirm-return', { condition: 'ok', device_id: 'VENT-001' }],
       ['/loans/L-1/extend', { expected_return_at: '2026-11-28T08:00:00Z', reason: '患者仍需使用' }],
     ]);
   });
@@ -125,6 +129,21 @@ describe('services: downloads, device codes, outbox, blocks, category names', ()
     expect(calls).toHaveLength(1);
     expect(calls[0].header).toEqual({ Accept: 'image/png', Authorization: 'Bearer T' });
     expect(wx.request).not.toHaveBeenCalled();
+  });
+
+  test('rotateDeviceCode reprints the label: POST .../code/rotate, then the next getDeviceCode downloads the new code', async () => {
+    const { calls, load } = setup({
+      'GET /devices/VENT-001/code': 'wxfile://tmp/v1.png',
+      'POST /devices/VENT-001/code/rotate': { id: 'VENT-001', label_issued_at: '2026-12-01T08:00:00Z' },
+    }, manager);
+    const devices = load('devices');
+    await devices.getDeviceCode('VENT-001');
+    await devices.getDeviceCode('VENT-001');
+    await expect(devices.rotateDeviceCode('VENT-001')).resolves.toMatchObject({ label_issued_at: '2026-12-01T08:00:00Z' });
+    await devices.getDeviceCode('VENT-001');
+    expect(calls.map((c) => `${c.method || 'GET'} ${c.path}`)).toEqual([
+      'GET /devices/VENT-001/code', 'POST /devices/VENT-001/code/rotate', 'GET /devices/VENT-001/code',
+    ]);
   });
 
   test('getDeviceCode runs at most 4 downloads at once; a failed one is tried again next time', async () => {

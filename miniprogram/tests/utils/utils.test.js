@@ -24,6 +24,16 @@ test('device codes: WeChat mini program code path, the local stand-in\'s plain Q
   expect(parseDeviceCode({ result: 'pages/device-detail/index?scene=VENT-001' })).toBe('VENT-001');
   expect(parseDeviceCode({ result: 'medpool:device:VENT-003' })).toBe('VENT-003');
   expect(parseDeviceCode({ result: 'https://example.com' })).toBeNull();
+  // a label's scene: the asset tag, then the label secret the API checks at hand-over and return
+  const { readDeviceCode, sceneOfOptions } = require('../../utils/device-code');
+  expect(readDeviceCode({ result: '', path: 'pages/device-detail/index?scene=HFNC-002.Ab3dE6gH9k' })).toEqual({ deviceId: 'HFNC-002', scene: 'HFNC-002.Ab3dE6gH9k' });
+  expect(readDeviceCode({ result: 'pages/device-detail/index?scene=VENT-001.x1' })).toEqual({ deviceId: 'VENT-001', scene: 'VENT-001.x1' });
+  expect(readDeviceCode({ result: 'medpool:device:VENT-003' })).toEqual({ deviceId: 'VENT-003', scene: 'VENT-003' });
+  expect(readDeviceCode({ result: 'pages/device-detail/index?scene=.x1' })).toBeNull();
+  expect(parseDeviceCode({ result: '', path: 'pages/device-detail/index?scene=HFNC-002.Ab3dE6gH9k' })).toBe('HFNC-002');
+  expect(sceneOfOptions({ scene: encodeURIComponent('VENT-001.Ab3') })).toBe('VENT-001.Ab3');
+  expect(sceneOfOptions({ scene: '%E0%A4%A' })).toBe('');
+  expect(sceneOfOptions({})).toBe('');
 });
 
 test('tabs depend on the role', () => {

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from medpool.api.schemas.common import ID_PATTERN, Body, Code, Name, Out, PageQuery, Query, omittable
+from medpool.policy import hidden_device_fields
 
 AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
@@ -104,7 +105,16 @@ class DeviceOut(Out):
     status_changed_at: str | None = None
     current_loan_id: str | None = None
     holder_department_id: str | None = None
+    label_issued_at: str | None = None  # when the label's code was last issued (managers)
     version: int
+
+    @classmethod
+    def seen_by(cls, user: object, device: object) -> "DeviceOut":
+        """The device as `user` may see it (policy.hidden_device_fields): hidden fields are null."""
+        out = cls.model_validate(device)
+        for field in hidden_device_fields(user, out.holder_department_id):
+            setattr(out, field, None)
+        return out
 
 
 class RetireQuery(Query):

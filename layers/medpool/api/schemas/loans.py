@@ -33,8 +33,15 @@ class RejectLoanBody(Body):
     reason: Reason
 
 
+# the scene read from a device label's code: "<asset tag>.<label secret>" (services/device_codes.py)
+Scene = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+
+
 class HandOverBody(Body):
-    device_id: AssetTag  # read by scanning the device's code
+    """One of: `scan`, the scene read from the device's label; `device_id`, the asset tag typed in (managers)."""
+
+    scan: Scene | None = None
+    device_id: AssetTag | None = None
 
 
 class ExtendLoanBody(Body):
@@ -45,8 +52,12 @@ class ExtendLoanBody(Body):
 
 
 class ConfirmReturnBody(Body):
+    """`condition`, and the device taken back: `scan` (its label's scene) or `device_id` (typed asset tag)."""
+
     condition: Literal["ok", "damaged"]
     note: Note | None = None
+    scan: Scene | None = None
+    device_id: AssetTag | None = None
 
 
 class LoanListQuery(PageQuery):
