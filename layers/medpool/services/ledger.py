@@ -1,8 +1,9 @@
 """Ledger entries (models.ledger): written inside the transaction that closes a loan or a device's
-out-of-pool interval, read back per month partition by statistics and billing."""
+out-of-pool interval, read back per month partition by statistics and billing. Months are Beijing
+calendar months (clock.SHANGHAI): 2024-02 runs from 2024-01-31T16:00Z to 2024-02-29T16:00Z."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime
 from typing import Iterable, Iterator
 
 from medpool import clock
@@ -14,12 +15,13 @@ MAX_MONTHS = 90  # entries of one loan must fit in one transaction with the loan
 
 
 def month_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m")
+    return clock.business_month(moment)
 
 
 def month_start(month: str) -> datetime:
+    """00:00 Beijing time on the 1st, as a UTC moment."""
     year, number = (int(part) for part in month.split("-"))
-    return datetime(year, number, 1, tzinfo=timezone.utc)
+    return clock.day_start(date(year, number, 1))
 
 
 def next_month(month: str) -> str:
