@@ -1,6 +1,6 @@
 """On DynamoDB Local: the ledger is written in the return transaction, and the demo year reproduces
 the reference hospital's figures (statistics = the sum of the monthly bills)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from medpool import clock
 from medpool.demo import seed_demo

@@ -146,3 +146,39 @@ def test_a_naive_xlsx_date_time_is_beijing_time():
     _, body = read_table(out.getvalue(), "xlsx")
     assert body == [(2, ["2024-02-01T00:30:00+08:00"])]
     assert clock.parse_iso(body[0][1][0]) == datetime(2024, 1, 31, 16, 30, tzinfo=timezone.utc)
+
+
+def legacy_entry(month: str, loan_id: str, start: str, end: str) -> LedgerEntry:
+    return LedgerEntry(month, f"loan#{loan_id}", kind="loan", device_id="MON-001", category_id="monitor",
+                       start=start, end=end, loan_id=loan_id, department_id="ICU", owner_department_id="SBK",
+                       requested_at=start, approved_at=start, condition="ok", rate_fen=600, rate_unit="hour",
+                       charge_fen=600)
+
+
+def test_rekey_moves_utc_periods_to_beijing_periods(seeded):
+    """Data written under the UTC rule: a loan of 00:05-00:30 on 1 February (Beijing) in January's
+    partition, one across the UTC month end in both, one of 01:00-02:00 on 1 March in February's; a
+    record of 00:30 on 1 February under the day 01-31."""
+    from medpool.services import billing
+    from medpool.services.period_keys import rekey_periods
+
+    for entry in (legacy_entry("2024-01", "LFEB", "2024-01-31T16:05:00.000Z", "2024-01-31T16:30:00.000Z"),
+                  legacy_entry("2024-01", "LSPAN", "2024-01-31T10:00:00.000Z", "2024-02-01T10:00:00.000Z"),
+                  legacy_entry("2024-02", "LSPAN", "2024-01-31T10:00:00.000Z", "2024-02-01T10:00:00.000Z"),
+                  legacy_entry("2024-02", "LMAR", "2024-02-29T17:00:00.000Z", "2024-02-29T17:30:00.000Z")):
+        entry.save()
+    Record("loan#LFEB", "2024-01-31T16:30:00.000Z#abcd", at="2024-01-31T16:30:00.000Z", day="2024-01-31",
+           actor="demo-manager", action="loan.confirm_return").save()
+    assert rekey_periods() == {"records_rekeyed": 1, "ledger_entries_written": 2, "ledger_entries_deleted": 2}
+    months = sorted((e.loan_id, e.month) for m in ("2024-01", "2024-02", "2024-03") for e in LedgerEntry.query(m))
+    assert months == [("LFEB", "2024-02"), ("LMAR", "2024-03"), ("LSPAN", "2024-01"), ("LSPAN", "2024-02")]
+    assert [r.subject for r in Record.by_day.query("2024-02-01")] == ["loan#LFEB"]
+    assert list(Record.by_day.query("2024-01-31")) == []
+    clock.freeze(utc("2024-04-01T00:00:00Z"))
+    try:
+        february = billing.monthly_billing("2024-02")
+    finally:
+        clock.freeze(None)
+    assert sorted(line["loan_id"] for d in february["departments"] if d["department_id"] == "ICU"
+                  for line in d["charges"]) == ["LFEB", "LSPAN"]
+    assert rekey_periods() == {"records_rekeyed": 0, "ledger_entries_written": 0, "ledger_entries_deleted": 0}
