@@ -53,3 +53,24 @@ test('loan actions by role and state', () => {
   expect(loanActions({ status: 'in_use', department_id: 'ICU' }, nurse)).toMatchObject({ extend: false });
   expect(loanActions({ status: 'return_requested', department_id: 'ICU' }, manager)).toMatchObject({ extend: false });
 });
+
+test('no page or component says UTC: users see Beijing time only', () => {
+  const fs = require('fs');
+  const path = require('path');
+  const root = path.join(__dirname, '../..');
+  const files = [path.join(root, 'app.json')];
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full);
+    else if (/\.(wxml|json|js)$/.test(entry.name)) files.push(full);
+  });
+  ['pages', 'components', 'custom-tab-bar', 'utils'].forEach((dir) => walk(path.join(root, dir)));
+  expect(files.length).toBeGreaterThan(40);
+  const shown = (file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!file.endsWith('.js')) return text;
+    // in code, only string literals can reach the screen (getUTCHours() and comments cannot)
+    return (text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').match(/(['"`])(?:(?!\1).)*\1/g) || []).join('\n');
+  };
+  expect(files.filter((file) => shown(file).includes('UTC'))).toEqual([]);
+});
