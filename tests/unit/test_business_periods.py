@@ -182,3 +182,18 @@ def test_rekey_moves_utc_periods_to_beijing_periods(seeded):
     assert sorted(line["loan_id"] for d in february["departments"] if d["department_id"] == "ICU"
                   for line in d["charges"]) == ["LFEB", "LSPAN"]
     assert rekey_periods() == {"records_rekeyed": 0, "ledger_entries_written": 0, "ledger_entries_deleted": 0}
+
+
+def test_an_xlsx_purchase_date_cell_is_a_beijing_date(api):
+    import base64
+
+    book = Workbook()
+    book.active.append(["id", "category_id", "name", "owner_department_id", "purchase_date"])
+    book.active.append(["MON-D1", "monitor", "监护仪 D1", "SBK", datetime(2023, 6, 1)])  # an Excel date cell
+    out = BytesIO()
+    book.save(out)
+    token = api.login("demo-manager")
+    reply = api.post("/imports/devices", {"content": base64.b64encode(out.getvalue()).decode(), "format": "xlsx"}, token)
+    assert reply.status == 200, reply.body
+    assert Device.get("MON-D1").purchase_date == "2023-06-01"
+    assert stats.pool_start(Device.get("MON-D1")) == utc("2023-05-31T16:00:00Z")
