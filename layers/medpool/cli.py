@@ -43,6 +43,14 @@ def _overdue_check(args: argparse.Namespace) -> None:
     print(json.dumps(overdue.run(), ensure_ascii=False, indent=2))
 
 
+def _rekey_periods(args: argparse.Namespace) -> None:
+    import json
+
+    from medpool.services.period_keys import rekey_periods
+
+    print(json.dumps(rekey_periods(), indent=2))
+
+
 def _import(args: argparse.Namespace) -> None:
     """Validate the whole file; print every problem (line, column, reason) and import nothing if any."""
     from pathlib import Path
@@ -95,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-devices", help="write the device inventory to FILE.csv or FILE.xlsx")
     export.add_argument("file")
     export.set_defaults(run=_export_devices)
+    commands.add_parser("rekey-periods", help="once, after upgrading: move records' days and ledger months "
+                        "written as UTC periods to Beijing periods").set_defaults(run=_rekey_periods)
     commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser

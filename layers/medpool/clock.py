@@ -1,7 +1,12 @@
-"""UTC time as ISO 8601 strings (the storage and API format), with a seam for tests."""
+"""UTC time as ISO 8601 strings (the storage and API format), with a seam for tests, and the business
+calendar: days, months and years of statistics, billing and the records feed are Beijing time."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
+
+# Asia/Shanghai: UTC+8 all year (China has had no daylight saving since 1991). A fixed offset rather
+# than zoneinfo: the tz database is not always installed (AWS Lambda's Python images lack tzdata).
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 _frozen: datetime | None = None
 
@@ -30,3 +35,23 @@ def freeze(moment: datetime | None) -> None:
     """Tests only: make now() return a fixed moment (None unfreezes)."""
     global _frozen
     _frozen = moment
+
+
+def business_day(moment: datetime) -> str:
+    """The Beijing calendar day of a moment: 2024-01-31T16:30Z -> '2024-02-01'."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d")
+
+
+def business_day_of(iso: str) -> str:
+    """business_day of a stored UTC time (the records' `day` index key)."""
+    return business_day(parse_iso(iso))
+
+
+def business_month(moment: datetime) -> str:
+    """The Beijing calendar month 'YYYY-MM' of a moment (the ledger's partitions, billing months)."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m")
+
+
+def day_start(day: date) -> datetime:
+    """00:00 Beijing time of a calendar day, as a UTC moment: 2024-02-01 -> 2024-01-31T16:00Z."""
+    return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from medpool import clock
 from medpool.models.device import Device
@@ -17,8 +17,8 @@ from medpool.models.record import Record
 from medpool.errors import MedpoolError
 from medpool.services import categories, devices, importing, ledger
 
-START = datetime(2023, 4, 1, tzinfo=timezone.utc)
-END = datetime(2024, 4, 1, tzinfo=timezone.utc)
+START = datetime(2023, 4, 1, tzinfo=clock.SHANGHAI)  # the hospital's year, in Beijing time
+END = datetime(2024, 4, 1, tzinfo=clock.SHANGHAI)
 MARKER = "system#demo-year"
 # category: (loans, devices prefix, device count, median hours, departments with weights, winter weight)
 PLAN = {
@@ -108,6 +108,6 @@ def seed_demo_year(actor) -> int:
     ledger.batch_put(entry for device_id, start, end in repairs
                      for entry in ledger.downtime_entries(found[device_id], "maintenance", start, end))
     now = clock.now_iso()
-    Record(MARKER, f"{now}#done", at=now, day=now[:10], actor=actor.openid, action="demo.year",
+    Record(MARKER, f"{now}#done", at=now, day=clock.business_day_of(now), actor=actor.openid, action="demo.year",
            after={"loans": len(rows), "repairs": len(repairs)}).save()
     return result.imported

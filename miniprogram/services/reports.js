@@ -1,5 +1,6 @@
-/** listRecords · getStats ({from, to}: UTC days YYYY-MM-DD) · getBilling ({month}: YYYY-MM, + its xlsx/csv
- * export as a downloaded file: a binary answer needs a matching Accept header through API Gateway). */
+/** listRecords ({day}: a Beijing day YYYY-MM-DD, default today; subject) · getStats ({from, to}: Beijing days
+ * YYYY-MM-DD) · getBilling ({month}: a Beijing month YYYY-MM, + its xlsx/csv export as a downloaded file: a
+ * binary answer needs a matching Accept header through API Gateway). */
 const api = require('./api');
 
 const listRecords = (query = {}) => api.get('/records', query);

@@ -1,4 +1,5 @@
-/** Times are UTC ISO 8601 in the API; users see Asia/Shanghai (UTC+8, no daylight saving). */
+/** Times are UTC ISO 8601 in the API; users see Asia/Shanghai (UTC+8, no daylight saving), and the business
+ * periods the API takes (statistics days, billing months, the records' day) are Shanghai days and months. */
 const OFFSET_MS = 8 * 60 * 60 * 1000;
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -41,9 +42,9 @@ function toUtcIso(day, clock = '00:00') {
   return new Date(Date.UTC(y, m - 1, d, hh, mm) - OFFSET_MS).toISOString();
 }
 
-/** The UTC calendar day 'YYYY-MM-DD' of a Date (the statistics API counts whole UTC days). */
-function utcDate(date = new Date()) {
-  return date.toISOString().slice(0, 10);
+/** 'YYYY-MM-01' of the Shanghai month of a Date (the statistics' default period starts there). */
+function shanghaiMonthStart(date = new Date()) {
+  return `${shanghaiMonth(date)}-01`;
 }
 
-module.exports = { formatTime, shanghaiDate, shanghaiClock, shanghaiMonth, toUtcIso, utcDate };
+module.exports = { formatTime, shanghaiDate, shanghaiClock, shanghaiMonth, shanghaiMonthStart, toUtcIso };

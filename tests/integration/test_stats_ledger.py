@@ -1,6 +1,6 @@
 """On DynamoDB Local: the ledger is written in the return transaction, and the demo year reproduces
 the reference hospital's figures (statistics = the sum of the monthly bills)."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from medpool import clock
 from medpool.demo import seed_demo
@@ -13,7 +13,7 @@ from tests.support import label_scene, table_counts
 
 def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
     nurse, manager = User.get("demo-nurse-icu"), User.get("demo-manager")
-    start = datetime(2025, 1, 31, 20, 0, tzinfo=timezone.utc)  # after the demo year
+    start = datetime(2025, 1, 31, 20, 0, tzinfo=clock.SHANGHAI)  # after the demo year; months are Beijing months
     try:
         clock.freeze(start)
         request = loans.LoanRequest("hfnc", None, "urgent", "夜间抢救", clock.to_iso(start + timedelta(hours=24)))
@@ -22,7 +22,7 @@ def test_confirm_return_writes_one_entry_per_month_in_its_transaction(real_api):
         loan_flow.hand_over(nurse, loan.id, scan=label_scene("HFNC-008"))
         clock.freeze(start + timedelta(days=29))  # the ward asks for collection a day earlier
         requested = loan_flow.request_return(nurse, loan.id)
-        clock.freeze(start + timedelta(days=30))  # 2025-03-02 20:00: spans January, February, March
+        clock.freeze(start + timedelta(days=30))  # 2025-03-02 20:00 Beijing: spans January, February, March
         returned = loan_flow.confirm_return(manager, loan.id, "ok", device_id="HFNC-008")
         again = loan_flow.confirm_return(manager, loan.id, "ok", device_id="HFNC-008")  # a repeat changes nothing
     finally:

@@ -14,8 +14,9 @@ HEADER = "device_id,category_id,department_id,requested_at,approved_at,handed_ov
 GOOD = [
     # 24.5 h -> 25 units x 600 (ICU), late against the default period? monitor max 336 h: not late
     "MON-001,monitor,ICU,2024-01-10T08:00:00Z,2024-01-10T08:30:00Z,2024-01-10T09:00:00Z,2024-01-11T09:30:00Z,ok",
-    # crosses the month: 2 units in January, 3 in February
-    "MON-002,monitor,EM,2024-01-31T20:00:00Z,2024-01-31T20:10:00Z,2024-01-31T22:00:00Z,2024-02-01T03:00:00Z,damaged",
+    # crosses the (Beijing) month: 2 units in January, 3 in February
+    "MON-002,monitor,EM,2024-01-31T20:00:00+08:00,2024-01-31T20:10:00+08:00,2024-01-31T22:00:00+08:00,"
+    "2024-02-01T03:00:00+08:00,damaged",
 ]
 
 

@@ -1,14 +1,15 @@
 """Statistics and billing compared exactly with figures computed by hand (docs/statistics.md).
 
+Every time below is Beijing time (the business calendar), as are the periods asked for.
 Dataset (rates: monitor 600 fen/h, ventilator 1500 fen/h; 4 devices per category, in the pool since 2022):
   A  MON-001  ICU  req 01-10 08:00, appr 08:30, out 09:00, back 01-11 09:30 ok      24.5 h -> 25 units, late
   B  MON-002  EM   req 01-31 20:00, appr 20:10, out 22:00, back 02-01 03:00 damaged  5 h: 2 units Jan + 3 Feb
      MON-002 then in maintenance 02-01 03:00 .. 02-03 03:00 (48 h)
   C  VENT-001 ICU  req 01-20 00:00, appr 01:00, out 02:00, still in use (due 01-21 00:00)
   MON-003 in maintenance 01-05 00:00 .. 01-08 00:00 (72 h)
-  now = 2024-02-10 00:30 UTC
+  now = 2024-02-10 00:30
 """
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -18,11 +19,9 @@ from medpool.models.user import User
 from medpool.services import devices, loan_flow, loans
 from tests.support import label_scene, table_counts
 
-UTC = timezone.utc
-
-
 def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    """A Beijing wall time."""
+    return datetime.fromisoformat(text).replace(tzinfo=clock.SHANGHAI)
 
 
 def lend(device_id, category_id, openid, key, requested, approved, handed, returned=None, condition="ok",
@@ -78,7 +77,7 @@ def test_january_statistics_by_hand(dataset):
     reply = api.get("/stats?from=2024-01-01&to=2024-01-31", token)
     assert reply.status == 200, reply.body
     body = reply.body
-    assert (body["from"], body["to"], body["as_of"]) == ("2024-01-01", "2024-01-31", "2024-02-01T00:00:00.000Z")
+    assert (body["from"], body["to"], body["as_of"]) == ("2024-01-01", "2024-01-31", "2024-01-31T16:00:00.000Z")
     monitor = by_category(body)["monitor"]
     # pool: 4 devices x 744 h - MON-003's 72 h of maintenance; lent: A 24.5 h + B 2 h (22:00-24:00)
     assert monitor | {"top_departments": None} == {
@@ -206,7 +205,7 @@ def test_stats_read_no_scan(dataset):
 
 @pytest.fixture
 def return_requests(api):
-    """HFNC loans (800 fen/h) in June 2024, each due 24 h after its request; now = 2024-07-02 00:00 UTC:
+    """HFNC loans (800 fen/h) in June 2024, each due 24 h after its request; now = 2024-07-02 00:00 (Beijing time, as are the others):
       D  HFNC-001 ICU out 06-03 08:30, due 06-04 08:00, return requested 06-04 07:00 (on time),
          collected 06-04 12:00 (late)                          -> given back 07:00: not overdue
       E  HFNC-002 EM  out 06-10 09:00, due 06-11 08:00, requested 06-11 10:00 (late), collected 11:00

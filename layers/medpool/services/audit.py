@@ -25,7 +25,7 @@ def add_record(writer: TransactWrite, *, kind: str, subject_id: str, actor: str,
         subject=subject_key(kind, subject_id),
         record_key=f"{at}#{secrets.token_hex(4)}",
         at=at,
-        day=at[:10],
+        day=clock.business_day_of(at),  # the Beijing day: the feed of a day is the hospital's day
         actor=actor,
         action=action,
         before=before,

@@ -1,6 +1,7 @@
 """Monthly inter-department billing: each department is charged for the units its borrowed devices
 started in the month and credited for the units of the devices it owns. A unit belongs to the month
-in which it starts, so a loan's months add up to its charge; every line names its loan."""
+in which it starts, so a loan's months add up to its charge; every line names its loan. Months are
+Beijing calendar months (ledger.month_start); the finance sheet shows Beijing time too."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -48,17 +49,23 @@ def monthly_billing(month: str) -> dict:
             "total_fen": sum(row["charges_fen"] for row in rows), "departments": rows}
 
 
+def _local(iso: str) -> str:
+    """A stored UTC time as Beijing wall time for the sheet: 2024-01-31T16:30:00.000Z -> 2024-02-01 00:30:00."""
+    return clock.parse_iso(iso).astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def billing_table(billing: dict) -> tuple[list[str], list[list]]:
     """One row per line per side, for the finance office (CSV / xlsx)."""
     header = ["月份", "科室编码", "科室名称", "类型", "借用单号", "设备编号", "设备类别", "借用科室", "设备所属科室",
-              "交接时间(UTC)", "归还时间(UTC)", "计费单位数", "单价(分)", "计费单位", "金额(分)", "金额(元)"]
+              "交接时间(北京时间)", "归还时间(北京时间)", "计费单位数", "单价(分)", "计费单位", "金额(分)", "金额(元)"]
     rows = []
     for dept in billing["departments"]:
         for side, lines in (("借用扣费", dept["charges"]), ("出借收入", dept["credits"])):
             for line in lines:
                 rows.append([billing["month"], dept["department_id"], dept["name"], side, line["loan_id"],
                              line["device_id"], line["category_id"], line["borrower_department_id"],
-                             line["owner_department_id"], line["handed_over_at"], line["returned_at"] or "未归还",
+                             line["owner_department_id"], _local(line["handed_over_at"]),
+                             _local(line["returned_at"]) if line["returned_at"] else "未归还",
                              line["units"], line["rate_fen"], {"hour": "小时", "day": "天"}[line["rate_unit"]],
                              line["amount_fen"], f"{line['amount_fen'] / 100:.2f}"])
     return header, rows

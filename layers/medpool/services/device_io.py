@@ -43,7 +43,8 @@ def _fields(line: int, cells: dict[str, str], refs: dict, problems: Problems) ->
     if cells.get("purchase_date"):
         try:
             fields["purchase_date"] = date.fromisoformat(cells["purchase_date"][:10]).isoformat()
-            if len(cells["purchase_date"]) > 10 and not re.fullmatch(r".{10}T00:00(:00)?Z?", cells["purchase_date"]):
+            midnight = r".{10}T00:00(:00)?(Z|\+08:00)?"  # an xlsx date cell reads as Beijing midnight
+            if len(cells["purchase_date"]) > 10 and not re.fullmatch(midnight, cells["purchase_date"]):
                 raise ValueError
         except ValueError:
             problems.add(line, "purchase_date", "须为日期，如 2023-06-01")

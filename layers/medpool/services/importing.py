@@ -159,7 +159,7 @@ def _build(row: dict, actor: User, now: str) -> tuple[Loan, Record, list[LedgerE
                 condition=row["condition"], rate_fen=int(category.rate_fen), rate_unit=category.rate_unit,
                 updated_at=now, version=1)
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, loan.returned_at)
-    record = Record(f"loan#{loan.id}", f"{now}#import", at=now, day=now[:10], actor=actor.openid,
+    record = Record(f"loan#{loan.id}", f"{now}#import", at=now, day=clock.business_day_of(now), actor=actor.openid,
                     action="loan.import", after=snapshot(loan), note=f"导入文件第 {row['line']} 行")
     return loan, record, ledger.loan_entries(loan, device.owner_department_id)
 

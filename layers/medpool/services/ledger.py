@@ -1,8 +1,9 @@
 """Ledger entries (models.ledger): written inside the transaction that closes a loan or a device's
-out-of-pool interval, read back per month partition by statistics and billing."""
+out-of-pool interval, read back per month partition by statistics and billing. Months are Beijing
+calendar months (clock.SHANGHAI): 2024-02 runs from 2024-01-31T16:00Z to 2024-02-29T16:00Z."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime
 from typing import Iterable, Iterator
 
 from medpool import clock
@@ -14,12 +15,13 @@ MAX_MONTHS = 90  # entries of one loan must fit in one transaction with the loan
 
 
 def month_of(moment: datetime) -> str:
-    return moment.strftime("%Y-%m")
+    return clock.business_month(moment)
 
 
 def month_start(month: str) -> datetime:
+    """00:00 Beijing time on the 1st, as a UTC moment."""
     year, number = (int(part) for part in month.split("-"))
-    return datetime(year, number, 1, tzinfo=timezone.utc)
+    return clock.day_start(date(year, number, 1))
 
 
 def next_month(month: str) -> str:
@@ -36,11 +38,18 @@ def months_between(start: datetime, end: datetime) -> list[str]:
     return months
 
 
+def entry_months(kind: str, start: str, end: str) -> list[str]:
+    """The month partitions of a closed interval's entries: every month it touched, at most MAX_MONTHS
+    (pathological: a loan keeps its ends, a down interval its first months; documented)."""
+    months = months_between(clock.parse_iso(start), clock.parse_iso(end))
+    if len(months) > MAX_MONTHS:
+        months = months[:1] + months[-(MAX_MONTHS - 1):] if kind == "loan" else months[:MAX_MONTHS]
+    return months
+
+
 def loan_entries(loan: Loan, owner_department_id: str) -> list[LedgerEntry]:
     """One entry per month the (returned) loan spanned, each carrying the whole loan summary."""
-    months = months_between(clock.parse_iso(loan.handed_over_at), clock.parse_iso(loan.returned_at))
-    if len(months) > MAX_MONTHS:
-        months = months[:1] + months[-(MAX_MONTHS - 1):]  # pathological: keep the ends (documented)
+    months = entry_months("loan", loan.handed_over_at, loan.returned_at)
     return [LedgerEntry(month, f"loan#{loan.id}", kind="loan", device_id=loan.device_id,
                         category_id=loan.category_id, start=loan.handed_over_at, end=loan.returned_at,
                         loan_id=loan.id, department_id=loan.department_id, owner_department_id=owner_department_id,
@@ -53,7 +62,7 @@ def loan_entries(loan: Loan, owner_department_id: str) -> list[LedgerEntry]:
 
 def downtime_entries(device: Device, status: str, start: str, end: str) -> list[LedgerEntry]:
     """One entry per month of a closed out-of-pool interval [start, end) of a device."""
-    months = months_between(clock.parse_iso(start), clock.parse_iso(end))[:MAX_MONTHS]
+    months = entry_months("down", start, end)
     return [LedgerEntry(month, f"down#{device.id}#{start}", kind="down", device_id=device.id,
                         category_id=device.category_id, start=start, end=end, status=status)
             for month in months]

@@ -7,12 +7,9 @@ Template keyword layout (choose templates with these keywords in the WeChat admi
 """
 from __future__ import annotations
 
-from datetime import timedelta, timezone
-
 from medpool import clock
 from medpool.models.loan import Loan
 
-SHANGHAI = timezone(timedelta(hours=8))  # no daylight saving in China
 URGENCY = {"routine": "常规", "urgent": "紧急", "emergency": "抢救"}
 # event -> (template name, phrase (<= 5 Chinese characters), in-app title)
 EVENTS = {
@@ -30,7 +27,7 @@ def local_time(iso: str | None) -> str:
     """A stored UTC time as WeChat's `time` value, in Beijing time: 2026年11月27日 10:20."""
     if not iso:
         return ""
-    return clock.parse_iso(iso).astimezone(SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
+    return clock.parse_iso(iso).astimezone(clock.SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
 
 
 def _note(event: str, loan: Loan, department: str) -> str:

@@ -18,7 +18,8 @@ OPEN_LENT = ("in_use", "return_requested")  # handed over, not yet taken back
 
 @dataclass(frozen=True)
 class Window:
-    """[start, end) in UTC; `now` caps what has happened so far."""
+    """[start, end) as aware moments (business periods start at 00:00 Beijing time); `now` caps what has
+    happened so far."""
 
     start: datetime
     end: datetime

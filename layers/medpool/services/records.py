@@ -1,4 +1,4 @@
-"""The audit trail feed for managers: by subject, by actor, or by day; newest first."""
+"""The audit trail feed for managers: by subject, by actor, or by (Beijing) day; newest first."""
 from __future__ import annotations
 
 from medpool import clock
@@ -18,6 +18,6 @@ def list_records(subject: str | None, actor: str | None, day: str | None, limit:
         query = Record.by_actor.query(actor, filter_condition=(Record.day == day) if day else None,
                                       scan_index_forward=False, limit=limit, last_evaluated_key=start)
     else:
-        query = Record.by_day.query(day or clock.now_iso()[:10], scan_index_forward=False, limit=limit,
+        query = Record.by_day.query(day or clock.business_day(clock.now()), scan_index_forward=False, limit=limit,
                                     last_evaluated_key=start)
     return page_of(query, scope)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import statistics as pystats
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from medpool import clock
 from medpool.errors import Unprocessable
@@ -23,14 +23,14 @@ def window_of(first: date, last: date) -> Window:
         raise Unprocessable("结束日期不能早于开始日期", code="invalid_period")
     if (last - first).days + 1 > MAX_DAYS:
         raise Unprocessable(f"统计区间最长 {MAX_DAYS} 天", code="period_too_long")
-    start = datetime.combine(first, time(), timezone.utc)
-    return Window(start, datetime.combine(last + timedelta(days=1), time(), timezone.utc), clock.now())
+    # whole Beijing days: [from 00:00, to+1 00:00) Asia/Shanghai
+    return Window(clock.day_start(first), clock.day_start(last + timedelta(days=1)), clock.now())
 
 
 def pool_start(device: Device) -> datetime:
-    """A device is in the pool from its purchase date (else its registration)."""
+    """A device is in the pool from its purchase date (00:00 Beijing time; else its registration)."""
     if device.purchase_date:
-        return datetime.combine(date.fromisoformat(device.purchase_date[:10]), time(), timezone.utc)
+        return clock.day_start(date.fromisoformat(device.purchase_date[:10]))
     return clock.parse_iso(device.created_at)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 from medpool.errors import Unprocessable
@@ -14,11 +15,12 @@ MAX_ROWS = 200_000
 
 
 def _cell(value: object) -> str:
-    """An xlsx cell as text: dates as ISO 8601 (a naive date-time is taken as UTC), integral numbers as ints."""
+    """An xlsx cell as text: dates as ISO 8601 (a naive date-time, as Excel writes them, is Beijing time),
+    integral numbers as ints."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat() + ("Z" if value.tzinfo is None else "")
+        return value.isoformat() + ("+08:00" if value.tzinfo is None else "")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -49,27 +51,55 @@ def read_table(content: bytes, fmt: str) -> tuple[list[str], list[tuple[int, lis
     return header, body
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP CSV injection), also in their
+# full-width forms (a Chinese input method types ＝ for =), and after leading blanks.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_BLANKS = "".join(chr(code) for code in range(33)) + "\u3000"  # spaces and control characters
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def safe_cell(value: object) -> object:
+    """A value for an exported sheet: text that a spreadsheet would take for a formula gets a leading
+    apostrophe (`'=HYPERLINK(...)` shows as text); numbers, and text that is a plain number such as
+    "-12.50", are left as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.lstrip(_BLANKS).startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def write_table(sheets: list[tuple[str, list[str], list[list]]], fmt: str) -> bytes:
-    """The first sheet only for CSV (UTF-8 with BOM, so Excel shows Chinese); every sheet in xlsx."""
+    """The first sheet only for CSV (UTF-8 with BOM, so Excel shows Chinese); every sheet in xlsx. Every
+    cell goes through safe_cell, and xlsx text cells are written as text (never as formulas)."""
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         _, header, rows = sheets[0]
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
+        writer.writerow([safe_cell(v) for v in header])
+        writer.writerows([safe_cell(v) for v in row] for row in rows)
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    def clean(value: object) -> object:  # control characters are not allowed in a workbook
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(header)
+
+        def cell(value: object) -> object:
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters are not allowed in a workbook
+            value = safe_cell(value)
+            if not isinstance(value, str):
+                return value
+            text = WriteOnlyCell(sheet, value=value)
+            text.data_type = "s"  # openpyxl would take any text starting with "=" for a formula
+            return text
+
+        sheet.append([cell(value) for value in header])
         for row in rows:
-            sheet.append([clean(value) for value in row])
+            sheet.append([cell(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,6 +1,7 @@
-// Managers: the audit trail, filtered by day (Shanghai) and subject.
+// Managers: the audit trail, filtered by day (a Beijing day: the API's feed of a day) and subject. Without a
+// subject the feed is one day's, today's (Beijing time) by default; one subject's records span every day.
 const reports = require('../../services/reports');
-const { formatTime } = require('../../utils/time');
+const { formatTime, shanghaiDate } = require('../../utils/time');
 const { ACTION, label } = require('../../utils/labels');
 const { runLoad } = require('../../utils/load');
 
@@ -11,10 +12,11 @@ function recordView(r) {
 }
 
 Component({
-  data: { loading: true, error: '', items: [], cursor: null, day: '', subject: '' },
+  data: { loading: true, error: '', items: [], cursor: null, day: '', today: '', subject: '' },
   methods: {
     onLoad(query = {}) {
-      this.setData({ subject: query.subject || '' });
+      const today = shanghaiDate();
+      this.setData({ subject: query.subject || '', today, day: query.subject ? '' : today });
       return this.reload();
     },
     query() {

@@ -1,21 +1,17 @@
 // Managers: per-category statistics for a period (loans, device-hours, utilization, damage, revenue, benefit).
-// The API counts whole UTC days from..to (docs/statistics.md): the pickers are UTC days and the page says so
-// (a UTC day runs 08:00..08:00 Beijing time); the default period is this UTC month up to today (UTC).
+// The API counts whole Beijing days from..to (docs/statistics.md): the pickers are Beijing days; the default
+// period is this month (Beijing time) up to today.
 const reports = require('../../services/reports');
 const categories = require('../../services/categories');
 const { statsRows } = require('../../utils/stats-view');
-const { utcDate } = require('../../utils/time');
+const { shanghaiDate, shanghaiMonthStart } = require('../../utils/time');
 const { runLoad } = require('../../utils/load');
-
-function monthStart() {
-  return `${utcDate().slice(0, 8)}01`;
-}
 
 Component({
   data: { loading: true, error: '', from: '', to: '', rows: [], utilizationBars: [], loanBars: [] },
   methods: {
     onLoad() {
-      this.setData({ from: monthStart(), to: utcDate() });
+      this.setData({ from: shanghaiMonthStart(), to: shanghaiDate() });
       return this.reload();
     },
     reload() {

@@ -1,5 +1,5 @@
 // Device codes from the API, the notification outbox, department blocks, subscribe prompts, category
-// names in loan lists, the users' department picker and the statistics' UTC days.
+// names in loan lists, the users' department picker and the business periods in Beijing time.
 const { renderPage, tap, settle } = require('../helpers/render');
 const { apiError } = require('../helpers/fake-api');
 const { users, category, device, loan, page, departments } = require('../helpers/fixtures');
@@ -294,13 +294,41 @@ describe('users: department picker', () => {
   });
 });
 
-describe('stats: UTC days', () => {
-  test('says the figures count UTC days and asks for UTC dates', async () => {
+// Only Date is faked: promises and timers run as usual.
+const at = (iso) => jest.useFakeTimers({ now: new Date(iso), doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask'] });
+
+describe('business periods are Beijing days and months (the API counts them so)', () => {
+  afterEach(() => jest.useRealTimers());
+
+  test.each([
+    // 23:30 and 00:30 Beijing time around a month end and a year end
+    ['2024-01-31T15:30:00Z', '2024-01-01', '2024-01-31', '2024-01'],
+    ['2024-01-31T16:30:00Z', '2024-02-01', '2024-02-01', '2024-02'],
+    ['2024-12-31T15:30:00Z', '2024-12-01', '2024-12-31', '2024-12'],
+    ['2024-12-31T16:30:00Z', '2025-01-01', '2025-01-01', '2025-01'],
+  ])('at %s: statistics from %s to %s, billing month %s, records of the day', async (now, from, to, month) => {
+    at(now);
+    const stats = await renderPage('pages/stats/index', { user: users.manager, routes: { 'GET /stats': { categories: [] } } });
+    expect(stats.callsTo('GET /stats')[0].query).toEqual({ from, to });
+    expect(stats.text()).toContain('按北京时间统计');
+    const billing = await renderPage('pages/billing/index', { user: users.manager, routes: { 'GET /billing': { month, total_fen: 0, departments: [] } } });
+    expect(billing.callsTo('GET /billing')[0].query).toEqual({ month });
+    const records = await renderPage('pages/records/index', { user: users.manager, routes: { 'GET /records': page([]) } });
+    expect(records.callsTo('GET /records')[0].query).toEqual({ day: to });
+    expect(records.text()).toContain(to);
+    [stats, billing, records].forEach((r) => expect(r.text()).not.toContain('UTC'));
+  });
+
+  test('a picked day is sent as it is (a Beijing day)', async () => {
+    at('2024-03-10T02:00:00Z');
     const r = await renderPage('pages/stats/index', { user: users.manager, routes: { 'GET /stats': { categories: [] } } });
-    expect(r.text()).toContain('按 UTC 日期统计');
-    const today = new Date().toISOString().slice(0, 10);
-    expect(r.callsTo('GET /stats')[0].query).toEqual({ from: `${today.slice(0, 8)}01`, to: today });
     await r.page.onFrom({ detail: { value: '2024-03-01' } });
-    expect(r.callsTo('GET /stats')[1].query).toEqual({ from: '2024-03-01', to: today });
+    expect(r.callsTo('GET /stats')[1].query).toEqual({ from: '2024-03-01', to: '2024-03-10' });
+  });
+
+  test("one subject's records span every day", async () => {
+    const r = await renderPage('pages/records/index', { user: users.manager, query: { subject: 'device#VENT-001' }, routes: { 'GET /records': page([]) } });
+    expect(r.callsTo('GET /records')[0].query).toEqual({ subject: 'device#VENT-001' });
+    expect(r.text()).toContain('全部');
   });
 });

@@ -1,4 +1,4 @@
-const { formatTime, toUtcIso, shanghaiDate, utcDate } = require('../../utils/time');
+const { formatTime, toUtcIso, shanghaiDate, shanghaiMonth, shanghaiMonthStart } = require('../../utils/time');
 const { yuan, toFen } = require('../../utils/money');
 const { parseDeviceCode } = require('../../utils/device-code');
 const { tabsFor } = require('../../utils/tabs');
@@ -9,8 +9,19 @@ test('times are shown in Asia/Shanghai and entered back as UTC', () => {
   expect(toUtcIso('2024-03-02', '01:05')).toBe('2024-03-01T17:05:00.000Z');
   expect(shanghaiDate(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01');
   expect(formatTime(null)).toBe('');
-  // Statistics count UTC days: 2024-12-31T20:00Z is already 2025-01-01 in Shanghai, still 2024-12-31 in UTC.
-  expect(utcDate(new Date('2024-12-31T20:00:00Z'))).toBe('2024-12-31');
+});
+
+test.each([
+  // 23:30 and 00:30 Beijing time around a month end and a year end
+  ['2024-01-31T15:30:00Z', '2024-01-31 23:30', '2024-01-31', '2024-01', '2024-01-01'],
+  ['2024-01-31T16:30:00Z', '2024-02-01 00:30', '2024-02-01', '2024-02', '2024-02-01'],
+  ['2024-12-31T15:30:00Z', '2024-12-31 23:30', '2024-12-31', '2024-12', '2024-12-01'],
+  ['2024-12-31T16:30:00Z', '2025-01-01 00:30', '2025-01-01', '2025-01', '2025-01-01'],
+])('%s is %s in Beijing: day %s, month %s (from %s)', (iso, shown, day, month, monthStart) => {
+  const date = new Date(iso);
+  expect(formatTime(iso)).toBe(shown);
+  expect([shanghaiDate(date), shanghaiMonth(date), shanghaiMonthStart(date)]).toEqual([day, month, monthStart]);
+  expect(toUtcIso(day, shown.slice(11))).toBe(date.toISOString());
 });
 
 test('money in fen', () => {
@@ -51,4 +62,25 @@ test('loan actions by role and state', () => {
   expect(loanActions({ status: 'in_use', department_id: 'ICU' }, manager)).toMatchObject({ extend: true });
   expect(loanActions({ status: 'in_use', department_id: 'ICU' }, nurse)).toMatchObject({ extend: false });
   expect(loanActions({ status: 'return_requested', department_id: 'ICU' }, manager)).toMatchObject({ extend: false });
+});
+
+test('no page or component says UTC: users see Beijing time only', () => {
+  const fs = require('fs');
+  const path = require('path');
+  const root = path.join(__dirname, '../..');
+  const files = [path.join(root, 'app.json')];
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).forEach((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full);
+    else if (/\.(wxml|json|js)$/.test(entry.name)) files.push(full);
+  });
+  ['pages', 'components', 'custom-tab-bar', 'utils'].forEach((dir) => walk(path.join(root, dir)));
+  expect(files.length).toBeGreaterThan(40);
+  const shown = (file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!file.endsWith('.js')) return text;
+    // in code, only string literals can reach the screen (getUTCHours() and comments cannot)
+    return (text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').match(/(['"`])(?:(?!\1).)*\1/g) || []).join('\n');
+  };
+  expect(files.filter((file) => shown(file).includes('UTC'))).toEqual([]);
 });

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from medpool.api.schemas.common import Body, Code, Out, PageQuery
 from medpool.api.schemas.devices import AssetTag, DeviceOut
@@ -137,4 +137,5 @@ def _real_day(day: str) -> str:
 class RecordListQuery(PageQuery):
     subject: Annotated[str, StringConstraints(pattern=r"^[a-z]+#[A-Za-z0-9_-]{1,64}$")] | None = None
     actor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)] | None = None
+    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)] | None = Field(
+        None, description="a Beijing calendar day, YYYY-MM-DD (default: today in Beijing time)")

@@ -14,12 +14,12 @@ Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 class StatsQuery(Query):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: dt.date = Field(alias="from", description="first day (UTC), YYYY-MM-DD")
-    to: dt.date = Field(description="last day (UTC, inclusive), YYYY-MM-DD; at most 366 days")
+    from_: dt.date = Field(alias="from", description="first day (Beijing time, from 00:00 +08:00), YYYY-MM-DD")
+    to: dt.date = Field(description="last day (Beijing time, inclusive), YYYY-MM-DD; at most 366 days")
 
 
 class BillingQuery(Query):
-    month: Month
+    month: Month = Field(description="billing month in Beijing time (from the 1st 00:00 +08:00), YYYY-MM")
     format: Literal["json", "csv", "xlsx"] = "json"
 
 
