@@ -40,6 +40,10 @@ class Settings:
     notify_max_attempts: int = 5
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
+    # Import jobs: who drives their steps after the creating request (thread | schedule), and how long
+    # that request itself writes before answering.
+    import_worker: str = "schedule"
+    import_inline_seconds: float = 5.0
 
     def template_id(self, name: str) -> str | None:
         return dict(self.wechat_templates).get(name) or None
@@ -96,7 +100,11 @@ def load_settings() -> Settings:
         notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
+        import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),
+        import_inline_seconds=float(_env("MEDPOOL_IMPORT_INLINE_SECONDS", "5")),
     )
+    if settings.import_worker not in ("thread", "schedule"):
+        raise ConfigurationError("MEDPOOL_IMPORT_WORKER must be thread or schedule")
     if stage == "prod":
         _check_production(settings)
     elif settings.dynamodb_endpoint:

@@ -7,6 +7,8 @@ from medpool.models.category import Category
 from medpool.models.department import Department
 from medpool.models.ledger import LedgerEntry
 from medpool.models.device import Device
+from medpool.models.import_chunk import ImportChunk
+from medpool.models.import_job import ImportJob
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.record import Record
@@ -25,6 +27,8 @@ TABLES = {
     "notifications": Notification,
     "wechat_tokens": WeChatToken,
     "block_lifts": BlockLift,
+    "import_jobs": ImportJob,
+    "import_chunks": ImportChunk,
 }
 
 
