@@ -162,7 +162,7 @@ def _references(device_ids: set[str]) -> dict:
             "departments": {d.id for d in departments.list_departments()}, "pool_start": pool_start}
 
 
-def _row_out(row: dict, already: bool) -> dict:
+def row_out(row: dict, already: bool) -> dict:
     """A validated row as stored in an import job (JSON): everything the write needs, fixed at validation
     (the category's rate and loan period, the device's owner), so a long job bills the file consistently."""
     category, device = row["category"], row["device"]
@@ -213,7 +213,7 @@ def validate_loans(content: bytes, fmt: str) -> list[dict]:
             rows.append(row)
     already = _check_overlaps(rows, problems)
     problems.raise_if_any("文件")
-    return [_row_out(row, row["id"] in already) for row in rows]
+    return [row_out(row, row["id"] in already) for row in rows]
 
 
 def import_loans(actor: User, content: bytes, fmt: str = "csv", dry_run: bool = False) -> ImportResult:
