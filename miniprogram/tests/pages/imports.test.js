@@ -1,6 +1,8 @@
 // Loan import (managers): a file chosen from a WeChat chat is sent whole to POST /imports; bad rows are
 // listed; a running job is polled through services/reports until done, its progress shown.
 const { renderPage, tap, settle } = require('../helpers/render');
+
+jest.setTimeout(90000); // the first render compiles the page (slow on a loaded machine)
 const { users } = require('../helpers/fixtures');
 
 const job = (written, status = 'running') => ({
