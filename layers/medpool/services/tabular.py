@@ -43,7 +43,7 @@ def _check_workbook(content: bytes) -> None:
     part at its declared size (and then fails its CRC), so the declared sizes bound what parsing reads."""
     try:
         parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
-    except (zipfile.BadZipFile, ValueError) as error:
+    except Exception as error:  # noqa: BLE001 - BadZipFile, EOFError, ValueError, ... for a broken file
         raise Unprocessable("文件无法读取：不是有效的 xlsx 工作簿", code="unreadable_file") from error
     if len(parts) > MAX_PARTS:
         raise _too_large(f"工作簿含 {len(parts)} 个部件")
