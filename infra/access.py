@@ -35,10 +35,12 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "loans": "read", "users": "read", "departments": "read",
                 "notifications": "read", "wechat_tokens": "write", "block_lifts": "read"},
-    # reports: statistics and billing (ledger + open loans), record queries; imports batch-write
-    # historical loans with their records and ledger entries, and register devices (transactions).
+    # reports: statistics and billing (ledger + open loans), record queries; import jobs (their stored
+    # rows in chunks, deleted when done) write historical loans with their records and ledger entries in
+    # transactions, and register devices (transactions).
     "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "read",
                 "users": "read", "departments": "read", "ledger": "write",
+                "import_jobs": "write", "import_chunks": "write",
                 "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},
     # Notifications (issue 4): loan changes put their notifications (outbox) in the same transaction and
     # push them right after with the shared access token; create_loan reads escalation lifts. devices and

@@ -1,5 +1,23 @@
-"""The reports function's Lambda entry point: a Chalice app with only this function's routes."""
+"""The reports function's Lambda entry points: a Chalice app with only this function's routes, and the
+scheduled step driver of import jobs (every minute; infra/ reads the schedule from this module)."""
+import json
+import logging
+
+from chalice import Rate
+
 from functions.reports.routes import api
 from medpool.api.routing import create_app
+from medpool.services.imports import worker
 
+log = logging.getLogger(__name__)
 app = create_app("medpool-reports", [api])
+RUN_SECONDS = 240  # of the scheduled Lambda's 300 s: a step is bounded, the rest is the next run's
+
+
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def run_imports(event: object) -> dict:
+    """Continue every running import job from its cursor (a job whose driver died resumes here)."""
+    result = worker.run_scheduled(RUN_SECONDS)
+    if result["jobs"]:
+        log.info("import jobs: %s", json.dumps(result))
+    return result

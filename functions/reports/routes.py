@@ -6,10 +6,11 @@ from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import RecordListQuery, RecordOut
 from medpool.api.schemas.reports import (BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
-                                         ImportLoansOut, StatsOut, StatsQuery)
+                                         ImportJobBody, ImportJobOut, ImportLoansOut, StatsOut, StatsQuery)
 from medpool.errors import BadRequest
 from medpool.policy import Access
 from medpool.services import billing, device_io, importing, records, stats
+from medpool.services.imports import jobs, worker
 from medpool.services.tabular import CONTENT_TYPES, write_table
 
 api = FunctionApi("reports")
@@ -43,7 +44,7 @@ def get_billing(request: Request):
                       f"billing-{q.month}.{q.format}")
 
 
-def _file(body: ImportBody) -> bytes:
+def _file(body: ImportBody | ImportJobBody) -> bytes:
     if body.format == "csv":
         return body.content.encode("utf-8")
     try:
@@ -58,6 +59,31 @@ def import_loans(request: Request) -> ImportLoansOut:
     body = request.body
     result = importing.import_loans(request.user, _file(body), body.format, body.dry_run)
     return ImportLoansOut.model_validate(result)
+
+
+def _job(job) -> ImportJobOut:
+    return ImportJobOut(id=job.id, kind=job.kind, status=job.status, format=job.format, created_by=job.created_by,
+                        created_at=job.created_at, updated_at=job.updated_at, finished_at=job.finished_at,
+                        total=int(job.total), written=int(job.cursor), imported=int(job.imported),
+                        already_imported=int(job.already_imported), repaired=int(job.repaired),
+                        skipped=int(job.skipped), conflicts=job.conflicts or [], error=job.last_error)
+
+
+@api.route("POST", "/imports", "createImport", Access.MANAGER, status=202,
+           summary="创建导入任务：先校验整个文件（有错则全部不导入），再分步写入；进度见 GET /imports/{id}",
+           body=ImportJobBody, response=ImportJobOut)
+def create_import(request: Request) -> ImportJobOut:
+    body = request.body
+    rows = importing.validate_loans(_file(body), body.format)
+    return _job(jobs.start(request.user.openid, rows, body.format))
+
+
+@api.route("GET", "/imports/{id}", "getImport", Access.MANAGER, summary="导入任务的进度（已写入行数 / 总行数）",
+           response=ImportJobOut)
+def get_import(request: Request) -> ImportJobOut:
+    job = jobs.get(request.params["id"])
+    worker.resume_if_stale(job)
+    return _job(job)
 
 
 @api.route("POST", "/imports/devices", "importDevices", Access.MANAGER,

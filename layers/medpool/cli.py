@@ -49,27 +49,71 @@ def _rekey_periods(args: argparse.Namespace) -> None:
     from medpool.services.period_keys import rekey_periods
 
     print(json.dumps(rekey_periods(), indent=2))
+def _progress_bar(job, out=None) -> None:
+    """One line, redrawn: [#####-----] written/total rows."""
+    out = out or sys.stderr
+    total, written = int(job.total), int(job.cursor)
+    filled = 30 * written // total if total else 30
+    end = "\n" if job.status != "running" else ""
+    print(f"\r{job.id} [{'#' * filled}{'-' * (30 - filled)}] {written}/{total} rows", end=end, file=out, flush=True)
+
+
+def _report_job(job) -> None:
+    print(f"job {job.id}: {job.status}, {int(job.total)} rows: {int(job.imported)} imported, "
+          f"{int(job.already_imported)} already imported, {int(job.repaired)} repaired, {int(job.skipped)} skipped")
+    for conflict in job.conflicts or []:
+        print(f"line {conflict['line']}: {conflict['reason']}", file=sys.stderr)
+    if job.status != "done":
+        raise MedpoolError(f"导入任务未完成：{job.last_error or job.status}", code="import_failed")
 
 
 def _import(args: argparse.Namespace) -> None:
-    """Validate the whole file; print every problem (line, column, reason) and import nothing if any."""
+    """Validate the whole file; print every problem (line, column, reason) and import nothing if any.
+    Loans are then written as an import job driven here, in the foreground, with a progress bar."""
     from pathlib import Path
 
     from medpool.services import device_io, importing
+    from medpool.services.imports import jobs, worker
 
     path = Path(args.file)
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-    run = importing.import_loans if args.command == "import-loans" else device_io.import_devices
     try:
-        result = run(SYSTEM, path.read_bytes(), fmt, args.dry_run)
+        if args.command == "import-loans":
+            rows = importing.validate_loans(path.read_bytes(), fmt)
+        else:
+            result = device_io.import_devices(SYSTEM, path.read_bytes(), fmt, args.dry_run)
     except MedpoolError as error:
         for problem in error.details if isinstance(error.details, list) else []:
             print(f"line {problem['line']}, column {problem['column']}: {problem['reason']}", file=sys.stderr)
         raise
-    result = result if isinstance(result, dict) else vars(result)
-    verb = "would be imported (dry run)" if args.dry_run else "imported"
-    print(f"{path}: {result['rows']} rows, {result['imported'] if not args.dry_run else result['rows']} {verb}"
-          + (f", {result['already_imported']} already imported" if result.get("already_imported") else ""))
+    if args.command == "import-devices":
+        verb = "would be imported (dry run)" if args.dry_run else "imported"
+        print(f"{path}: {result['rows']} rows, {result['imported'] if not args.dry_run else result['rows']} {verb}")
+        return
+    already = sum(row["already"] for row in rows)
+    if args.dry_run:
+        print(f"{path}: {len(rows)} rows, {len(rows) - already} would be imported (dry run)"
+              + (f", {already} already imported" if already else ""))
+        return
+    job = jobs.create(SYSTEM.openid, rows, fmt)
+    print(f"{path}: {len(rows)} rows valid; import job {job.id} (if interrupted: medpool import-resume {job.id})",
+          file=sys.stderr)
+    job = worker.drive(job.id, step_seconds=1, on_progress=_progress_bar)
+    print(f"{path}: {len(rows)} rows, {int(job.imported)} imported"
+          + (f", {int(job.already_imported)} already imported" if job.already_imported else "")
+          + (f", {int(job.repaired)} repaired" if job.repaired else ""))
+    _report_job(job)
+
+
+def _import_resume(args: argparse.Namespace) -> None:
+    """Continue import jobs from their cursors (one, or every running one)."""
+    from medpool.services.imports import jobs, worker
+
+    ids = [args.job] if args.job else [job.id for job in jobs.running()]
+    if not ids:
+        print("no running import job")
+    for job_id in ids:
+        _report_job(worker.drive(job_id, step_seconds=1, on_progress=_progress_bar))
 
 
 def _export_devices(args: argparse.Namespace) -> None:
@@ -100,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("file")
         command.add_argument("--dry-run", action="store_true", help="validate only")
         command.set_defaults(run=_import)
+    resume = commands.add_parser("import-resume", help="continue an interrupted loan import job from where it stopped")
+    resume.add_argument("job", nargs="?", help="job id (default: every running job)")
+    resume.set_defaults(run=_import_resume)
     export = commands.add_parser("export-devices", help="write the device inventory to FILE.csv or FILE.xlsx")
     export.add_argument("file")
     export.set_defaults(run=_export_devices)

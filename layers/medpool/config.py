@@ -43,6 +43,10 @@ class Settings:
     # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
     login_limit_source: tuple[int, int] = (120, 60)
     login_limit_openid: tuple[int, int] = (10, 60)
+    # Import jobs: who drives their steps after the creating request (thread | schedule), and how long
+    # that request itself writes before answering.
+    import_worker: str = "schedule"
+    import_inline_seconds: float = 5.0
 
     def template_id(self, name: str) -> str | None:
         return dict(self.wechat_templates).get(name) or None
@@ -101,7 +105,11 @@ def load_settings() -> Settings:
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
         login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
+        import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),
+        import_inline_seconds=float(_env("MEDPOOL_IMPORT_INLINE_SECONDS", "5")),
     )
+    if settings.import_worker not in ("thread", "schedule"):
+        raise ConfigurationError("MEDPOOL_IMPORT_WORKER must be thread or schedule")
     if stage == "prod":
         _check_production(settings)
     elif settings.dynamodb_endpoint:

@@ -63,6 +63,8 @@ TABLE = {
     "getStats": ("GET", "/stats?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
     "getBilling": ("GET", "/billing?month=2024-01", None, (401, 401, 403, 403, 200, 200)),
     "importLoans": ("POST", "/imports/loans", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 200, 200)),
+    "createImport": ("POST", "/imports", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 202, 202)),
+    "getImport": ("GET", "/imports/{import}", None, (401, 401, 403, 403, 200, 200)),
     "importDevices": ("POST", "/imports/devices", {"content": IMPORT_DEVICES}, (401, 401, 403, 403, 200, 200)),
     "exportDevices": ("GET", "/exports/devices?format=csv", None, (401, 401, 403, 403, 200, 200)),
     # announcements (issue 4): {announcement} is a live announcement written by a manager
@@ -102,6 +104,12 @@ def test_route_access(api, operation_id, principal):
 
         item, _ = announcements.create_announcement(User.get("demo-manager"), {"title": "通知", "body": "内容"})
         path = path.replace("{announcement}", item.id)
+    if "{import}" in path:
+        from medpool.services import importing
+        from medpool.services.imports import jobs
+
+        job = jobs.create("demo-manager", importing.validate_loans(IMPORT_LOANS.encode(), "csv"), "csv")
+        path = path.replace("{import}", job.id)
     if body == "REGISTER":
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
     if body == "EXTEND":

@@ -50,8 +50,10 @@ def test_reimporting_the_same_file_imports_nothing_twice(api, manager):
     assert api.post("/imports/loans", {"content": csv_of(*GOOD)}, manager).body["imported"] == 2
     before = table_counts()
     again = api.post("/imports/loans", {"content": csv_of(*GOOD)}, manager).body
-    assert (again["imported"], again["already_imported"]) == (0, 2)
-    assert table_counts() == before
+    assert (again["imported"], again["already_imported"], again["status"]) == (0, 2, "done")
+    after = table_counts()
+    assert after.pop("import_jobs") == before.pop("import_jobs") + 1  # the job that checked them
+    assert after == before
 
 
 def test_a_bad_file_reports_every_bad_row_and_writes_nothing(api, manager):
@@ -142,3 +144,46 @@ def test_device_export_round_trips(api, manager):
     renamed = "\n".join([lines[0]] + [line.replace("MON-", "NEW-", 1) for line in lines[1:] if line.startswith("MON-")])
     reply = api.post("/imports/devices", {"content": renamed, "dry_run": True}, manager)
     assert reply.status == 200 and reply.body["rows"] == 4
+
+
+def test_import_cells_whose_conversion_overflows_are_bad_rows_not_500(api, manager):
+    """9999-12-31T23:00:00-01:00 is year 10000 in UTC; 0001-01-01T00:00:00+14:00 is year 0: each a bad
+    cell (422, its line and column), as is any year outside the accepted bounds."""
+    cells = GOOD[0].split(",")
+    rows = []
+    for column, value in ((3, "9999-12-31T23:00:00-01:00"), (4, "0001-01-01T00:00:00+14:00"),
+                          (5, "1999-12-31T23:00:00Z"), (6, "2100-12-31T23:30:00-01:00")):
+        row = list(cells)
+        row[column] = value
+        rows.append(",".join(row))
+    before = table_counts()
+    reply = api.post("/imports/loans", {"content": csv_of(*rows)}, manager)
+    assert (reply.status, reply.error_code) == (422, "invalid_import_file"), reply.body
+    found = {(p["line"], p["column"], p["reason"]) for p in reply.body["error"]["details"]}
+    assert {(2, "requested_at"), (3, "approved_at"), (4, "handed_over_at"), (5, "returned_at")} <= {
+        (line, column) for line, column, _ in found}
+    assert all("2000-2100" in reason for line, column, reason in found
+               if (line, column) in {(2, "requested_at"), (3, "approved_at"), (4, "handed_over_at"), (5, "returned_at")})
+    assert table_counts() == before
+
+
+def test_a_job_reports_its_progress_and_the_cli_draws_a_bar(api, manager, tmp_path, capsys, monkeypatch):
+    from tests.support import reconfigure
+
+    monkeypatch.setenv("MEDPOOL_IMPORT_WORKER", "schedule")
+    reconfigure()
+    bad = api.post("/imports", {"content": csv_of(GOOD[0].replace(",ok", ",lost"))}, manager)
+    assert (bad.status, bad.error_code) == (422, "invalid_import_file")  # validated whole, no job
+    reply = api.post("/imports", {"content": csv_of(*GOOD)}, manager)
+    assert reply.status == 202, reply.body
+    job = api.get(f"/imports/{reply.body['id']}", manager).body
+    assert (job["status"], job["total"], job["written"], job["imported"]) == ("done", 2, 2, 2)
+    assert api.get(f"/imports/{reply.body['id']}", api.login("demo-nurse-icu")).status == 403
+
+    other = tmp_path / "other.csv"
+    other.write_text(csv_of(GOOD[0].replace("MON-001", "MON-003")), encoding="utf-8")
+    assert cli(["import-loans", str(other)]) == 0
+    captured = capsys.readouterr()
+    assert "[##############################] 1/1 rows" in captured.err
+    assert "1 imported" in captured.out
+    assert cli(["import-resume"]) == 0 and "no running import job" in capsys.readouterr().out

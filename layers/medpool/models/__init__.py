@@ -7,6 +7,8 @@ from medpool.models.category import Category
 from medpool.models.department import Department
 from medpool.models.ledger import LedgerEntry
 from medpool.models.device import Device
+from medpool.models.import_chunk import ImportChunk
+from medpool.models.import_job import ImportJob
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.rate_limit import RateLimitCounter
@@ -27,6 +29,8 @@ TABLES = {
     "wechat_tokens": WeChatToken,
     "block_lifts": BlockLift,
     "rate_limits": RateLimitCounter,
+    "import_jobs": ImportJob,
+    "import_chunks": ImportChunk,
 }
 
 

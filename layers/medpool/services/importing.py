@@ -12,11 +12,10 @@ from datetime import datetime, timedelta
 from medpool import clock
 from medpool.errors import Unprocessable
 from medpool.models.device import Device
-from medpool.models.ledger import LedgerEntry
 from medpool.models.loan import URGENCY_RANK, Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, departments, ledger
+from medpool.services import categories, departments
 from medpool.services.charges import charge_fen
 from medpool.services.loans import snapshot
 from medpool.services.stats import pool_start
@@ -28,6 +27,12 @@ OPTIONAL = ("expected_return_at",)
 TIMES = ("requested_at", "approved_at", "handed_over_at", "returned_at", "expected_return_at")
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_REPORTED = 1000
+IMPORT_ACTION = "loan.import"
+YEARS = (2000, 2100)  # accepted years of an imported time (a historical loan of this system's era)
+
+
+class YearOutOfRange(ValueError):
+    pass
 
 
 @dataclass
@@ -37,6 +42,9 @@ class ImportResult:
     already_imported: int
     dry_run: bool
     loan_ids: list[str]
+    repaired: int = 0
+    job_id: str | None = None
+    status: str = "done"
 
 
 class Problems:
@@ -72,9 +80,16 @@ def imported_loan_id(device_id: str, handed_over_at: str) -> str:
 
 
 def _parse_time(value: str) -> datetime:
+    """A time with its UTC offset, its year within YEARS both as written and in UTC (so the
+    conversion cannot overflow: 9999-12-31T23:00:00-01:00 is refused, not a crash)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})", value):
         raise ValueError
-    return clock.parse_iso(value.replace(" ", "T"))
+    if not YEARS[0] <= int(value[:4]) <= YEARS[1]:
+        raise YearOutOfRange
+    moment = clock.parse_iso(value.replace(" ", "T"))
+    if not YEARS[0] <= moment.year <= YEARS[1]:
+        raise YearOutOfRange
+    return moment
 
 
 def _parse_row(line: int, cells: dict[str, str], refs: dict, problems: Problems, now: datetime) -> dict | None:
@@ -98,6 +113,8 @@ def _parse_row(line: int, cells: dict[str, str], refs: dict, problems: Problems,
             continue
         try:
             times[column] = _parse_time(value)
+        except YearOutOfRange:
+            problems.add(line, column, f"年份须在 {YEARS[0]}-{YEARS[1]} 之间")
         except ValueError:
             problems.add(line, column, "须为带时区的 ISO 8601 时间，如 2024-01-31T08:00:00Z" if value else "不能为空")
     order = ("requested_at", "approved_at", "handed_over_at", "returned_at")
@@ -145,26 +162,42 @@ def _references(device_ids: set[str]) -> dict:
             "departments": {d.id for d in departments.list_departments()}, "pool_start": pool_start}
 
 
-def _build(row: dict, actor: User, now: str) -> tuple[Loan, Record, list[LedgerEntry]]:
+def row_out(row: dict, already: bool) -> dict:
+    """A validated row as stored in an import job (JSON): everything the write needs, fixed at validation
+    (the category's rate and loan period, the device's owner), so a long job bills the file consistently."""
     category, device = row["category"], row["device"]
     iso = {column: clock.to_iso(row[column]) for column in TIMES if column in row}
     expected = iso.get("expected_return_at") or clock.to_iso(
         row["handed_over_at"] + timedelta(hours=int(category.max_loan_hours)))
-    loan = Loan(row["id"], status="returned", department_id=row["department_id"], applicant_openid=actor.openid,
-                category_id=category.id, device_id=device.id, urgency="routine",
-                queue_key=f"{URGENCY_RANK['routine']}#{iso['requested_at']}#{row['id']}", reason="历史记录导入",
-                expected_return_at=expected, overdue=iso["returned_at"] > expected, idempotency_key=f"import-{row['id']}",
-                request_fingerprint="import", requested_at=iso["requested_at"], approved_at=iso["approved_at"],
-                approved_by=actor.openid, handed_over_at=iso["handed_over_at"], returned_at=iso["returned_at"],
-                condition=row["condition"], rate_fen=int(category.rate_fen), rate_unit=category.rate_unit,
-                updated_at=now, version=1)
+    return {"line": row["line"], "id": row["id"], "device_id": device.id,
+            "owner_department_id": device.owner_department_id, "category_id": category.id,
+            "department_id": row["department_id"], "condition": row["condition"], **iso,
+            "expected_return_at": expected, "rate_fen": int(category.rate_fen), "rate_unit": category.rate_unit,
+            "already": already}
+
+
+def build_loan(row: dict, actor_openid: str) -> Loan:
+    """The returned loan of a validated row (no version: written only if absent)."""
+    loan = Loan(row["id"], status="returned", department_id=row["department_id"], applicant_openid=actor_openid,
+                category_id=row["category_id"], device_id=row["device_id"], urgency="routine",
+                queue_key=f"{URGENCY_RANK['routine']}#{row['requested_at']}#{row['id']}", reason="历史记录导入",
+                expected_return_at=row["expected_return_at"], overdue=row["returned_at"] > row["expected_return_at"],
+                idempotency_key=f"import-{row['id']}", request_fingerprint="import",
+                requested_at=row["requested_at"], approved_at=row["approved_at"], approved_by=actor_openid,
+                handed_over_at=row["handed_over_at"], returned_at=row["returned_at"], condition=row["condition"],
+                rate_fen=row["rate_fen"], rate_unit=row["rate_unit"])
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, loan.returned_at)
-    record = Record(f"loan#{loan.id}", f"{now}#import", at=now, day=clock.business_day_of(now), actor=actor.openid,
-                    action="loan.import", after=snapshot(loan), note=f"导入文件第 {row['line']} 行")
-    return loan, record, ledger.loan_entries(loan, device.owner_department_id)
+    return loan
 
 
-def validate_loans(content: bytes, fmt: str) -> tuple[list[dict], set[str]]:
+def import_record(loan: Loan, actor_openid: str, now: str, note: str) -> Record:
+    return Record(f"loan#{loan.id}", f"{now}#import", at=now, day=clock.business_day_of(now), actor=actor_openid,
+                  action=IMPORT_ACTION, after=snapshot(loan), note=note)
+
+
+def validate_loans(content: bytes, fmt: str) -> list[dict]:
+    """Every row of the file checked (references, times, overlaps with each other and with stored loans);
+    every problem raised at once. Returns the rows to write, `already` set on loans stored before."""
     header, body = read_table(content, fmt)
     check_header(header, REQUIRED, OPTIONAL).raise_if_any("表头")
     rows_cells = [(line, {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)})
@@ -180,24 +213,20 @@ def validate_loans(content: bytes, fmt: str) -> tuple[list[dict], set[str]]:
             rows.append(row)
     already = _check_overlaps(rows, problems)
     problems.raise_if_any("文件")
-    return rows, already
-
-
-def write_loans(rows: list[dict], actor: User) -> list[str]:
-    """Batch writes: loan, its import record and its ledger entries (all idempotent puts)."""
-    now = clock.now_iso()
-    built = [_build(row, actor, now) for row in rows]
-    with Loan.batch_write() as loans, Record.batch_write() as records:
-        for loan, record, _ in built:
-            loans.save(loan)
-            records.save(record)
-    ledger.batch_put(entry for *_, entries in built for entry in entries)
-    return [loan.id for loan, *_ in built]
+    return [row_out(row, row["id"] in already) for row in rows]
 
 
 def import_loans(actor: User, content: bytes, fmt: str = "csv", dry_run: bool = False) -> ImportResult:
-    rows, already = validate_loans(content, fmt)
-    fresh = [row for row in rows if row["id"] not in already]
-    ids = [] if dry_run else write_loans(fresh, actor)
-    return ImportResult(rows=len(rows), imported=0 if dry_run else len(ids), already_imported=len(already),
-                        dry_run=dry_run, loan_ids=ids)
+    """A small import in one call: validated whole, then written as a job (one transaction per group of
+    loans) for at most the inline time budget; a file that does not finish in it goes on in the background
+    (`status` running, progress from GET /imports/{job_id})."""
+    from medpool.services.imports import jobs
+
+    rows = validate_loans(content, fmt)
+    fresh = [row["id"] for row in rows if not row["already"]]
+    if dry_run:
+        return ImportResult(rows=len(rows), imported=0, already_imported=len(rows) - len(fresh), dry_run=True,
+                            loan_ids=fresh)
+    job = jobs.start(actor.openid, rows, fmt)
+    return ImportResult(rows=len(rows), imported=int(job.imported), already_imported=int(job.already_imported),
+                        dry_run=False, loan_ids=fresh, repaired=int(job.repaired), job_id=job.id, status=job.status)

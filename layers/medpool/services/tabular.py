@@ -4,14 +4,22 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from datetime import date, datetime
+from typing import Iterator
 
-from medpool.errors import Unprocessable
+from medpool.errors import MedpoolError, PayloadTooLarge, Unprocessable
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-MAX_ROWS = 200_000
+# Limits checked while reading, before memory grows with the file (docs/statistics.md, "Imports").
+MAX_ROWS = 20_000  # data rows (blank rows not counted)
+MAX_COLUMNS = 64  # cells read per row; the columns of an import are far fewer
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the file as uploaded (the API's body limit of 1 MB comes first)
+MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024  # an xlsx's parts, as declared in its zip directory
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # read whole by openpyxl, even in read-only mode
+MAX_PARTS = 1000
 
 
 def _cell(value: object) -> str:
@@ -28,26 +36,72 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(content: bytes, fmt: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(line number, cells)]) with blank rows dropped; the header is line 1."""
-    try:
-        if fmt == "xlsx":
-            from openpyxl import load_workbook
+def _too_large(what: str) -> PayloadTooLarge:
+    return PayloadTooLarge(f"文件过大：{what}", code="file_too_large")
 
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        else:
-            rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
+
+def _check_workbook(content: bytes) -> None:
+    """Refuse a zip bomb from its directory, before anything is decompressed. Python's zipfile stops a
+    part at its declared size (and then fails its CRC), so the declared sizes bound what parsing reads."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except Exception as error:  # noqa: BLE001 - BadZipFile, EOFError, ValueError, ... for a broken file
+        raise Unprocessable("文件无法读取：不是有效的 xlsx 工作簿", code="unreadable_file") from error
+    if len(parts) > MAX_PARTS:
+        raise _too_large(f"工作簿含 {len(parts)} 个部件")
+    if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
+        raise _too_large(f"解压后超过 {MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB")
+    for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") and part.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise _too_large(f"共享字符串超过 {MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB")
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    _check_workbook(content)
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        for row in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            cells = [_cell(v) for v in row]
+            while cells and not cells[-1]:  # max_col pads every row to MAX_COLUMNS
+                cells.pop()
+            yield cells
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    text = content.decode("utf-8-sig")
+    for row in csv.reader(io.StringIO(text)):
+        yield [cell.strip() for cell in row[:MAX_COLUMNS]]
+
+
+def read_table(content: bytes, fmt: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """(header, [(line number, cells)]) with blank rows dropped; the header is line 1. Rows are read one
+    at a time and reading stops at the first row past MAX_ROWS."""
+    if len(content) > MAX_FILE_BYTES:
+        raise _too_large(f"超过 {MAX_FILE_BYTES // 1024 // 1024} MB")
+    header: list[str] | None = None
+    body: list[tuple[int, list[str]]] = []
+    try:
+        for number, row in enumerate(_xlsx_rows(content) if fmt == "xlsx" else _csv_rows(content), start=1):
+            if header is None:
+                if not any(row):
+                    break
+                header = [name.strip().lower() for name in row]
+            elif any(row):
+                if len(body) >= MAX_ROWS:
+                    raise _too_large(f"超过 {MAX_ROWS} 行（请分成几个文件导入）")
+                body.append((number, row))
     except (UnicodeDecodeError, csv.Error) as error:
         raise Unprocessable("文件无法读取：CSV 须为 UTF-8 编码", code="unreadable_file") from error
+    except MedpoolError:
+        raise
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a corrupt workbook
         raise Unprocessable("文件无法读取：不是有效的 xlsx 工作簿", code="unreadable_file") from error
-    if not rows or not any(rows[0]):
+    if header is None:
         raise Unprocessable("文件为空或缺少表头行", code="empty_file")
-    if len(rows) > MAX_ROWS + 1:
-        raise Unprocessable(f"文件超过 {MAX_ROWS} 行", code="file_too_large")
-    header = [name.strip().lower() for name in rows[0]]
-    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell for cell in row)]
     return header, body
 
 

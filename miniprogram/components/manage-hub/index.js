@@ -1,4 +1,4 @@
-// Manager's 管理 tab: entries to devices, categories, loans, users, departments, records, statistics, billing, labels,
+// Manager's 管理 tab: entries to devices, categories, loans, users, departments, records, statistics, billing, loan imports, labels,
 // the notification outbox and overdue blocks.
 const { scanDeviceId } = require('../../utils/scan');
 
@@ -11,6 +11,7 @@ const ENTRIES = [
   { text: '操作记录', icon: 'records', url: '/pages/records/index' },
   { text: '统计', icon: 'chart-trending-o', url: '/pages/stats/index' },
   { text: '计费', icon: 'balance-o', url: '/pages/billing/index' },
+  { text: '导入借用', icon: 'upgrade', url: '/pages/imports/index' },
   { text: '打印标签', icon: 'qr', url: '/pages/labels/index' },
   { text: '消息队列', icon: 'envelop-o', url: '/pages/outbox/index' },
   { text: '逾期限制', icon: 'warning-o', url: '/pages/blocks/index' },

@@ -34,6 +34,37 @@ class ImportBody(Body):
     dry_run: bool = False
 
 
+class ImportJobBody(Body):
+    kind: Literal["loans"] = Field("loans", description="what the file holds (historical loans)")
+    content: Annotated[str, StringConstraints(min_length=1)] = Field(
+        description="the file: CSV text (UTF-8), or an xlsx workbook in base64")
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+class ImportConflictOut(Out):
+    line: int
+    reason: str
+
+
+class ImportJobOut(Out):
+    id: str
+    kind: Literal["loans"]
+    status: Literal["running", "done", "failed"]
+    format: Literal["csv", "xlsx"]
+    created_by: str
+    created_at: str
+    updated_at: str
+    finished_at: str | None
+    total: int = Field(description="rows in the file")
+    written: int = Field(description="rows written so far (imported + already_imported + repaired + skipped)")
+    imported: int
+    already_imported: int
+    repaired: int = Field(description="loans found from an earlier partial import, their missing parts written")
+    skipped: int = Field(description="rows whose loan id is held by a different loan (see conflicts)")
+    conflicts: list[ImportConflictOut]
+    error: str | None = Field(description="the last failed step's error (the job retries; failed after 5)")
+
+
 class DepartmentUsageOut(Out):
     department_id: str
     loans: int
@@ -113,8 +144,12 @@ class ImportLoansOut(Out):
     rows: int
     imported: int
     already_imported: int
+    repaired: int = 0
     dry_run: bool
-    loan_ids: list[str]
+    loan_ids: list[str] = Field(description="the file's loans not stored before (written, or being written)")
+    job_id: str | None = Field(None, description="the import job (null in a dry run)")
+    status: Literal["running", "done", "failed"] = Field(
+        "done", description="running: the file did not finish within this request; follow GET /imports/{job_id}")
 
 
 class ImportDevicesOut(Out):
