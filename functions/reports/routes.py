@@ -1,6 +1,7 @@
 """reports: the audit trail, statistics, inter-department billing, import and export."""
 import base64
 import binascii
+from datetime import date
 
 from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
@@ -28,7 +29,8 @@ def list_records(request: Request) -> PageOut[RecordOut]:
            summary="分类统计：台次、借出机时、使用率、损坏率、逾期率、收入、经济效益", query=StatsQuery, response=StatsOut,
            errors={422: "结束日期早于开始日期或区间超过 366 天 (invalid_period, period_too_long)"})
 def get_stats(request: Request) -> StatsOut:
-    return StatsOut.model_validate(stats.period_stats(request.query.from_, request.query.to))
+    q = request.query
+    return StatsOut.model_validate(stats.period_stats(date.fromisoformat(q.from_), date.fromisoformat(q.to)))
 
 
 @api.route("GET", "/billing", "getBilling", Access.MANAGER, summary="科室月度结算（借用扣费、出借收入；可导出 csv/xlsx）",

@@ -18,8 +18,8 @@ from medpool.models.user import User
 from medpool.services import sessions
 
 pytestmark = pytest.mark.e2e
-EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_EXAMPLES", "6"))
-STATEFUL_EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_EXAMPLES", "3"))
+STATEFUL_EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_EXAMPLES", "3"))
 schema = schemathesis.openapi.from_dict(build_document())
 # Anonymous, a registered user awaiting approval (a signed session token of theirs), an applicant, another
 # department's applicant, a manager and an admin.

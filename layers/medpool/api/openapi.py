@@ -83,6 +83,7 @@ def build_document() -> dict:
             "security": [{"bearer": []}] if spec.access.needs_session else [],
             "parameters": _parameters(spec),
             "responses": _error_responses(spec, ref[ErrorOut]),
+            "x-medpool-business-errors": [status for status, _ in spec.errors],  # refusals of schema-valid input
         }
         if spec.body is not None:
             operation["requestBody"] = {"required": True,

@@ -25,7 +25,9 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-Integer = Annotated[int, BeforeValidator(_integral)]  # JSON Schema's integer: 475.0 is 475 (strict bodies)
+def integer(low: int, high: int) -> Any:
+    """An integer in [low, high]; as JSON Schema's integer, 475.0 is 475 (bodies are strict otherwise)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_integral)]
 # An opaque list cursor as services.pages writes it: base64url payload "." 16-character signature.
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]{1,2031}\.[A-Za-z0-9_-]{16}$"
 Cursor = Annotated[str, StringConstraints(pattern=CURSOR_PATTERN, max_length=2048)]
@@ -33,10 +35,21 @@ Cursor = Annotated[str, StringConstraints(pattern=CURSOR_PATTERN, max_length=204
 # Dates and times a request may carry: ASCII digits, years FIRST_YEAR..LAST_YEAR (as written), a time
 # with its UTC offset. The patterns put the bounds in the API document; the validators check the same
 # bounds and that the day exists (2026-02-30 is refused), so no later conversion can overflow.
-_YEAR = r"(20[0-9]{2}|2100)"
+def year_regex(first: int, last: int) -> str:
+    """A regex of the years first..last: (20[0-9]{2}|2100) for 2000..2100."""
+    parts, year = [], first
+    while year <= last:
+        step = next(size for size in (100, 10, 1) if year % size == 0 and year + size - 1 <= last)
+        parts.append(str(year // step) + {100: "[0-9]{2}", 10: "[0-9]", 1: ""}[step])
+        year += step
+    return "(" + "|".join(parts) + ")"
+
+
+_YEAR = year_regex(FIRST_YEAR, LAST_YEAR)
+_MONTH_DAY = "(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 MONTH_PATTERN = rf"^{_YEAR}-(0[1-9]|1[0-2])$"
-DAY_PATTERN = rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-TIME_PATTERN = (rf"^{_YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+DAY_PATTERN = rf"^{_YEAR}-{_MONTH_DAY}$"
+TIME_PATTERN = (rf"^{_YEAR}-{_MONTH_DAY}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
                 r"(\.[0-9]{1,6})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$")
 
 
@@ -50,10 +63,9 @@ def _real_month(month: str) -> str:
     return month
 
 
-def _real_day(day: str) -> dt.date:
-    parsed = dt.date.fromisoformat(day)  # ValueError for a day that does not exist
-    _in_years(parsed.year)
-    return parsed
+def _real_day(day: str) -> str:
+    dt.date.fromisoformat(day)  # ValueError for a day that does not exist
+    return day
 
 
 def _real_time(text: str) -> str:
@@ -63,8 +75,14 @@ def _real_time(text: str) -> str:
 
 
 Month = Annotated[str, StringConstraints(pattern=MONTH_PATTERN), AfterValidator(_real_month)]
-Day = Annotated[str, StringConstraints(pattern=DAY_PATTERN), AfterValidator(_real_day),  # value: a datetime.date
-                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
+def days(first: int = FIRST_YEAR, last: int = LAST_YEAR) -> Any:
+    """A calendar day YYYY-MM-DD that exists, in the years first..last."""
+    pattern = rf"^{year_regex(first, last)}-{_MONTH_DAY}$"
+    return Annotated[str, StringConstraints(pattern=pattern), AfterValidator(_real_day),
+                     WithJsonSchema({"type": "string", "format": "date", "pattern": pattern})]
+
+
+Day = days()
 Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN), AfterValidator(_real_time),
                  WithJsonSchema({"type": "string", "format": "date-time", "pattern": TIME_PATTERN})]
 
