@@ -3,8 +3,8 @@ notifications (every notification is also kept in the app)."""
 import re
 
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.announcements import (AnnouncementOut, CreateAnnouncementBody, NotificationOut,
-                                               UpdateAnnouncementBody)
+from medpool.api.schemas.announcements import (ANNOUNCEMENT_PATH, AnnouncementOut, CreateAnnouncementBody,
+                                               NotificationOut, UpdateAnnouncementBody)
 from medpool.api.schemas.common import PageOut, PageQuery, page_out
 from medpool.errors import BadRequest
 from medpool.policy import Access
@@ -29,7 +29,9 @@ def list_announcements(request: Request) -> PageOut[AnnouncementOut]:
 
 
 @api.route("POST", "/announcements", "createAnnouncement", Access.MANAGER, summary="发布公告（可选 Idempotency-Key）",
-           body=CreateAnnouncementBody, response=AnnouncementOut, status=201)
+           body=CreateAnnouncementBody, response=AnnouncementOut, status=201,
+           errors={409: "同一 Idempotency-Key 的公告正在创建 (announcement_exists)",
+                   422: "过期时间须晚于当前时间 (expires_in_past)；Idempotency-Key 已用于另一条公告 (idempotency_key_reused)"})
 def create_announcement(request: Request) -> AnnouncementOut:
     item, _created = announcements.create_announcement(request.user, request.body.model_dump(mode="json"),
                                                        _optional_idempotency_key(request))
@@ -37,13 +39,17 @@ def create_announcement(request: Request) -> AnnouncementOut:
 
 
 @api.route("PUT", "/announcements/{id}", "updateAnnouncement", Access.MANAGER, summary="编辑、置顶或取消置顶公告",
-           body=UpdateAnnouncementBody, response=AnnouncementOut)
+           body=UpdateAnnouncementBody, response=AnnouncementOut,
+           params=ANNOUNCEMENT_PATH,
+           errors={409: "公告已被他人修改 (concurrent_modification)",
+                   422: "过期时间须晚于当前时间 (expires_in_past)"})
 def update_announcement(request: Request) -> AnnouncementOut:
     return AnnouncementOut.model_validate(
         announcements.update_announcement(request.user, request.params["id"], request.changes))
 
 
-@api.route("DELETE", "/announcements/{id}", "deleteAnnouncement", Access.MANAGER, summary="删除公告")
+@api.route("DELETE", "/announcements/{id}", "deleteAnnouncement", Access.MANAGER, summary="删除公告",
+           params=ANNOUNCEMENT_PATH, errors={409: "公告已被他人修改 (concurrent_modification)"})
 def delete_announcement(request: Request) -> None:
     announcements.delete_announcement(request.user, request.params["id"])
 

@@ -1,6 +1,6 @@
 """approve: the equipment department approves (assigning a device), rejects, and hands devices over."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RejectLoanBody
+from medpool.api.schemas.loans import LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RejectLoanBody
 from medpool.policy import Access
 from medpool.services import loan_flow
 
@@ -8,26 +8,38 @@ api = FunctionApi("approve")
 
 
 @api.route("POST", "/loans/{id}/approve", "approveLoan", Access.MANAGER, summary="批准并分配设备",
-           body=ApproveLoanBody, response=LoanOut)
+           body=ApproveLoanBody, response=LoanOut,
+           params=LOAN_PATH,
+           errors={403: "不能审批自己的申请 (own_request)",
+                   409: "借用不是待审批状态或设备不可借 (loan_not_pending, device_unavailable)",
+                   422: "未选择设备、设备不存在或不属于该类别 (device_required, unknown_device, wrong_category)"})
 def approve_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.approve(request.user, request.params["id"], request.body.device_id))
 
 
 @api.route("POST", "/loans/{id}/reject", "rejectLoan", Access.MANAGER, summary="驳回申请", body=RejectLoanBody,
-           response=LoanOut)
+           response=LoanOut,
+           params=LOAN_PATH, errors={409: "借用不是待审批状态 (loan_not_pending)"})
 def reject_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.reject(request.user, request.params["id"], request.body.reason))
 
 
 @api.route("POST", "/loans/{id}/handover", "handOverLoan", Access.ACTIVE,
-           summary="交接设备（扫描设备标签确认；设备科可手工输入资产编号）", body=HandOverBody, response=LoanOut)
+           summary="交接设备（扫描设备标签确认；设备科可手工输入资产编号）", body=HandOverBody, response=LoanOut,
+           params=LOAN_PATH,
+           errors={403: "只能交接本科室的借用；手工输入资产编号仅限设备科 (other_department, scan_required)",
+                   409: "借用不是已批准状态或设备状态不一致 (loan_not_approved, device_state_mismatch)",
+                   422: "未扫码、标签已失效或扫描的设备不是分配的设备 (scan_required, invalid_scan, scan_or_device_id, wrong_device)"})
 def hand_over_loan(request: Request) -> LoanOut:
     body = request.body
     return LoanOut.of(loan_flow.hand_over(request.user, request.params["id"], body.device_id, scan=body.scan))
 
 
 @api.route("POST", "/loans/{id}/extend", "extendLoan", Access.MANAGER, summary="续借（设备科确定新的归还时间）",
-           body=ExtendLoanBody, response=LoanOut)
+           body=ExtendLoanBody, response=LoanOut,
+           params=LOAN_PATH,
+           errors={409: "借用不在已批准或使用中状态 (loan_not_extendable)",
+                   422: "新的归还时间须晚于当前时间 (expected_return_in_past)"})
 def extend_loan(request: Request) -> LoanOut:
     body = request.changes
     return LoanOut.of(loan_flow.extend(request.user, request.params["id"], body["expected_return_at"], body["reason"],

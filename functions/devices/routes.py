@@ -1,9 +1,9 @@
 """devices: categories (with live availability), devices, maintenance and retirement, device history."""
 from medpool.api.routing import PNG, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import (CategoryListOut, CategoryOut, CreateCategoryBody, CreateDeviceBody,
-                                         DeviceListQuery, DeviceOut, RetireQuery, UpdateCategoryBody,
-                                         UpdateDeviceBody)
+from medpool.api.schemas.devices import (CODE_PATH, DEVICE_CODE_PATH, CategoryListOut, CategoryOut,
+                                         CreateCategoryBody, CreateDeviceBody, DeviceListQuery, DeviceOut, RetireQuery,
+                                         UpdateCategoryBody, UpdateDeviceBody)
 from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut, RecordOut
 from medpool.policy import Access
 from medpool.services import categories, device_codes, devices
@@ -25,14 +25,16 @@ def list_categories(request: Request) -> CategoryListOut:
 
 
 @api.route("POST", "/categories", "createCategory", Access.MANAGER, summary="新建设备类别",
-           body=CreateCategoryBody, response=CategoryOut, status=201)
+           body=CreateCategoryBody, response=CategoryOut, status=201,
+           errors={409: "类别编码已存在 (category_exists)"})
 def create_category(request: Request) -> CategoryOut:
     fields = request.changes
     return category_out(categories.create_category(request.user, fields.pop("id"), fields))
 
 
 @api.route("PUT", "/categories/{id}", "updateCategory", Access.MANAGER, summary="修改设备类别（费率、时长、操作指引）",
-           body=UpdateCategoryBody, response=CategoryOut)
+           body=UpdateCategoryBody, response=CategoryOut,
+           params=CODE_PATH, errors={409: "已被他人修改 (concurrent_modification)"})
 def update_category(request: Request) -> CategoryOut:
     return category_out(categories.update_category(request.user, request.params["id"], request.changes))
 
@@ -57,20 +59,24 @@ def get_device(request: Request) -> DeviceDetailOut:
 
 
 @api.route("POST", "/devices", "createDevice", Access.MANAGER, summary="登记设备", body=CreateDeviceBody,
-           response=DeviceOut, status=201)
+           response=DeviceOut, status=201,
+           errors={409: "资产编号已登记 (device_exists)", 422: "类别或科室不存在 (unknown_category, unknown_department)"})
 def create_device(request: Request) -> DeviceOut:
     fields = request.changes
     return DeviceOut.model_validate(devices.create_device(request.user, fields.pop("id"), fields))
 
 
 @api.route("PUT", "/devices/{id}", "updateDevice", Access.MANAGER, summary="修改设备、送修/恢复/报废",
-           body=UpdateDeviceBody, response=DeviceOut)
+           body=UpdateDeviceBody, response=DeviceOut,
+           errors={409: "设备已预留或借出、状态不能如此变更或已被他人修改 (device_in_use, concurrent_modification)",
+                   422: "类别或科室不存在 (unknown_category, unknown_department)"})
 def update_device(request: Request) -> DeviceOut:
     return DeviceOut.model_validate(devices.update_device(request.user, request.params["id"], request.changes))
 
 
 @api.route("DELETE", "/devices/{id}", "deleteDevice", Access.MANAGER, summary="报废设备（借出或预留时拒绝）",
-           query=RetireQuery, response=DeviceOut)
+           query=RetireQuery, response=DeviceOut,
+           errors={409: "设备已预留或借出或已被他人修改 (device_in_use, concurrent_modification)"})
 def delete_device(request: Request) -> DeviceOut:
     return DeviceOut.model_validate(devices.retire_device(request.user, request.params["id"], request.query.reason))
 
@@ -85,7 +91,8 @@ def get_device_history(request: Request) -> DeviceHistoryOut:
 
 
 @api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER,
-           summary="设备小程序码（打印标签，扫码打开设备页；码内含标签密钥，首次生成时记录）", files=(PNG,))
+           summary="设备小程序码（打印标签，扫码打开设备页；码内含标签密钥，首次生成时记录）", files=(PNG,),
+           params=DEVICE_CODE_PATH, errors={429: "微信接口调用过于频繁", 502: "微信服务不可用 (wechat_error)"})
 def get_device_code(request: Request) -> FileResult:
     device_id = request.params["id"]
     return FileResult(device_codes.device_code_png(request.user, device_id), PNG, f"{device_id}.png")

@@ -24,7 +24,11 @@ def openapi(request: Request) -> dict:
     return json.loads(OPENAPI_DOCUMENT.read_text(encoding="utf-8"))
 
 
-@api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut)
+@api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut,
+           errors={401: "微信登录凭证无效或已使用 (wechat_invalid_code, wechat_code_used)",
+                   403: "微信判定为高风险账号 (wechat_user_blocked)",
+                   429: "登录过于频繁 (throttled)",
+                   502: "微信服务不可用 (wechat_error)"})
 def login(request: Request) -> LoginOut:
     rate_limits.admit_source(request.source_ip)  # before WeChat's quota is spent on the code
     result = users.login(request.body.code, admit_openid=rate_limits.admit_openid)
@@ -40,7 +44,10 @@ def login(request: Request) -> LoginOut:
 
 
 @api.route("POST", "/auth/register", "register", Access.REGISTRATION, summary="提交注册申请",
-           body=RegisterBody, response=UserOut, status=201)
+           body=RegisterBody, response=UserOut, status=201,
+           errors={409: "该微信账号已注册 (already_registered)",
+                   422: "科室不存在 (unknown_department)",
+                   429: "注册过于频繁 (throttled)"})
 def register(request: Request) -> UserOut:
     rate_limits.admit_source(request.source_ip)
     fields = request.body.model_dump()

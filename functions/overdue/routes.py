@@ -3,6 +3,7 @@ and escalation blocks (managers see and lift them). The check itself is the sche
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItemOut, OutboxQuery
 from medpool.api.schemas.common import PageOut, page_out
+from medpool.api.schemas.devices import CODE_PATH
 from medpool.policy import Access
 from medpool.services import escalation, notification_feed, notifications
 
@@ -23,7 +24,8 @@ def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
 
 
 @api.route("POST", "/outbox/{id}/retry", "retryNotification", Access.MANAGER, summary="重新发送失败的通知",
-           response=OutboxItemOut)
+           response=OutboxItemOut,
+           errors={409: "通知不是发送失败状态或已被他人处理 (notification_not_failed, state_changed)"})
 def retry_notification(request: Request) -> OutboxItemOut:
     return OutboxItemOut.model_validate(notifications.retry(request.user, request.params["id"]))
 
@@ -36,6 +38,7 @@ def list_blocks(request: Request) -> BlockListOut:
 
 
 @api.route("POST", "/blocks/{id}/lift", "liftBlock", Access.MANAGER, summary="解除科室的逾期限制",
-           response=BlockOut)
+           response=BlockOut,
+           params=CODE_PATH, errors={409: "该科室当前没有被限制或已被他人处理 (department_not_blocked, state_changed)"})
 def lift_block(request: Request) -> BlockOut:
     return _block(escalation.lift(request.user, request.params["id"]))

@@ -1,6 +1,7 @@
 """reports: the audit trail, statistics, inter-department billing, import and export."""
 import base64
 import binascii
+from datetime import date
 
 from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
@@ -26,9 +27,11 @@ def list_records(request: Request) -> PageOut[RecordOut]:
 
 
 @api.route("GET", "/stats", "getStats", Access.MANAGER,
-           summary="分类统计：台次、借出机时、使用率、损坏率、逾期率、收入、经济效益", query=StatsQuery, response=StatsOut)
+           summary="分类统计：台次、借出机时、使用率、损坏率、逾期率、收入、经济效益", query=StatsQuery, response=StatsOut,
+           errors={422: "结束日期早于开始日期或区间超过 366 天 (invalid_period, period_too_long)"})
 def get_stats(request: Request) -> StatsOut:
-    return StatsOut.model_validate(stats.period_stats(request.query.from_, request.query.to))
+    q = request.query
+    return StatsOut.model_validate(stats.period_stats(date.fromisoformat(q.from_), date.fromisoformat(q.to)))
 
 
 @api.route("GET", "/billing", "getBilling", Access.MANAGER, summary="科室月度结算（借用扣费、出借收入；可导出 csv/xlsx）",
@@ -54,7 +57,9 @@ def _file(body: ImportBody | ImportJobBody) -> bytes:
 
 
 @api.route("POST", "/imports/loans", "importLoans", Access.MANAGER,
-           summary="导入历史借用记录（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportLoansOut)
+           summary="导入历史借用记录（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportLoansOut,
+           errors={400: "xlsx 文件不是 base64 (invalid_base64)",
+                   422: "文件有错误（逐行列出），未导入任何记录 (invalid_import_file, empty_file)"})
 def import_loans(request: Request) -> ImportLoansOut:
     body = request.body
     result = importing.import_loans(request.user, _file(body), body.format, body.dry_run)
@@ -87,7 +92,9 @@ def get_import(request: Request) -> ImportJobOut:
 
 
 @api.route("POST", "/imports/devices", "importDevices", Access.MANAGER,
-           summary="批量登记设备（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportDevicesOut)
+           summary="批量登记设备（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportDevicesOut,
+           errors={400: "xlsx 文件不是 base64 (invalid_base64)",
+                   422: "文件有错误（逐行列出），未导入任何记录 (invalid_import_file, empty_file)"})
 def import_devices(request: Request) -> ImportDevicesOut:
     body = request.body
     return ImportDevicesOut.model_validate(device_io.import_devices(request.user, _file(body), body.format,

@@ -1,6 +1,6 @@
 """return: the borrowing department asks to return; the equipment department confirms with the condition."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import ConfirmReturnBody, LoanOut
+from medpool.api.schemas.loans import LOAN_PATH, ConfirmReturnBody, LoanOut
 from medpool.policy import Access
 from medpool.services import loan_flow
 
@@ -8,13 +8,16 @@ api = FunctionApi("returns")
 
 
 @api.route("POST", "/loans/{id}/return-request", "requestReturn", Access.ACTIVE, summary="申请归还",
-           response=LoanOut)
+           response=LoanOut,
+           params=LOAN_PATH, errors={403: "只能归还本科室的借用 (other_department)", 409: "借用不在使用中 (loan_not_in_use)"})
 def request_return(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.request_return(request.user, request.params["id"]))
 
 
 @api.route("POST", "/loans/{id}/confirm-return", "confirmReturn", Access.MANAGER,
-           summary="确认归还（扫描设备标签或输入资产编号，登记设备状况）", body=ConfirmReturnBody, response=LoanOut)
+           summary="确认归还（扫描设备标签或输入资产编号，登记设备状况）", body=ConfirmReturnBody, response=LoanOut,
+           params=LOAN_PATH, errors={409: "借用不是待归还或使用中状态，或已确认归还 (loan_not_returnable, loan_already_returned)",
+                                     422: "未扫码、标签已失效或设备不是借出的设备 (scan_required, invalid_scan, scan_or_device_id, wrong_device)"})
 def confirm_return(request: Request) -> LoanOut:
     body = request.body
     return LoanOut.of(loan_flow.confirm_return(request.user, request.params["id"], body.condition, body.note,

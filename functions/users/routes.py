@@ -1,6 +1,7 @@
 """users: registrations, users and departments, managed by the equipment department."""
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
+from medpool.api.schemas.devices import CODE_PATH
 from medpool.api.schemas.users import (CreateDepartmentBody, DepartmentListOut, DepartmentOut, UpdateDepartmentBody,
                                        UpdateUserBody, UserListQuery, UserOut)
 from medpool.policy import Access
@@ -18,12 +19,17 @@ def list_users(request: Request) -> PageOut[UserOut]:
 
 
 @api.route("PUT", "/users/{openid}", "updateUser", Access.MANAGER, summary="审核注册、修改角色/科室、停用",
-           body=UpdateUserBody, response=UserOut)
+           body=UpdateUserBody, response=UserOut,
+           errors={403: "只有系统管理员可以修改管理人员；不能修改自己 (admin_required, cannot_modify_self)",
+                   409: "状态不能如此变更或已被他人修改 (concurrent_modification)",
+                   422: "科室不存在 (unknown_department)"})
 def update_user(request: Request) -> UserOut:
     return UserOut.model_validate(users.update_user(request.user, request.params["openid"], request.changes))
 
 
-@api.route("DELETE", "/users/{openid}", "deleteUser", Access.MANAGER, summary="删除用户（保留历史）")
+@api.route("DELETE", "/users/{openid}", "deleteUser", Access.MANAGER, summary="删除用户（保留历史）",
+           errors={403: "只有系统管理员可以删除管理人员；不能删除自己 (admin_required, cannot_modify_self)",
+                   409: "已被他人修改 (concurrent_modification)"})
 def delete_user(request: Request) -> None:
     users.delete_user(request.user, request.params["openid"])
 
@@ -34,7 +40,8 @@ def list_departments(request: Request) -> DepartmentListOut:
 
 
 @api.route("POST", "/departments", "createDepartment", Access.MANAGER, summary="新建科室",
-           body=CreateDepartmentBody, response=DepartmentOut, status=201)
+           body=CreateDepartmentBody, response=DepartmentOut, status=201,
+           errors={409: "科室编码已存在 (department_exists)"})
 def create_department(request: Request) -> DepartmentOut:
     body = request.body
     return DepartmentOut.model_validate(
@@ -42,7 +49,8 @@ def create_department(request: Request) -> DepartmentOut:
 
 
 @api.route("PUT", "/departments/{id}", "updateDepartment", Access.MANAGER, summary="修改科室",
-           body=UpdateDepartmentBody, response=DepartmentOut)
+           body=UpdateDepartmentBody, response=DepartmentOut,
+           params=CODE_PATH, errors={409: "已被他人修改 (concurrent_modification)"})
 def update_department(request: Request) -> DepartmentOut:
     return DepartmentOut.model_validate(
         departments.update_department(request.user, request.params["id"], request.changes))

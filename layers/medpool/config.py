@@ -163,7 +163,7 @@ def _check_production(settings: Settings) -> None:
         raise ConfigurationError("prod stage needs the real MEDPOOL_WECHAT_APPID")
     if not settings.secret_id:
         raise ConfigurationError("prod stage needs MEDPOOL_SECRET_ID (AWS Secrets Manager)")
-    for name in ("MEDPOOL_WECHAT_APP_SECRET", "MEDPOOL_TOKEN_SIGNING_KEY", "MEDPOOL_DEV_LOGIN"):
+    for name in ("MEDPOOL_WECHAT_APP_SECRET", "MEDPOOL_TOKEN_SIGNING_KEY"):
         if _env(name):
             raise ConfigurationError(f"prod stage refuses {name} in the environment (development only)")
 

@@ -48,23 +48,40 @@ def test_cancel_racing_approve_never_strands_a_device():
         assert (device.status, device.current_loan_id) == ("available", None)
 
 
-def test_two_confirm_returns_racing_apply_once():
+def test_two_different_confirm_returns_racing_one_wins():
     manager = User.get("demo-manager")
     loan = make_loan("return_requested", device_id="MON-003", key="race-return-0001")
-    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", device_id="MON-003")
-                      for _ in range(2)])
-    assert len(won) + len(lost) == 2 and len(won) >= 1
+    won, lost = race([lambda condition=condition: loan_flow.confirm_return(manager, loan.id, condition,
+                                                                           device_id="MON-003")
+                      for condition in ("ok", "damaged")])
+    assert len(won) == 1 and [error.code for error in lost] == ["loan_already_returned"]
     final = Loan.get(loan.id)
-    assert final.status == "returned" and final.charge_fen == won[0].charge_fen
+    assert (final.status, final.condition, final.charge_fen) == ("returned", won[0].condition, won[0].charge_fen)
     assert len(records("loan", loan.id, "loan.confirm_return")) == 1
-    assert Device.get("MON-003").status == "available"
+    assert Device.get("MON-003").status == {"ok": "available", "damaged": "maintenance"}[final.condition]
+
+
+def test_two_identical_confirm_returns_racing_apply_once_and_both_get_the_result():
+    """A retried confirmation (same condition) is answered with the committed return, not an error."""
+    manager = User.get("demo-manager")
+    loan = make_loan("return_requested", device_id="MON-005", key="race-return-0002")
+    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", None) for _ in range(2)])
+    assert lost == [] and len(won) == 2
+    final = Loan.get(loan.id)
+    assert {(w.status, w.returned_at, w.charge_fen) for w in won} == {("returned", final.returned_at, final.charge_fen)}
+    assert len(records("loan", loan.id, "loan.confirm_return")) == 1
+    assert Device.get("MON-005").status == "available"
 
 
 def test_hand_over_racing_cancel():
     manager, nurse = User.get("demo-manager"), User.get("demo-nurse-icu")
     loan = make_loan("approved", device_id="MON-004", key="race-handover-01")
-    race([lambda: loan_flow.cancel(nurse, loan.id), lambda: loan_flow.hand_over(manager, loan.id, "MON-004")])
+    won, lost = race([lambda: loan_flow.cancel(nurse, loan.id),
+                      lambda: loan_flow.hand_over(manager, loan.id, "MON-004")])
     final, device = Loan.get(loan.id), Device.get("MON-004")
+    assert len(won) == 1 and won[0].status == final.status
+    loser_code = {"cancelled": "loan_not_approved", "in_use": "loan_not_cancellable"}[final.status]
+    assert [error.code for error in lost] == [loser_code]
     expected = {"cancelled": ("available", None), "in_use": ("on_loan", loan.id)}[final.status]
     assert (device.status, device.current_loan_id) == expected
 

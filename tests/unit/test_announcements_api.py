@@ -94,8 +94,9 @@ def test_bad_updates_are_refused(api, tokens):
     before = table_counts()
     assert api.put(f"/announcements/{item['id']}", {"pinned": None}, manager).status == 400
     assert api.put(f"/announcements/{item['id']}", {"title": "  "}, manager).status == 400
-    assert api.put("/announcements/NOPE", {"pinned": True}, manager).status == 404
-    assert api.delete("/announcements/NOPE", manager).status == 404
+    assert api.put("/announcements/NOPE", {"pinned": True}, manager).error_code == "invalid_path_parameter"
+    assert api.put("/announcements/A20260101000000ABCDEF", {"pinned": True}, manager).status == 404
+    assert api.delete("/announcements/A20260101000000ABCDEF", manager).status == 404
     assert table_counts() == before
 
 

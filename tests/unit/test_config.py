@@ -44,7 +44,6 @@ def test_prod_stage_accepts_a_real_configuration(env):
     {"MEDPOOL_WECHAT_APPID": ""},
     {"MEDPOOL_SECRET_ID": ""},
     {"MEDPOOL_TOKEN_SIGNING_KEY": "dev-key"},
-    {"MEDPOOL_DEV_LOGIN": "1"},
 ], ids=lambda o: ",".join(o))
 def test_prod_stage_refuses_development_setups(env, override):
     env(**{**PROD_OK, **override})

@@ -303,11 +303,58 @@ def test_managers_list_every_loan_newest_first_and_closed_statuses_too(api, nurs
     assert [loan["id"] for loan in api.get("/loans?status=rejected", manager).body["items"]] == [first]
 
 
-@pytest.mark.parametrize("query", ["overdue=true&status=return_requested", "overdue=false", "overdue=true&status=in_use",
-                                   "overdue=false&status=pending", "overdue=true&department_id=ICU",
-                                   "overdue=true&device_id=MON-001", "status=returned&overdue=true"])
-def test_every_filter_combination_answers(api, manager, query):
-    assert api.get(f"/loans?{query}", manager).status == 200
+@pytest.fixture
+def loans_of_every_kind(api):
+    """25 h after six loans were made: A (ICU, MON-001) in use past due; B (EM, MON-002) return requested late;
+    E (EM, MON-003) taken back late; then D (ICU, MON-003) returned on time, C (ICU) pending, F (ICU, MON-004)
+    in use and not yet due. Yields {name: loan id}."""
+    from medpool.models.user import User
+    from medpool.services import loan_flow
+    from tests.support import make_loan
+
+    em = "demo-nurse-em"
+    made = {"A": make_loan("in_use", device_id="MON-001", key="kind-a-0001"),
+            "B": make_loan("in_use", openid=em, device_id="MON-002", key="kind-b-0001"),
+            "E": make_loan("in_use", openid=em, device_id="MON-003", key="kind-e-0001")}
+    clock.freeze(clock.now() + timedelta(hours=25))
+    try:
+        loan_flow.request_return(User.get(em), made["B"].id)
+        loan_flow.confirm_return(User.get("demo-manager"), made["E"].id, "ok", None)
+        made["D"] = make_loan("returned", device_id="MON-003", key="kind-d-0001")
+        made["C"] = make_loan("pending", key="kind-c-0001")
+        made["F"] = make_loan("in_use", device_id="MON-004", key="kind-f-0001")
+        yield {name: loan.id for name, loan in made.items()}
+    finally:
+        clock.freeze(None)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("overdue=true", "AB"),  # the chasing list: devices still out past due, returns requested late
+    ("overdue=false", "CDF"),
+    ("overdue=true&status=return_requested", "B"),
+    ("overdue=true&status=in_use", "A"),
+    ("overdue=false&status=in_use", "F"),
+    ("overdue=false&status=pending", "C"),
+    ("overdue=true&department_id=ICU", "A"),
+    ("overdue=false&department_id=ICU", "CDF"),
+    ("overdue=true&department_id=EM", "BE"),
+    ("overdue=true&device_id=MON-001", "A"),
+    ("overdue=true&device_id=MON-003", "E"),
+    ("overdue=false&device_id=MON-003", "D"),
+    ("status=returned&overdue=true", "E"),
+    ("status=returned&overdue=false", "D"),
+    ("status=returned", "DE"),
+    ("status=in_use&department_id=ICU", "AF"),
+    ("department_id=EM", "BE"),
+    ("device_id=MON-003", "DE"),
+])
+def test_every_filter_combination_lists_exactly_its_loans(api, manager, loans_of_every_kind, query, expected):
+    reply = api.get(f"/loans?{query}&limit=100", manager)
+    assert reply.status == 200, reply
+    found = {loan["id"]: loan for loan in reply.body["items"]}
+    assert set(found) == {loans_of_every_kind[name] for name in expected}, query
+    if "overdue=" in query:
+        assert all(loan["overdue"] is ("overdue=true" in query) for loan in found.values())
 
 
 def test_a_cursor_only_continues_its_own_list(api, nurse, manager):

@@ -1,6 +1,12 @@
 """POST /auth/login, POST /auth/register, GET/PUT /me through the whole app (Chalice test client)."""
+import base64
+import json
+import time
+
+import jwt
 import pytest
 
+from medpool.config import get_secrets
 from medpool.services import sessions
 from tests.support import table_counts
 
@@ -81,12 +87,45 @@ def test_deleted_users_token_is_refused_and_history_kept(api):
     assert "demo-nurse-em" not in [u["openid"] for u in listed.body["items"]]
 
 
+def _token(key: str | None = None, algorithm: str = "HS256", **overrides) -> str:
+    """A session token for demo-admin as the server signs them, with some claims changed."""
+    now = int(time.time())
+    claims = {"iss": sessions.ISSUER, "aud": "local", "typ": sessions.SESSION, "sub": "demo-admin",
+              "iat": now, "exp": now + 3600, **overrides}
+    claims = {name: value for name, value in claims.items() if value is not None}
+    return jwt.encode(claims, key if key is not None else get_secrets().token_signing_key, algorithm=algorithm)
+
+
+def _unsigned(claims: dict) -> str:
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
 def test_forged_and_expired_tokens_are_refused(api):
-    forged = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vLWFkbWluIiwidHlwIjoic2Vzc2lvbiJ9.c2lnbmF0dXJl"
-    assert api.get("/me", forged).error_code == "invalid_token"
+    assert api.get("/me", _token()).status == 200  # the reference token is accepted: the changes below matter
+    now = int(time.time())
+    refused = {
+        "forged signature": ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vLWFkbWluIiwidHlwIjoic2Vzc2lvbiJ9.c2lnbmF0dXJl",
+                             "invalid_token"),
+        "expired": (_token(iat=now - 7200, exp=now - 60), "session_expired"),
+        "alg none": (_unsigned({"iss": sessions.ISSUER, "aud": "local", "typ": "session", "sub": "demo-admin",
+                                "iat": now, "exp": now + 3600}), "invalid_token"),
+        "alg none, signature kept": (_unsigned({"sub": "demo-admin"}) + "c2lnbmF0dXJl", "invalid_token"),
+        "HS512 with the same key": (_token(algorithm="HS512"), "invalid_token"),
+        "wrong audience (prod)": (_token(aud="prod"), "invalid_token"),
+        "no audience": (_token(aud=None), "invalid_token"),
+        "wrong issuer": (_token(iss="someone-else"), "invalid_token"),
+        "registration token": (sessions.issue_registration("demo-admin", None).token, "invalid_token"),
+        "no expiry": (_token(exp=None), "invalid_token"),
+        "other key": (_token(key="another-signing-key-of-at-least-32-bytes"), "invalid_token"),
+        "unknown user": (_token(sub="nobody-at-all"), "session_revoked"),
+        "not a token": ("abc", "invalid_token"),
+    }
+    for case, (token, code) in refused.items():
+        reply = api.get("/me", token)
+        assert (reply.status, reply.error_code) == (401, code), case
     assert api.get("/me").error_code == "missing_token"
-    registration = sessions.issue_registration("demo-admin", None).token
-    assert api.get("/me", registration).error_code == "invalid_token"
 
 
 def test_pending_user_state_message_is_chinese(api):

@@ -5,14 +5,22 @@ from __future__ import annotations
 from pydantic.json_schema import models_json_schema
 
 from medpool.api.routing import ROUTES, RouteSpec
-from medpool.api.schemas.common import ID_PATTERN, ErrorOut
+from medpool.api.schemas.common import ErrorOut
+from medpool.policy import Access
 
 REF = "#/components/schemas/{model}"
+# Refusals every route of a kind can give (what the pipeline checks before the service runs).
+INPUT_ERROR = "请求格式错误：参数、请求体或请求头不符合本文档 (malformed request)"
+SESSION_ERROR = "未登录、登录失效或账号未启用 (no valid session of an active user)"
+ROLE_ERROR = "没有权限：须为设备科管理人员或系统管理员 (the caller's role may not)"
+PATH_ERROR = "路径中的对象不存在或不可见 (the object named in the path does not exist)"
+# Operations on one object, linked from every answer that is that object (stateful testing follows them).
+RESOURCES = {"LoanOut": "/loans/{id}", "AnnouncementOut": "/announcements/{id}", "DeviceOut": "/devices/{id}"}
 
 
 def _parameters(spec: RouteSpec) -> list[dict]:
     parameters = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "string", "pattern": ID_PATTERN}} for name in spec.path_params]
+                   "schema": {"type": "string", "pattern": spec.pattern_of(name)}} for name in spec.path_params]
     parameters += [{"name": name, "in": "header", "required": True, "schema": {"type": "string", "pattern": pattern}}
                    for name, pattern in spec.headers]
     if spec.query is not None:
@@ -20,8 +28,39 @@ def _parameters(spec: RouteSpec) -> list[dict]:
         required = set(schema.get("required", []))
         for name, prop in schema["properties"].items():
             prop = {key: value for key, value in prop.items() if key != "title"}
+            options = [option for option in prop.get("anyOf", []) if option != {"type": "null"}]
+            if len(options) == 1 and prop.get("default", 0) is None:  # optional: absent, never null
+                prop = {**{k: v for k, v in prop.items() if k not in ("anyOf", "default")}, **options[0]}
             parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     return parameters
+
+
+def _error_responses(spec: RouteSpec, error_ref: dict) -> dict[str, dict]:
+    """Every refusal the route can give, each documented: the pipeline's own, then the route's business rules."""
+    statuses = {400: INPUT_ERROR}
+    if spec.access.needs_session or spec.access is Access.REGISTRATION:
+        statuses[401] = SESSION_ERROR
+    if spec.access in (Access.MANAGER, Access.ADMIN):
+        statuses[403] = ROLE_ERROR
+    if spec.path_params:
+        statuses[404] = PATH_ERROR
+    if spec.body is not None:
+        statuses[413] = "请求内容超过 1 MB (payload too large)"
+        statuses[415] = "请求内容须为 JSON (Content-Type: application/json)"
+    for status, when in spec.errors:
+        statuses[status] = f"{statuses[status]}；{when}" if status in statuses else when
+    return {str(status): {"description": text, "content": {"application/json": {"schema": error_ref}}}
+            for status, text in sorted(statuses.items())}
+
+
+def _links(spec: RouteSpec, by_path: dict[str, list[RouteSpec]]) -> dict[str, dict]:
+    """An answer that is an object links to the operations on that object (its id fills their path)."""
+    target = RESOURCES.get(spec.response.__name__) if spec.response else None
+    if target is None:
+        return {}
+    return {other.operation_id: {"operationId": other.operation_id, "parameters": {"id": "$response.body#/id"}}
+            for path, specs in sorted(by_path.items()) if path.startswith(target) for other in specs
+            if other.path_params == ["id"] and other is not spec}
 
 
 def build_document() -> dict:
@@ -32,6 +71,9 @@ def build_document() -> dict:
     refs, definitions = models_json_schema(inputs, ref_template=REF)
     ref = {model: refs[(model, "validation")] for model in models}
     paths: dict[str, dict] = {}
+    by_path: dict[str, list[RouteSpec]] = {}
+    for spec in ROUTES:
+        by_path.setdefault(spec.path, []).append(spec)
     for spec in sorted(ROUTES, key=lambda s: (s.path, s.method)):
         operation: dict = {
             "operationId": spec.operation_id,
@@ -40,8 +82,8 @@ def build_document() -> dict:
             "x-medpool-access": spec.access.value,
             "security": [{"bearer": []}] if spec.access.needs_session else [],
             "parameters": _parameters(spec),
-            "responses": {"default": {"description": "错误 (error)",
-                                      "content": {"application/json": {"schema": ref[ErrorOut]}}}},
+            "responses": _error_responses(spec, ref[ErrorOut]),
+            "x-medpool-business-errors": [status for status, _ in spec.errors],  # refusals of schema-valid input
         }
         if spec.body is not None:
             operation["requestBody"] = {"required": True,
@@ -54,6 +96,8 @@ def build_document() -> dict:
                 binary = not content_type.startswith("text/")
                 content[content_type] = {"schema": {"type": "string", **({"format": "binary"} if binary else {})}}
             operation["responses"][str(spec.status)] = {"description": "成功 (success)", "content": content}
+            if links := _links(spec, by_path):
+                operation["responses"][str(spec.status)]["links"] = links
         paths.setdefault(spec.path, {})[spec.method.lower()] = operation
     return {
         "openapi": "3.1.0",

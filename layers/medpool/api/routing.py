@@ -13,7 +13,7 @@ from chalice import Blueprint, Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from medpool.api.errors import error_response, internal_error_response, json_response, method_not_allowed_response
-from medpool.api.schemas.common import ID_PATTERN, Body, Query
+from medpool.api.schemas.common import ID_PATTERN, Body, PageQuery, Query
 from medpool.errors import BadRequest, MedpoolError, PayloadTooLarge, UnsupportedMediaType
 from medpool.models.user import User
 from medpool.policy import Access, authorize
@@ -41,10 +41,15 @@ class RouteSpec:
     status: int
     headers: tuple[tuple[str, str], ...] = ()  # required request headers: (name, pattern)
     files: tuple[str, ...] = ()  # content types of file answers (FileResult) besides the JSON one
+    errors: tuple[tuple[int, str], ...] = ()  # business-rule refusals (status, when) no schema can express
+    params: tuple[tuple[str, str], ...] = ()  # path parameters' patterns where tighter than ID_PATTERN
 
     @property
     def path_params(self) -> list[str]:
         return PATH_PARAM.findall(self.path)
+
+    def pattern_of(self, param: str) -> str:
+        return dict(self.params).get(param, ID_PATTERN)
 
 
 ROUTES: list[RouteSpec] = []
@@ -87,9 +92,14 @@ class FunctionApi:
     def route(self, method: str, path: str, operation_id: str, access: Access, *, summary: str,
               body: type[Body] | None = None, query: type[Query] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
-              headers: dict[str, str] | None = None, files: tuple[str, ...] = ()) -> Callable:
+              headers: dict[str, str] | None = None, files: tuple[str, ...] = (),
+              errors: dict[int, str] | None = None, params: dict[str, str] | None = None) -> Callable:
+        errors = dict(errors or {})
+        if query is not None and issubclass(query, PageQuery):  # a well-formed cursor can still be forged
+            errors.setdefault(400, "分页参数不是本列表签发的 (invalid_cursor)")
         spec = RouteSpec(self.function, method, path, operation_id, access, summary, body, query, response,
-                         status if response is not None or files else 204, tuple((headers or {}).items()), files)
+                         status if response is not None or files else 204, tuple((headers or {}).items()), files,
+                         tuple(sorted(errors.items())), tuple((params or {}).items()))
 
         def decorator(handler: Callable[[Request], Any]) -> Callable:
             self.views.append((spec, handler))
@@ -138,6 +148,8 @@ def _validation_error(error: ValidationError) -> BadRequest:
     problems = [{"field": ".".join(str(part) for part in item["loc"]), "type": item["type"], "message": item["msg"]}
                 for item in error.errors(include_url=False, include_context=False, include_input=False)]
     first = problems[0]
+    if first["field"] == "cursor":  # as services.pages answers a cursor it did not sign
+        return BadRequest("分页参数无效，请从第一页重新加载", code="invalid_cursor", details=problems)
     if first["type"] == "json_invalid":
         return BadRequest("请求内容不是有效的 JSON", code="invalid_json", details=problems)
     word = ERROR_WORDS.get(first["type"], "字段格式错误")
@@ -170,9 +182,9 @@ def _parse_query(spec: RouteSpec, params: dict | None) -> Any:
         raise _validation_error(error) from error
 
 
-def _check_path(params: dict[str, str]) -> None:
+def _check_path(spec: RouteSpec, params: dict[str, str]) -> None:
     for name, value in params.items():
-        if not re.fullmatch(ID_PATTERN, value or ""):
+        if not re.fullmatch(spec.pattern_of(name), value or ""):
             raise BadRequest(f"路径参数 {name} 格式错误", code="invalid_path_parameter")
 
 
@@ -208,7 +220,7 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         if spec.access.needs_session:
             user = sessions.authenticate(_bearer(headers))
             authorize(user, spec.access)
-        _check_path(params)
+        _check_path(spec, params)
         _check_headers(spec, headers)
         if spec.response is None and spec.files and set(spec.files) <= BINARY:
             _check_accept(headers, spec.files[0])  # a file-only route: refuse before the work is done

@@ -9,12 +9,12 @@ from collections import defaultdict
 from medpool import clock
 from medpool.errors import Unprocessable
 from medpool.services import departments, ledger
-from medpool.services.periods import Window, read_period, units_in
+from medpool.services.periods import FIRST_YEAR, LAST_YEAR, Window, read_period, units_in
 
 
 def month_window(month: str) -> Window:
-    if not 2000 <= int(month[:4]) <= 2100:
-        raise Unprocessable("结算月份须在 2000 年至 2100 年之间", code="invalid_month")
+    if not FIRST_YEAR <= int(month[:4]) <= LAST_YEAR:
+        raise Unprocessable(f"结算月份须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间", code="invalid_month")
     return Window(ledger.month_start(month), ledger.month_start(ledger.next_month(month)), clock.now())
 
 

@@ -42,13 +42,18 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
     if not cursor:
         return None
     invalid = BadRequest("分页参数无效，请从第一页重新加载", code="invalid_cursor")
+    if not cursor.isascii():  # compare_digest refuses non-ASCII text (TypeError)
+        raise invalid
     payload, _, signature = cursor.partition(".")
     if not hmac.compare_digest(signature, _signature(payload.encode(), scope)):
         raise invalid
     try:
-        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        key = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     except ValueError as error:
         raise invalid from error
+    if not isinstance(key, dict):
+        raise invalid
+    return key
 
 
 def page_of(results: Iterable[T], scope: str) -> Page[T]:

@@ -9,7 +9,8 @@ from medpool import clock
 from medpool.errors import Unprocessable
 from medpool.models.device import Device
 from medpool.services import categories
-from medpool.services.periods import LoanFact, Window, lent_seconds, overlap_seconds, read_period, units_in
+from medpool.services.periods import (FIRST_YEAR, LAST_YEAR, LoanFact, Window, lent_seconds, overlap_seconds,
+                                      read_period, units_in)
 
 MAX_DAYS = 366
 OUT_OF_POOL = ("maintenance", "retired")
@@ -17,8 +18,8 @@ YEAR_SECONDS = 365 * 86400
 
 
 def window_of(first: date, last: date) -> Window:
-    if first.year < 2000 or last.year > 2100:
-        raise Unprocessable("统计区间须在 2000 年至 2100 年之间", code="invalid_period")
+    if first.year < FIRST_YEAR or last.year > LAST_YEAR:
+        raise Unprocessable(f"统计区间须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间", code="invalid_period")
     if last < first:
         raise Unprocessable("结束日期不能早于开始日期", code="invalid_period")
     if (last - first).days + 1 > MAX_DAYS:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import StringConstraints
 
-from medpool.api.schemas.common import Body, Code, Out, PageQuery, omittable
+from medpool.api.schemas.common import Body, Code, Out, PageQuery, Time, omittable
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ANNOUNCEMENT_PATH = {"id": r"^A[0-9]{14}[0-9A-F]{6}$"}  # services.announcements: A + time + 6 hex
 AnnouncementText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 
 
@@ -15,14 +16,14 @@ class CreateAnnouncementBody(Body):
     title: Title
     body: AnnouncementText
     pinned: bool = False
-    expires_at: AwareDatetime | None = None
+    expires_at: Time | None = None
 
 
 class UpdateAnnouncementBody(Body):
     title: Title = omittable()
     body: AnnouncementText = omittable()
     pinned: bool = omittable()
-    expires_at: AwareDatetime = omittable()
+    expires_at: Time = omittable()
 
 
 class AnnouncementOut(Out):

@@ -1,19 +1,24 @@
 """Categories and devices."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import StringConstraints
 
-from medpool.api.schemas.common import ID_PATTERN, Body, Code, Name, Out, PageQuery, Query, omittable
+from medpool.api.schemas.common import (CODE_PATTERN, ID_PATTERN, Body, Code, Name, Out, PageQuery, Query, days,
+                                        integer, omittable)
 from medpool.policy import hidden_device_fields
+from medpool.services.device_codes import MAX_SCENE
 
 AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Guide = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,500}$")]
-Fen = Annotated[int, Field(ge=0, le=10**11)]
+Fen = integer(0, 10**11)
+LoanHours = integer(1, 24 * 365)
+PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
+CODE_PATH = {"id": CODE_PATTERN}  # categories, departments, blocks (a department)
+DEVICE_CODE_PATH = {"id": rf"^[A-Za-z0-9_-]{{1,{MAX_SCENE}}}$"}  # a mini program code's scene holds the asset tag
 DeviceStatus = Literal["available", "reserved", "on_loan", "maintenance", "retired"]
 
 
@@ -45,7 +50,7 @@ class CreateCategoryBody(Body):
     name: Name
     rate_fen: Fen
     rate_unit: Literal["hour", "day"]
-    max_loan_hours: Annotated[int, Field(ge=1, le=24 * 365)]
+    max_loan_hours: LoanHours
     guide: Guide | None = None
     guide_url: Url | None = None
 
@@ -54,7 +59,7 @@ class UpdateCategoryBody(Body):
     name: Name = omittable()
     rate_fen: Fen = omittable()
     rate_unit: Literal["hour", "day"] = omittable()
-    max_loan_hours: Annotated[int, Field(ge=1, le=24 * 365)] = omittable()
+    max_loan_hours: LoanHours = omittable()
     guide: Guide = omittable()
     guide_url: Url = omittable()
 
@@ -66,7 +71,7 @@ class DeviceFields(Body):
     serial_no: ShortText = omittable()
     location: ShortText = omittable()
     purchase_price_fen: Fen = omittable()
-    purchase_date: Annotated[date, Field(ge=date(1950, 1, 1))] = omittable()
+    purchase_date: PurchaseDate = omittable()
 
 
 class CreateDeviceBody(DeviceFields):

@@ -1,12 +1,11 @@
 """Loans, their timeline, device history and the audit feed."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from medpool.api.schemas.common import Body, Code, Out, PageQuery
+from medpool.api.schemas.common import Body, Code, Day, Out, PageQuery, Time
 from medpool.api.schemas.devices import AssetTag, DeviceOut
 from medpool.services.loans import is_overdue
 
@@ -15,6 +14,8 @@ Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 LoanStatus = Literal["pending", "approved", "in_use", "return_requested", "returned", "rejected", "cancelled"]
 Urgency = Literal["routine", "urgent", "emergency"]
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,64}$"
+LOAN_ID_PATTERN = r"^[LH][0-9A-F]{19}$"  # services.loans.loan_id_for (L), services.importing (H)
+LOAN_PATH = {"id": LOAN_ID_PATTERN}
 
 
 class CreateLoanBody(Body):
@@ -22,7 +23,7 @@ class CreateLoanBody(Body):
     device_id: AssetTag | None = None
     urgency: Urgency
     reason: Reason
-    expected_return_at: AwareDatetime
+    expected_return_at: Time
 
 
 class ApproveLoanBody(Body):
@@ -45,7 +46,7 @@ class HandOverBody(Body):
 
 
 class ExtendLoanBody(Body):
-    expected_return_at: AwareDatetime
+    expected_return_at: Time
     reason: Reason
     # required when the loan would last longer than its category's max_loan_hours (from hand-over)
     over_limit_reason: Reason | None = None
@@ -129,13 +130,7 @@ class DeviceHistoryOut(Out):
     records: list[RecordOut]
 
 
-def _real_day(day: str) -> str:
-    date.fromisoformat(day)  # 2026-02-30 is refused
-    return day
-
-
 class RecordListQuery(PageQuery):
     subject: Annotated[str, StringConstraints(pattern=r"^[a-z]+#[A-Za-z0-9_-]{1,64}$")] | None = None
     actor: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
-    day: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_day)] | None = Field(
-        None, description="a Beijing calendar day, YYYY-MM-DD (default: today in Beijing time)")
+    day: Day | None = Field(None, description="a Beijing calendar day, YYYY-MM-DD (default: today in Beijing time)")

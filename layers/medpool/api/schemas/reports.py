@@ -1,21 +1,17 @@
 """Statistics, billing, import and export (docs/statistics.md defines the figures)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from medpool.api.schemas.common import Body, Out, Query
-
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-
+from medpool.api.schemas.common import Body, Day, Month, Out, Query
 
 class StatsQuery(Query):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: dt.date = Field(alias="from", description="first day (Beijing time, from 00:00 +08:00), YYYY-MM-DD")
-    to: dt.date = Field(description="last day (Beijing time, inclusive), YYYY-MM-DD; at most 366 days")
+    from_: Day = Field(alias="from", description="first day (Beijing time, from 00:00 +08:00), YYYY-MM-DD")
+    to: Day = Field(description="last day (Beijing time, inclusive), YYYY-MM-DD; at most 366 days")
 
 
 class BillingQuery(Query):
