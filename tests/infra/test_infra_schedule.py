@@ -39,13 +39,18 @@ def test_the_overdue_check_runs_every_15_minutes_on_its_alias(resources, functio
     overdue = next(f for f in functions if f.name == "overdue")
     scheduled = [u for u in overdue.units if u.schedule]
     assert [u.schedule.expression for u in scheduled] == ["rate(15 minutes)"]
-    rules = of_type(resources, "AWS::Events::Rule")
-    [rule] = rules.values()
+    alias = {"Ref": unit_ids(scheduled[0])["alias"]}
+    [rule] = [r for r in of_type(resources, "AWS::Events::Rule").values()
+              if r["Properties"]["Targets"][0]["Arn"] == alias]
     assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
-    assert rule["Properties"]["Targets"][0]["Arn"] == {"Ref": unit_ids(scheduled[0])["alias"]}
     [permission] = [p["Properties"] for p in of_type(resources, "AWS::Lambda::Permission").values()
-                    if p["Properties"]["Principal"] == "events.amazonaws.com"]
-    assert permission["FunctionName"] == {"Ref": unit_ids(scheduled[0])["alias"]}
+                    if p["Properties"]["Principal"] == "events.amazonaws.com" and p["Properties"]["FunctionName"] == alias]
+    assert permission
+
+
+def test_the_import_job_driver_runs_every_minute(functions):
+    reports = next(f for f in functions if f.name == "reports")
+    assert [u.schedule.expression for u in reports.units if u.schedule] == ["rate(1 minute)"]
 
 
 def test_no_rule_without_a_schedule(resources, functions):
