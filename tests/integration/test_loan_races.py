@@ -65,7 +65,7 @@ def test_two_identical_confirm_returns_racing_apply_once_and_both_get_the_result
     """A retried confirmation (same condition) is answered with the committed return, not an error."""
     manager = User.get("demo-manager")
     loan = make_loan("return_requested", device_id="MON-005", key="race-return-0002")
-    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", None) for _ in range(2)])
+    won, lost = race([lambda: loan_flow.confirm_return(manager, loan.id, "ok", device_id="MON-005") for _ in range(2)])
     assert lost == [] and len(won) == 2
     final = Loan.get(loan.id)
     assert {(w.status, w.returned_at, w.charge_fen) for w in won} == {("returned", final.returned_at, final.charge_fen)}
