@@ -1,12 +1,15 @@
 """devices: categories (with live availability), devices, maintenance and retirement, device history."""
 from medpool.api.routing import PNG, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import (CODE_PATH, DEVICE_CODE_PATH, CategoryListOut, CategoryOut,
+from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut,
                                          CreateCategoryBody, CreateDeviceBody, DeviceListQuery, DeviceOut, RetireQuery,
                                          UpdateCategoryBody, UpdateDeviceBody)
 from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut, RecordOut
 from medpool.policy import Access
 from medpool.services import categories, device_codes, devices
+
+# a mini program code's scene holds the asset tag (the schemas do not import the service layer)
+DEVICE_CODE_PATH = {"id": rf"^[A-Za-z0-9_-]{{1,{device_codes.MAX_SCENE}}}$"}
 
 api = FunctionApi("devices")
 

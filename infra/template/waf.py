@@ -16,7 +16,7 @@ LIMITED_PATHS = ("/auth/login", "/auth/register")
 # login is once per session, so 300 per 5 minutes from one address is far above normal use.
 WINDOW_SECONDS = 300
 LIMIT = 300
-RATE_LIMITED = ("rate_limited", "登录请求过于频繁，请稍后再试")
+RATE_LIMITED = ("too_many_requests", "登录请求过于频繁，请稍后再试")
 BODY_KEY = "RateLimited"
 
 

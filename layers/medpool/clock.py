@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years any date or time the system accepts may fall in
+
 # Asia/Shanghai: UTC+8 all year (China has had no daylight saving since 1991). A fixed offset rather
 # than zoneinfo: the tz database is not always installed (AWS Lambda's Python images lack tzdata).
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")

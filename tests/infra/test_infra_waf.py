@@ -44,7 +44,7 @@ def test_over_the_limit_is_429_in_the_api_error_shape_with_retry_after(resources
     body = acl["CustomResponseBodies"][response["CustomResponseBodyKey"]]
     assert body["ContentType"] == "APPLICATION_JSON"
     error = json.loads(body["Content"])["error"]
-    assert set(error) == {"code", "message"} and error["code"] == "rate_limited"
+    assert set(error) == {"code", "message"} and error["code"] == "too_many_requests"
     assert re.match(r"[\u4e00-\u9fff]", error["message"])
 
 

@@ -8,7 +8,7 @@ from medpool.api.schemas.common import PageQuery
 from medpool.errors import BadRequest
 from medpool.policy import Access
 from medpool.services.pages import decode_cursor, encode_cursor
-from medpool.services.periods import FIRST_YEAR, LAST_YEAR
+from medpool.clock import FIRST_YEAR, LAST_YEAR
 from tests.support import iso_in, make_loan, table_counts
 
 LIST_ROUTES = sorted((spec.path, spec.access) for spec in ROUTES

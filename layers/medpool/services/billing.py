@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from medpool import clock
+from medpool.clock import FIRST_YEAR, LAST_YEAR
 from medpool.errors import Unprocessable
 from medpool.services import departments, ledger
-from medpool.services.periods import FIRST_YEAR, LAST_YEAR, Window, read_period, units_in
+from medpool.services.periods import Window, read_period, units_in
 
 
 def month_window(month: str) -> Window:

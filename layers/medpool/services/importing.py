@@ -28,7 +28,7 @@ TIMES = ("requested_at", "approved_at", "handed_over_at", "returned_at", "expect
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_REPORTED = 1000
 IMPORT_ACTION = "loan.import"
-YEARS = (2000, 2100)  # accepted years of an imported time (a historical loan of this system's era)
+YEARS = (clock.FIRST_YEAR, clock.LAST_YEAR)  # accepted years of an imported time
 
 
 class YearOutOfRange(ValueError):

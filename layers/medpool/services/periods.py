@@ -14,7 +14,6 @@ from medpool.services import ledger
 from medpool.services.charges import UNIT_SECONDS
 
 OPEN_LENT = ("in_use", "return_requested")  # handed over, not yet taken back
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years any date or time the system accepts may fall in
 
 
 @dataclass(frozen=True)

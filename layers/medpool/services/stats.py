@@ -6,11 +6,11 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from medpool import clock
+from medpool.clock import FIRST_YEAR, LAST_YEAR
 from medpool.errors import Unprocessable
 from medpool.models.device import Device
 from medpool.services import categories
-from medpool.services.periods import (FIRST_YEAR, LAST_YEAR, LoanFact, Window, lent_seconds, overlap_seconds,
-                                      read_period, units_in)
+from medpool.services.periods import LoanFact, Window, lent_seconds, overlap_seconds, read_period, units_in
 
 MAX_DAYS = 366
 OUT_OF_POOL = ("maintenance", "retired")

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from medpool import clock
-from medpool.services.periods import FIRST_YEAR, LAST_YEAR
+from medpool.clock import FIRST_YEAR, LAST_YEAR
 
 T = TypeVar("T")
 

@@ -8,7 +8,6 @@ from pydantic import StringConstraints
 from medpool.api.schemas.common import (CODE_PATTERN, ID_PATTERN, Body, Code, Name, Out, PageQuery, Query, days,
                                         integer, omittable)
 from medpool.policy import hidden_device_fields
-from medpool.services.device_codes import MAX_SCENE
 
 AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
@@ -18,7 +17,6 @@ Fen = integer(0, 10**11)
 LoanHours = integer(1, 24 * 365)
 PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
 CODE_PATH = {"id": CODE_PATTERN}  # categories, departments, blocks (a department)
-DEVICE_CODE_PATH = {"id": rf"^[A-Za-z0-9_-]{{1,{MAX_SCENE}}}$"}  # a mini program code's scene holds the asset tag
 DeviceStatus = Literal["available", "reserved", "on_loan", "maintenance", "retired"]
 
 
