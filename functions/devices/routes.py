@@ -8,9 +8,6 @@ from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut
 from medpool.policy import Access
 from medpool.services import categories, device_codes, devices
 
-# a mini program code's scene holds the asset tag (the schemas do not import the service layer)
-DEVICE_CODE_PATH = {"id": rf"^[A-Za-z0-9_-]{{1,{device_codes.MAX_SCENE}}}$"}
-
 api = FunctionApi("devices")
 
 
@@ -95,13 +92,15 @@ def get_device_history(request: Request) -> DeviceHistoryOut:
 
 @api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER,
            summary="设备小程序码（打印标签，扫码打开设备页；码内含标签密钥，首次生成时记录）", files=(PNG,),
-           params=DEVICE_CODE_PATH, errors={429: "微信接口调用过于频繁", 502: "微信服务不可用 (wechat_error)"})
+           errors={422: "资产编号过长，无法放入小程序码 (device_id_too_long_for_code)", 429: "微信接口调用过于频繁",
+                   502: "微信服务不可用 (wechat_error)"})
 def get_device_code(request: Request) -> FileResult:
     device_id = request.params["id"]
     return FileResult(device_codes.device_code_png(request.user, device_id), PNG, f"{device_id}.png")
 
 
 @api.route("POST", "/devices/{id}/code/rotate", "rotateDeviceCode", Access.MANAGER,
-           summary="重新打印标签：更换标签密钥，旧标签作废（记录）", response=DeviceOut)
+           summary="重新打印标签：更换标签密钥，旧标签作废（记录）", response=DeviceOut,
+           errors={422: "资产编号过长，无法放入小程序码 (device_id_too_long_for_code)"})
 def rotate_device_code(request: Request) -> DeviceOut:
     return DeviceOut.model_validate(device_codes.rotate(request.user, request.params["id"]))

@@ -14,6 +14,7 @@ from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.services import loan_flow, loans, stats
 from medpool.services.tabular import read_table
+from tests.support import label_scene
 
 
 def utc(text: str) -> datetime:
@@ -47,9 +48,9 @@ def lend(device_id: str, key: str, handed: str, returned: str) -> str:
     clock.freeze(start + timedelta(minutes=10))
     loan_flow.approve(manager, loan.id, device_id)
     clock.freeze(utc(handed))
-    loan_flow.hand_over(nurse, loan.id, device_id)
+    loan_flow.hand_over(nurse, loan.id, scan=label_scene(device_id))
     clock.freeze(utc(returned))
-    loan_flow.confirm_return(manager, loan.id, "ok", None)
+    loan_flow.confirm_return(manager, loan.id, "ok", device_id=device_id)
     return loan.id
 
 

@@ -4,7 +4,7 @@ without it the extension is `422 extension_too_long` and writes nothing."""
 import pytest
 
 from medpool.models.loan import Loan
-from tests.support import iso_in, table_counts
+from tests.support import iso_in, label_scene, table_counts
 
 MONITOR_MAX_HOURS = 336  # the demo monitor category
 
@@ -15,7 +15,7 @@ def loan_in_use(api):
     body = {"category_id": "monitor", "urgency": "routine", "reason": "术后监护", "expected_return_at": iso_in(24)}
     loan_id = api.post("/loans", body, nurse, headers={"Idempotency-Key": "limit-key-0001"}).body["id"]
     api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
-    assert api.post(f"/loans/{loan_id}/handover", {"device_id": "MON-001"}, nurse).body["status"] == "in_use"
+    assert api.post(f"/loans/{loan_id}/handover", {"scan": label_scene("MON-001")}, nurse).body["status"] == "in_use"
     return loan_id
 
 

@@ -319,7 +319,7 @@ def loans_of_every_kind(api):
     clock.freeze(clock.now() + timedelta(hours=25))
     try:
         loan_flow.request_return(User.get(em), made["B"].id)
-        loan_flow.confirm_return(User.get("demo-manager"), made["E"].id, "ok", None)
+        loan_flow.confirm_return(User.get("demo-manager"), made["E"].id, "ok", device_id="MON-003")
         made["D"] = make_loan("returned", device_id="MON-003", key="kind-d-0001")
         made["C"] = make_loan("pending", key="kind-c-0001")
         made["F"] = make_loan("in_use", device_id="MON-004", key="kind-f-0001")
