@@ -91,7 +91,7 @@ def _token(key: str | None = None, algorithm: str = "HS256", **overrides) -> str
     """A session token for demo-admin as the server signs them, with some claims changed."""
     now = int(time.time())
     claims = {"iss": sessions.ISSUER, "aud": "local", "typ": sessions.SESSION, "sub": "demo-admin",
-              "iat": now, "exp": now + 3600, **overrides}
+              "iat": now, "exp": now + 3600, "ver": 0, **overrides}
     claims = {name: value for name, value in claims.items() if value is not None}
     return jwt.encode(claims, key if key is not None else get_secrets().token_signing_key, algorithm=algorithm)
 

@@ -174,7 +174,7 @@ def test_billing_files_for_the_finance_office(dataset):
 @pytest.mark.parametrize("query, status, code", [
     ("from=2024-02-01&to=2024-01-01", 422, "invalid_period"),
     ("from=2023-01-01&to=2024-12-31", 422, "period_too_long"),
-    ("from=1999-12-31&to=2000-01-01", 422, "invalid_period"),
+    ("from=1999-12-31&to=2000-01-01", 400, "validation_error"),  # years outside 2000..2100: the schema
     ("from=2024-02-30&to=2024-03-01", 400, "validation_error"),
     ("from=2024-01-01", 400, "validation_error"),
     ("from=2024-01-01&to=2024-01-02&x=1", 400, "validation_error"),
@@ -185,7 +185,7 @@ def test_bad_stats_periods_are_refused(api, query, status, code):
     assert (reply.status, reply.error_code) == (status, code)
 
 
-@pytest.mark.parametrize("query, status", [("month=2024-13", 400), ("month=1999-12", 422), ("month=2024-01&format=pdf", 400),
+@pytest.mark.parametrize("query, status", [("month=2024-13", 400), ("month=1999-12", 400), ("month=2024-01&format=pdf", 400),
                                            ("", 400)])
 def test_bad_billing_months_are_refused(api, query, status):
     token = api.login("demo-manager")
