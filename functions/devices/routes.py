@@ -41,7 +41,7 @@ def update_category(request: Request) -> CategoryOut:
 
 @api.route("GET", "/devices", "listDevices", Access.ACTIVE,
            summary="设备列表（按类别、状态、借用科室筛选；申请方只见本科室的借用信息）", query=DeviceListQuery,
-           response=PageOut[DeviceOut])
+           response=PageOut[DeviceOut], errors={403: "申请方只能按本科室筛选借用中的设备 (other_department)"})
 def list_devices(request: Request) -> PageOut[DeviceOut]:
     q = request.query
     page = devices.list_devices(request.user, q.category_id, q.status, q.holder, q.limit, q.cursor)

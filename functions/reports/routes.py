@@ -58,8 +58,8 @@ def _file(body: ImportBody | ImportJobBody) -> bytes:
 
 @api.route("POST", "/imports/loans", "importLoans", Access.MANAGER,
            summary="导入历史借用记录（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportLoansOut,
-           errors={400: "xlsx 文件不是 base64 (invalid_base64)",
-                   422: "文件有错误（逐行列出），未导入任何记录 (invalid_import_file, empty_file)"})
+           errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
+                   422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def import_loans(request: Request) -> ImportLoansOut:
     body = request.body
     result = importing.import_loans(request.user, _file(body), body.format, body.dry_run)
@@ -76,7 +76,9 @@ def _job(job) -> ImportJobOut:
 
 @api.route("POST", "/imports", "createImport", Access.MANAGER, status=202,
            summary="创建导入任务：先校验整个文件（有错则全部不导入），再分步写入；进度见 GET /imports/{id}",
-           body=ImportJobBody, response=ImportJobOut)
+           body=ImportJobBody, response=ImportJobOut,
+           errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
+                   422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def create_import(request: Request) -> ImportJobOut:
     body = request.body
     rows = importing.validate_loans(_file(body), body.format)
@@ -93,8 +95,8 @@ def get_import(request: Request) -> ImportJobOut:
 
 @api.route("POST", "/imports/devices", "importDevices", Access.MANAGER,
            summary="批量登记设备（先校验整个文件，有错则全部不导入）", body=ImportBody, response=ImportDevicesOut,
-           errors={400: "xlsx 文件不是 base64 (invalid_base64)",
-                   422: "文件有错误（逐行列出），未导入任何记录 (invalid_import_file, empty_file)"})
+           errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
+                   422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def import_devices(request: Request) -> ImportDevicesOut:
     body = request.body
     return ImportDevicesOut.model_validate(device_io.import_devices(request.user, _file(body), body.format,
