@@ -27,7 +27,7 @@ def openapi(request: Request) -> dict:
 @api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut,
            errors={401: "微信登录凭证无效或已使用 (wechat_invalid_code, wechat_code_used)",
                    403: "微信判定为高风险账号 (wechat_user_blocked)",
-                   429: "登录过于频繁 (throttled)",
+                   429: "登录过于频繁，或微信接口限流 (too_many_requests, wechat_rate_limited)",
                    502: "微信服务不可用 (wechat_error)"})
 def login(request: Request) -> LoginOut:
     rate_limits.admit_source(request.source_ip)  # before WeChat's quota is spent on the code
@@ -47,7 +47,7 @@ def login(request: Request) -> LoginOut:
            body=RegisterBody, response=UserOut, status=201,
            errors={409: "该微信账号已注册 (already_registered)",
                    422: "科室不存在 (unknown_department)",
-                   429: "注册过于频繁 (throttled)"})
+                   429: "注册过于频繁 (too_many_requests)"})
 def register(request: Request) -> UserOut:
     rate_limits.admit_source(request.source_ip)
     fields = request.body.model_dump()
