@@ -4,7 +4,6 @@ stale read of the due index after an extension changes nothing."""
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 
 from medpool import clock
 from medpool.models.loan import Loan
@@ -15,15 +14,6 @@ from medpool.services import loan_flow, overdue
 from tests.support import iso_in, make_loan
 
 RECIPIENTS = {"demo-nurse-icu", "demo-manager", "demo-admin"}  # the ward's user and the managers
-
-
-@pytest.fixture
-def wx(standin):
-    _, state = standin
-    state.reset_messages()
-    yield state
-    state.reset_messages()
-    clock.freeze(None)
 
 
 def _at(hours: float) -> None:

@@ -4,7 +4,6 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 
 from medpool import clock
 from medpool.models.loan import Loan
@@ -13,15 +12,6 @@ from medpool.services import notifications, overdue
 from tests.support import make_loan
 
 LOANS = [("MON-001", "race-loan-0001"), ("MON-002", "race-loan-0002"), ("MON-003", "race-loan-0003")]
-
-
-@pytest.fixture
-def wx(standin):
-    _, state = standin
-    state.reset_messages()
-    yield state
-    state.reset_messages()
-    clock.freeze(None)
 
 
 def _race(target, n=4):
