@@ -2,8 +2,8 @@
 
 Lists are Queries whose keys serve their filters (docs/data-and-loans.md, "Lists"). Besides the plain
 fields, a loan carries list keys derived from them (`list_keys`), written with every put of the item
-(`serialize`): the status facet (`returned#late` for a return given back late), per department and per
-device, the department + device pair, and the department's in-use loans by due time."""
+(`serialize`): the status facet (`returned#late` for a return given back late) for the hospital, per
+department, per device and per department + device, and the department's in-use loans by due time."""
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -20,6 +20,7 @@ LATE_STATUSES = ("return_requested", "returned")
 LATE = "late"
 OK_FACETS = ("pending", "approved", "return_requested", "returned", "rejected", "cancelled")
 LATE_FACETS = ("return_requested#late", "returned#late")
+ALL_FACETS = OK_FACETS + LATE_FACETS + ("in_use",)
 
 
 def facet(status: str, late: bool) -> str:
@@ -122,14 +123,15 @@ class LoanDeviceStatusIndex(GlobalSecondaryIndex):
     requested_at = UnicodeAttribute(range_key=True)
 
 
-class LoanDepartmentDeviceIndex(GlobalSecondaryIndex):
-    """A department's loans of one device ("ICU#MON-001"), newest first. Sparse: loans with a device."""
+class LoanDepartmentDeviceStatusIndex(GlobalSecondaryIndex):
+    """A department's loans of one device in a status facet ("ICU#MON-001#returned"), newest first. Sparse:
+    loans with a device."""
 
     class Meta:
-        index_name = "department_device-requested_at"
+        index_name = "department_device_status-requested_at"
         projection = AllProjection()
 
-    department_device = UnicodeAttribute(hash_key=True)
+    department_device_status = UnicodeAttribute(hash_key=True)
     requested_at = UnicodeAttribute(range_key=True)
 
 
@@ -184,7 +186,7 @@ class Loan(Model):
     status_key = UnicodeAttribute(null=True)
     department_status = UnicodeAttribute(null=True)
     device_status = UnicodeAttribute(null=True)
-    department_device = UnicodeAttribute(null=True)
+    department_device_status = UnicodeAttribute(null=True)
     department_in_use = UnicodeAttribute(null=True)
 
     by_department = LoanDepartmentIndex()
@@ -195,7 +197,7 @@ class Loan(Model):
     by_status_key = LoanStatusKeyIndex()
     by_department_status = LoanDepartmentStatusIndex()
     by_device_status = LoanDeviceStatusIndex()
-    by_department_device = LoanDepartmentDeviceIndex()
+    by_department_device_status = LoanDepartmentDeviceStatusIndex()
     by_department_due = LoanDepartmentDueIndex()
 
     def list_keys(self) -> dict[str, str | None]:
@@ -204,7 +206,7 @@ class Loan(Model):
         device = self.device_id
         return {"status_key": state, "department_status": f"{self.department_id}#{state}",
                 "device_status": f"{device}#{state}" if device else None,
-                "department_device": f"{self.department_id}#{device}" if device else None,
+                "department_device_status": f"{self.department_id}#{device}#{state}" if device else None,
                 "department_in_use": self.department_id if self.status == "in_use" else None}
 
     def serialize(self, null_check: bool = True) -> dict:

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
-from medpool.models.loan import LATE_FACETS, OK_FACETS, OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan, facets
+from medpool.models.loan import ALL_FACETS, LATE_FACETS, OK_FACETS, OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan, facets
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
 from medpool.services import categories, devices, escalation, idempotency, notifications
 from medpool.services.audit import add_record, subject_key
-from medpool.services.pages import DEFAULT_LIMIT, Page, Source, all_of, planned_page, scope_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, Source, planned_page, scope_of
 from medpool.services.transactions import transaction
 
 REUSED = Unprocessable("Idempotency-Key 已用于另一个申请", code="idempotency_key_reused")
@@ -123,22 +123,6 @@ def timeline(loan_id: str) -> list[Record]:
     return list(Record.query(subject_key("loan", loan_id)))
 
 
-def _late(now: str, status: str | None = None) -> Any:
-    """is_overdue() as a filter; when the query's key fixes the status, the status cannot be filtered on."""
-    if status is None:
-        return (Loan.overdue == True) | ((Loan.status == "in_use") & (Loan.expected_return_at < now))  # noqa: E712
-    if status == "in_use":
-        return (Loan.overdue == True) | (Loan.expected_return_at < now)  # noqa: E712
-    return Loan.overdue == True  # noqa: E712
-
-
-def _overdue_filter(overdue: bool | None, now: str, status: str | None = None) -> Any:
-    if overdue is None:
-        return None
-    late = _late(now, status)
-    return late if overdue else ~late
-
-
 def _on(index: Any, hash_name: str, value: str, range_name: str = "requested_at", *, newest_first: bool = True,
         key: Any = None, where: Any = None) -> Source:
     """A Query of one index partition: `key` a condition on its sort key, `where` a filter (bounded sets only)."""
@@ -148,75 +132,68 @@ def _on(index: Any, hash_name: str, value: str, range_name: str = "requested_at"
     return Source(read, ("id", hash_name, range_name))
 
 
-def _in_use_sources(department_id: str | None, device_id: str | None, overdue: bool, now: str) -> list[Source]:
-    """In-use loans past due (overdue) or not yet due, by due time: keyed on the due time for the hospital and
-    for a department; a device has at most one open loan, so its in-use partition is read and filtered."""
+def _facet(department_id: str | None, device_id: str | None, name: str, where: Any = None) -> Source:
+    """The loans of one status facet, newest first: of the hospital, a department, a device, or both."""
+    if department_id and device_id:
+        return _on(Loan.by_department_device_status, "department_device_status",
+                   f"{department_id}#{device_id}#{name}", where=where)
+    if device_id:
+        return _on(Loan.by_device_status, "device_status", f"{device_id}#{name}", where=where)
+    if department_id:
+        return _on(Loan.by_department_status, "department_status", f"{department_id}#{name}", where=where)
+    return _on(Loan.by_status_key, "status_key", name, where=where)
+
+
+def _in_use(department_id: str | None, device_id: str | None, overdue: bool, now: str) -> Source:
+    """In-use loans past due (overdue) or not yet due. For the hospital and a department keyed on the due time
+    (longest overdue first); a device is on at most one open loan, so its in-use facet is read and filtered."""
     due = (Loan.expected_return_at < now) if overdue else (Loan.expected_return_at >= now)
     if device_id:
-        return [_on(Loan.by_device_status, "device_status", f"{device_id}#in_use", where=due)]
+        return _facet(department_id, device_id, "in_use", where=due)
     if department_id:
-        return [_on(Loan.by_department_due, "department_in_use", department_id, "expected_return_at",
-                    newest_first=False, key=due)]
-    return [_on(Loan.by_due, "status", "in_use", "expected_return_at", newest_first=False, key=due)]
-
-
-def _facet_sources(department_id: str | None, device_id: str | None, names: Any) -> list[Source]:
-    """The loans of some status facets, each newest first (merged into one list)."""
-    if device_id:
-        return [_on(Loan.by_device_status, "device_status", f"{device_id}#{name}") for name in names]
-    if department_id:
-        return [_on(Loan.by_department_status, "department_status", f"{department_id}#{name}") for name in names]
-    return [_on(Loan.by_status_key, "status_key", name) for name in names]
-
-
-def _not_due_in_use(department_id: str | None, device_id: str | None, now: str) -> Source:
-    """In-use loans not yet due, newest first: the in-use partition filtered on the due time. Bounded: it reads
-    open loans only, and of those skips the ones past due (the overdue list's)."""
-    not_due = Loan.expected_return_at >= now
-    if device_id:
-        return _on(Loan.by_device_status, "device_status", f"{device_id}#in_use", where=not_due)
-    if department_id:
-        return _on(Loan.by_department_status, "department_status", f"{department_id}#in_use", where=not_due)
-    return _on(Loan.by_status_key, "status_key", "in_use", where=not_due)
+        return _on(Loan.by_department_due, "department_in_use", department_id, "expected_return_at",
+                   newest_first=False, key=due)
+    return _on(Loan.by_due, "status", "in_use", "expected_return_at", newest_first=False, key=due)
 
 
 def _plan(status: str | None, overdue: bool | None, department_id: str | None, device_id: str | None,
           now: str) -> list[list[Source]]:
     """The Queries answering a filter combination (docs/data-and-loans.md, "Lists"): groups read in turn, the
-    sources of a group merged newest first."""
-    scoped = department_id or device_id
-    if department_id and device_id:
-        # a department's loans of one device: the narrowest key there is; status and overdue filter within it
-        where = all_of((Loan.status == status) if status else None, _overdue_filter(overdue, now))
-        return [[_on(Loan.by_department_device, "department_device", f"{department_id}#{device_id}", where=where)]]
+    sources of a group merged newest first. The one filter is a device's in-use facet by due time (a device is
+    on at most one open loan)."""
+    scope = (department_id, device_id)
     if status is None and overdue is None:
+        if department_id and device_id:
+            return [[_facet(*scope, name) for name in ALL_FACETS]]
         if department_id:
             return [[_on(Loan.by_department, "department_id", department_id)]]
         if device_id:
             return [[_on(Loan.by_device, "device_id", device_id)]]
         return [[_on(Loan.by_scope, "scope", SCOPE)]]
     if status == "in_use" and overdue is not None:
-        return [_in_use_sources(department_id, device_id, overdue, now)]
+        return [[_in_use(*scope, overdue, now)]]
     if status is not None:
         names = facets(status, overdue)
         if not names:
-            return []  # e.g. overdue pending loans: none can be
-        if status in OPEN_STATUSES and not scoped and names == facets(status):
+            return []  # e.g. overdue pending loans: there are none
+        if status in OPEN_STATUSES and not (department_id or device_id) and names == facets(status):
             return [[_on(Loan.by_queue, "status", status, "queue_key", newest_first=False)]]
-        return [_facet_sources(department_id, device_id, names)]
+        return [[_facet(*scope, name) for name in names]]
     if overdue:
         # the chasing list: devices still out past due (longest overdue first), then late returns newest first;
-        # for a department or a device also its loans returned late
-        late = LATE_FACETS if scoped else ("return_requested#late",)
-        return [_in_use_sources(department_id, device_id, True, now), _facet_sources(department_id, device_id, late)]
-    return [_facet_sources(department_id, device_id, OK_FACETS) + [_not_due_in_use(department_id, device_id, now)]]
+        # of a department or a device also its loans returned late
+        late = LATE_FACETS if department_id or device_id else ("return_requested#late",)
+        return [[_in_use(*scope, True, now)], [_facet(*scope, name) for name in late]]
+    # not overdue: devices out and not yet due (soonest due first), then every other loan on time, newest first
+    return [[_in_use(*scope, False, now)], [_facet(*scope, name) for name in OK_FACETS]]
 
 
 def list_loans(user: User, status: str | None, overdue: bool | None, department_id: str | None,
                device_id: str | None, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Loan]:
     """Applicants: their department's loans, newest first. Managers: a department's or a device's loans (newest
-    first); an open status in queue order (most urgent, then oldest); a closed status or everything, newest first;
-    overdue ones: devices still out past due, then late returns. Every list is read by key (_plan)."""
+    first); an open status in queue order (most urgent, then oldest); a closed status or everything, newest first.
+    With `overdue`, the in-use loans come first by due time, then the others newest first. Every list is read by
+    key (_plan)."""
     if not user.is_manager:
         if department_id and department_id != user.department_id:
             raise Forbidden("只能查看本科室的借用记录", code="other_department")

@@ -99,7 +99,7 @@ def _merge(sources: list[Source], places: list | None, wanted: int, order: Calla
     source is read in chunks, so what is read and not taken stays under about one page. Returns (the items,
     each source's place after them: the last item taken from it, DONE, or None when none was taken yet)."""
     places = list(places or [None] * len(sources))
-    chunk = wanted if len(sources) == 1 else max(2, -(-wanted // len(sources)))
+    chunk = max(1, wanted // len(sources))  # what is read and not taken: under `wanted` items
     buffers: list[list] = [[] for _ in sources]
     resume = [source.start_after(place) if place != DONE else None for source, place in zip(sources, places)]
     ended = [place == DONE for place in places]
