@@ -62,22 +62,6 @@ def page_of(results: Iterable[T], scope: str) -> Page[T]:
     return Page(items=items, next_cursor=encode_cursor(getattr(results, "last_evaluated_key", None), scope))
 
 
-def chained_page(phases: list[Callable[[dict[str, Any] | None, int], Any]], limit: int, cursor: str | None,
-                 scope: str) -> Page:
-    """One list read from several queries in turn (e.g. two partitions): each phase is called with its start
-    key and how many items are still wanted, and returns a PynamoDB ResultIterator."""
-    state = decode_cursor(cursor, scope) or {"phase": 0, "key": None}
-    phase, key, items = int(state.get("phase", 0)), state.get("key"), []
-    while phase < len(phases) and len(items) < limit:
-        results = phases[phase](key, limit - len(items))
-        items += list(results)
-        key = getattr(results, "last_evaluated_key", None)
-        if key is None:
-            phase += 1
-    more = phase < len(phases)
-    return Page(items=items, next_cursor=encode_cursor({"phase": phase, "key": key}, scope) if more else None)
-
-
 @dataclass(frozen=True)
 class Source:
     """One Query a list reads: `read(start, wanted)` returns a PynamoDB result iterator (from the exclusive
