@@ -49,6 +49,17 @@ def _rekey_periods(args: argparse.Namespace) -> None:
     from medpool.services.period_keys import rekey_periods
 
     print(json.dumps(rekey_periods(), indent=2))
+def _backfill_list_keys(args: argparse.Namespace) -> None:
+    import json
+
+    from medpool.services.list_keys import backfill_list_keys
+
+    def progress(table: str, counts: dict) -> None:
+        print(f"{table}: {counts['read']} read, {counts['updated']} updated", file=sys.stderr, flush=True)
+
+    print(json.dumps(backfill_list_keys(progress), indent=2))
+
+
 def _progress_bar(job, out=None) -> None:
     """One line, redrawn: [#####-----] written/total rows."""
     out = out or sys.stderr
@@ -152,6 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_devices)
     commands.add_parser("rekey-periods", help="once, after upgrading: move records' days and ledger months "
                         "written as UTC periods to Beijing periods").set_defaults(run=_rekey_periods)
+    commands.add_parser("backfill-list-keys", help="once, after upgrading: give loans, records and announcements "
+                        "written before lists were read by key their list keys (idempotent; rerun to resume)"
+                        ).set_defaults(run=_backfill_list_keys)
     commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser

@@ -1,4 +1,9 @@
-"""A loan: one department borrowing one device, from request to return."""
+"""A loan: one department borrowing one device, from request to return.
+
+Lists are Queries whose keys serve their filters (docs/data-and-loans.md, "Lists"). Besides the plain
+fields, a loan carries list keys derived from them (`list_keys`), written with every put of the item
+(`serialize`): the status facet (`returned#late` for a return given back late) for the hospital, per
+department, per device and per department + device, and the department's in-use loans by due time."""
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -9,6 +14,25 @@ STATUSES = ("pending", "approved", "in_use", "return_requested", "returned", "re
 OPEN_STATUSES = ("pending", "approved", "in_use", "return_requested")
 URGENCY_RANK = {"emergency": 0, "urgent": 1, "routine": 2}
 SCOPE = "hospital"
+# statuses whose overdue flag is fixed (the ward gave the device back late); an in-use loan is overdue by its
+# due time (the overdue check's flag only ever follows a due time already past, and an extension clears it)
+LATE_STATUSES = ("return_requested", "returned")
+LATE = "late"
+OK_FACETS = ("pending", "approved", "return_requested", "returned", "rejected", "cancelled")
+LATE_FACETS = ("return_requested#late", "returned#late")
+ALL_FACETS = OK_FACETS + LATE_FACETS + ("in_use",)
+
+
+def facet(status: str, late: bool) -> str:
+    """The status as a list key: `returned#late` / `return_requested#late` when given back late."""
+    return f"{status}#{LATE}" if late and status in LATE_STATUSES else status
+
+
+def facets(status: str, overdue: bool | None = None) -> list[str]:
+    """The facets making up a (not in-use) status, optionally only its overdue or on-time part."""
+    if status not in LATE_STATUSES:
+        return [] if overdue else [status]
+    return [facet(status, True)] if overdue else [status] if overdue is False else [status, facet(status, True)]
 
 
 class LoanDepartmentIndex(GlobalSecondaryIndex):
@@ -66,6 +90,62 @@ class LoanDeviceIndex(GlobalSecondaryIndex):
     requested_at = UnicodeAttribute(range_key=True)
 
 
+class LoanStatusKeyIndex(GlobalSecondaryIndex):
+    """Loans of a status facet, newest first (closed statuses; late returns)."""
+
+    class Meta:
+        index_name = "status_key-requested_at"
+        projection = AllProjection()
+
+    status_key = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class LoanDepartmentStatusIndex(GlobalSecondaryIndex):
+    """A department's loans of a status facet ("ICU#in_use", "ICU#returned#late"), newest first."""
+
+    class Meta:
+        index_name = "department_status-requested_at"
+        projection = AllProjection()
+
+    department_status = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class LoanDeviceStatusIndex(GlobalSecondaryIndex):
+    """A device's loans of a status facet ("MON-001#returned"), newest first. Sparse: loans with a device."""
+
+    class Meta:
+        index_name = "device_status-requested_at"
+        projection = AllProjection()
+
+    device_status = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class LoanDepartmentDeviceStatusIndex(GlobalSecondaryIndex):
+    """A department's loans of one device in a status facet ("ICU#MON-001#returned"), newest first. Sparse:
+    loans with a device."""
+
+    class Meta:
+        index_name = "department_device_status-requested_at"
+        projection = AllProjection()
+
+    department_device_status = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
+class LoanDepartmentDueIndex(GlobalSecondaryIndex):
+    """A department's in-use loans by due time (its overdue ones: due before now). Sparse: in-use loans."""
+
+    class Meta:
+        index_name = "department_in_use-expected_return_at"
+        projection = AllProjection()
+
+    department_in_use = UnicodeAttribute(hash_key=True)
+    expected_return_at = UnicodeAttribute(range_key=True)
+
+
 class Loan(Model):
     class Meta(BaseMeta):
         table_name = "loans"
@@ -102,9 +182,36 @@ class Loan(Model):
     charge_fen = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
+    # list keys, derived from the fields above on every put (list_keys)
+    status_key = UnicodeAttribute(null=True)
+    department_status = UnicodeAttribute(null=True)
+    device_status = UnicodeAttribute(null=True)
+    department_device_status = UnicodeAttribute(null=True)
+    department_in_use = UnicodeAttribute(null=True)
 
     by_department = LoanDepartmentIndex()
     by_queue = LoanQueueIndex()
     by_due = LoanDueIndex()
     by_device = LoanDeviceIndex()
     by_scope = LoanScopeIndex()
+    by_status_key = LoanStatusKeyIndex()
+    by_department_status = LoanDepartmentStatusIndex()
+    by_device_status = LoanDeviceStatusIndex()
+    by_department_device_status = LoanDepartmentDeviceStatusIndex()
+    by_department_due = LoanDepartmentDueIndex()
+
+    def list_keys(self) -> dict[str, str | None]:
+        """The list keys this loan's fields call for (absent ones leave their sparse index)."""
+        state = facet(self.status, bool(self.overdue))
+        device = self.device_id
+        return {"status_key": state, "department_status": f"{self.department_id}#{state}",
+                "device_status": f"{device}#{state}" if device else None,
+                "department_device_status": f"{self.department_id}#{device}#{state}" if device else None,
+                "department_in_use": self.department_id if self.status == "in_use" else None}
+
+    def serialize(self, null_check: bool = True) -> dict:
+        """Every put (save, batch write, transaction) goes through here: the list keys follow the fields.
+        (Updates by actions bypass it: the only one, the overdue check's flag on an in-use loan, changes no key.)"""
+        for name, value in self.list_keys().items():
+            setattr(self, name, value)
+        return super().serialize(null_check=null_check)

@@ -25,12 +25,27 @@ class RecordActorIndex(GlobalSecondaryIndex):
     record_key = UnicodeAttribute(range_key=True)
 
 
+class RecordSubjectActorIndex(GlobalSecondaryIndex):
+    """One actor's records on one subject ("device#MON-001|demo-manager"), in time order."""
+
+    class Meta:
+        index_name = "subject_actor-record_key"
+        projection = AllProjection()
+
+    subject_actor = UnicodeAttribute(hash_key=True)
+    record_key = UnicodeAttribute(range_key=True)
+
+
+def subject_actor_of(subject: str, actor: str) -> str:
+    return f"{subject}|{actor}"
+
+
 class Record(Model):
     class Meta(BaseMeta):
         table_name = "records"
 
     subject = UnicodeAttribute(hash_key=True)  # "<kind>#<id>", e.g. "loan#L20261127..."
-    record_key = UnicodeAttribute(range_key=True)  # "<at>#<random>": time order within a subject
+    record_key = UnicodeAttribute(range_key=True)  # "<at>#<random>": time order; a day is a range of it
     at = UnicodeAttribute()
     day = UnicodeAttribute()
     actor = UnicodeAttribute()
@@ -38,6 +53,13 @@ class Record(Model):
     before = JSONAttribute(null=True)
     after = JSONAttribute(null=True)
     note = UnicodeAttribute(null=True)
+    subject_actor = UnicodeAttribute(null=True)  # derived on every put (serialize)
 
     by_day = RecordDayIndex()
     by_actor = RecordActorIndex()
+    by_subject_actor = RecordSubjectActorIndex()
+
+    def serialize(self, null_check: bool = True) -> dict:
+        """Every put (save, batch write, transaction) goes through here: the list key follows the fields."""
+        self.subject_actor = subject_actor_of(self.subject, self.actor)
+        return super().serialize(null_check=null_check)

@@ -8,11 +8,11 @@ import secrets
 
 from medpool import clock
 from medpool.errors import Conflict, NotFound, Unprocessable
-from medpool.models.announcement import LIVE, Announcement
+from medpool.models.announcement import EXPIRING, LIVE, Announcement
 from medpool.models.user import User
 from medpool.services import idempotency
 from medpool.services.audit import add_record, changed_fields
-from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of, scope_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor, scope_of
 from medpool.services.transactions import transaction
 
 FIELDS = ("title", "body", "pinned", "expires_at")
@@ -48,11 +48,23 @@ def get_announcement(announcement_id: str) -> Announcement:
 
 
 def list_announcements(limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Announcement]:
-    """Live announcements, pinned first, newest first; expired ones are left out."""
-    not_expired = Announcement.expires_at.does_not_exist() | (Announcement.expires_at > clock.now_iso())
+    """Live announcements, pinned first, newest first; expired ones are not read. Those without an expiry are
+    read a page at a time in feed order; those with one by a key condition on their expiry (expires_at after
+    now), so every one read is live (they are re-read per page: a bounded set, the live announcements that
+    expire), and merged in feed order. The cursor is the feed position of the last one shown."""
     scope = scope_of("announcements")
-    return page_of(Announcement.by_feed.query(LIVE, scan_index_forward=False, filter_condition=not_expired,
-                                              limit=limit, last_evaluated_key=decode_cursor(cursor, scope)), scope)
+    after = (decode_cursor(cursor, scope) or {}).get("after")
+    expiring = sorted((item for item in Announcement.by_feed.query(
+        EXPIRING, Announcement.feed_key > f"{clock.now_iso()}$")  # "$" sorts after "#": expiring at now is out
+        if after is None or item.position < after), key=lambda item: item.position, reverse=True)
+    lasting = Announcement.by_feed.query(LIVE, (Announcement.feed_key < after) if after else None,
+                                         scan_index_forward=False, limit=limit)
+    lasting_items = list(lasting)
+    merged = sorted(expiring + lasting_items, key=lambda item: item.position, reverse=True)
+    items, rest = merged[:limit], merged[limit:]
+    more = bool(rest) or (lasting.last_evaluated_key is not None and len(lasting_items) == limit)
+    return Page(items=items, next_cursor=encode_cursor({"after": items[-1].position}, scope) if more and items
+                else None)
 
 
 def _find(announcement_id: str) -> Announcement | None:

@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
-from medpool.models.loan import OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan
+from medpool.models.loan import ALL_FACETS, LATE_FACETS, OK_FACETS, OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan, facets
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
 from medpool.services import categories, devices, escalation, idempotency, notifications
 from medpool.services.audit import add_record, subject_key
-from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, chained_page, decode_cursor, page_of, scope_of
+from medpool.services.pages import DEFAULT_LIMIT, Page, Source, planned_page, scope_of
 from medpool.services.transactions import transaction
 
 REUSED = Unprocessable("Idempotency-Key 已用于另一个申请", code="idempotency_key_reused")
@@ -123,54 +123,80 @@ def timeline(loan_id: str) -> list[Record]:
     return list(Record.query(subject_key("loan", loan_id)))
 
 
-def _late(now: str, status: str | None = None) -> Any:
-    """is_overdue() as a filter; when the query's key fixes the status, the status cannot be filtered on."""
-    if status is None:
-        return (Loan.overdue == True) | ((Loan.status == "in_use") & (Loan.expected_return_at < now))  # noqa: E712
-    if status == "in_use":
-        return (Loan.overdue == True) | (Loan.expected_return_at < now)  # noqa: E712
-    return Loan.overdue == True  # noqa: E712
+def _on(index: Any, hash_name: str, value: str, range_name: str = "requested_at", *, newest_first: bool = True,
+        key: Any = None, where: Any = None) -> Source:
+    """A Query of one index partition: `key` a condition on its sort key, `where` a filter (bounded sets only)."""
+    def read(start: dict | None, wanted: int) -> Any:
+        return index.query(value, key, filter_condition=where, scan_index_forward=not newest_first, limit=wanted,
+                           last_evaluated_key=start)
+    return Source(read, ("id", hash_name, range_name))
 
 
-def _overdue_filter(overdue: bool | None, now: str, status: str | None = None) -> Any:
-    if overdue is None:
-        return None
-    late = _late(now, status)
-    return late if overdue else ~late
+def _facet(department_id: str | None, device_id: str | None, name: str, where: Any = None) -> Source:
+    """The loans of one status facet, newest first: of the hospital, a department, a device, or both."""
+    if department_id and device_id:
+        return _on(Loan.by_department_device_status, "department_device_status",
+                   f"{department_id}#{device_id}#{name}", where=where)
+    if device_id:
+        return _on(Loan.by_device_status, "device_status", f"{device_id}#{name}", where=where)
+    if department_id:
+        return _on(Loan.by_department_status, "department_status", f"{department_id}#{name}", where=where)
+    return _on(Loan.by_status_key, "status_key", name, where=where)
+
+
+def _in_use(department_id: str | None, device_id: str | None, overdue: bool, now: str) -> Source:
+    """In-use loans past due (overdue) or not yet due. For the hospital and a department keyed on the due time
+    (longest overdue first); a device is on at most one open loan, so its in-use facet is read and filtered."""
+    due = (Loan.expected_return_at < now) if overdue else (Loan.expected_return_at >= now)
+    if device_id:
+        return _facet(department_id, device_id, "in_use", where=due)
+    if department_id:
+        return _on(Loan.by_department_due, "department_in_use", department_id, "expected_return_at",
+                   newest_first=False, key=due)
+    return _on(Loan.by_due, "status", "in_use", "expected_return_at", newest_first=False, key=due)
+
+
+def _plan(status: str | None, overdue: bool | None, department_id: str | None, device_id: str | None,
+          now: str) -> list[list[Source]]:
+    """The Queries answering a filter combination (docs/data-and-loans.md, "Lists"): groups read in turn, the
+    sources of a group merged newest first. The one filter is a device's in-use facet by due time (a device is
+    on at most one open loan)."""
+    scope = (department_id, device_id)
+    if status is None and overdue is None:
+        if department_id and device_id:
+            return [[_facet(*scope, name) for name in ALL_FACETS]]
+        if department_id:
+            return [[_on(Loan.by_department, "department_id", department_id)]]
+        if device_id:
+            return [[_on(Loan.by_device, "device_id", device_id)]]
+        return [[_on(Loan.by_scope, "scope", SCOPE)]]
+    if status == "in_use" and overdue is not None:
+        return [[_in_use(*scope, overdue, now)]]
+    if status is not None:
+        names = facets(status, overdue)
+        if not names:
+            return []  # e.g. overdue pending loans: there are none
+        if status in OPEN_STATUSES and not (department_id or device_id) and names == facets(status):
+            return [[_on(Loan.by_queue, "status", status, "queue_key", newest_first=False)]]
+        return [[_facet(*scope, name) for name in names]]
+    if overdue:
+        # the chasing list: devices still out past due (longest overdue first), then late returns newest first;
+        # of a department or a device also its loans returned late
+        late = LATE_FACETS if department_id or device_id else ("return_requested#late",)
+        return [[_in_use(*scope, True, now)], [_facet(*scope, name) for name in late]]
+    # not overdue: devices out and not yet due (soonest due first), then every other loan on time, newest first
+    return [[_in_use(*scope, False, now)], [_facet(*scope, name) for name in OK_FACETS]]
 
 
 def list_loans(user: User, status: str | None, overdue: bool | None, department_id: str | None,
                device_id: str | None, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Loan]:
     """Applicants: their department's loans, newest first. Managers: a department's or a device's loans (newest
-    first); an open status in queue order (most urgent, then oldest); a closed status or everything, newest first;
-    overdue ones: devices still out past due, then returns requested late."""
+    first); an open status in queue order (most urgent, then oldest); a closed status or everything, newest first.
+    With `overdue`, the in-use loans come first by due time, then the others newest first. Every list is read by
+    key (_plan)."""
     if not user.is_manager:
         if department_id and department_id != user.department_id:
             raise Forbidden("只能查看本科室的借用记录", code="other_department")
         department_id = user.department_id
     scope = scope_of("loans", user.is_manager, status, overdue, department_id, device_id)
-    now = clock.now_iso()
-    by_status = (Loan.status == status) if status else None
-    if overdue and not (status or department_id or device_id):
-        return chained_page([
-            lambda key, wanted: Loan.by_due.query("in_use", Loan.expected_return_at < now, limit=wanted,
-                                                  last_evaluated_key=key),
-            lambda key, wanted: Loan.by_queue.query("return_requested", filter_condition=_late(now, "return_requested"),
-                                                    limit=wanted, last_evaluated_key=key),
-        ], limit, cursor, scope)
-    start = decode_cursor(cursor, scope)
-    newest_first = {"scan_index_forward": False, "limit": limit, "last_evaluated_key": start}
-    if department_id:
-        results = Loan.by_department.query(department_id, filter_condition=all_of(
-            by_status, (Loan.device_id == device_id) if device_id else None, _overdue_filter(overdue, now)),
-            **newest_first)
-    elif device_id:
-        results = Loan.by_device.query(device_id, filter_condition=all_of(by_status, _overdue_filter(overdue, now)),
-                                       **newest_first)
-    elif status in OPEN_STATUSES:
-        results = Loan.by_queue.query(status, filter_condition=_overdue_filter(overdue, now, status), limit=limit,
-                                      last_evaluated_key=start)
-    else:
-        results = Loan.by_scope.query(SCOPE, filter_condition=all_of(by_status, _overdue_filter(overdue, now)),
-                                      **newest_first)
-    return page_of(results, scope)
+    return planned_page(_plan(status, overdue, department_id, device_id, clock.now_iso()), limit, cursor, scope)

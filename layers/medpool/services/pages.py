@@ -62,20 +62,71 @@ def page_of(results: Iterable[T], scope: str) -> Page[T]:
     return Page(items=items, next_cursor=encode_cursor(getattr(results, "last_evaluated_key", None), scope))
 
 
-def chained_page(phases: list[Callable[[dict[str, Any] | None, int], Any]], limit: int, cursor: str | None,
-                 scope: str) -> Page:
-    """One list read from several queries in turn (e.g. two partitions): each phase is called with its start
-    key and how many items are still wanted, and returns a PynamoDB ResultIterator."""
-    state = decode_cursor(cursor, scope) or {"phase": 0, "key": None}
-    phase, key, items = int(state.get("phase", 0)), state.get("key"), []
-    while phase < len(phases) and len(items) < limit:
-        results = phases[phase](key, limit - len(items))
-        items += list(results)
-        key = getattr(results, "last_evaluated_key", None)
-        if key is None:
-            phase += 1
-    more = phase < len(phases)
-    return Page(items=items, next_cursor=encode_cursor({"phase": phase, "key": key}, scope) if more else None)
+@dataclass(frozen=True)
+class Source:
+    """One Query a list reads: `read(start, wanted)` returns a PynamoDB result iterator (from the exclusive
+    start key `start`, at most `wanted` items); `keys` are the attributes an item's place in that Query is
+    made of (table key, index hash, index range), so a cursor can continue right after the last item taken."""
+
+    read: Callable[[dict[str, Any] | None, int], Any]
+    keys: tuple[str, ...]
+
+    def start_after(self, values: list[str] | None) -> dict[str, Any] | None:
+        return None if values is None else {name: {"S": value} for name, value in zip(self.keys, values)}
+
+
+DONE = 0  # a source read to its end
+
+
+def _merge(sources: list[Source], places: list | None, wanted: int, order: Callable[[Any], Any]) -> tuple[list, list]:
+    """Take up to `wanted` items from `sources` (each in `order`, descending) in that order overall. Each
+    source is read in chunks, so what is read and not taken stays under about one page. Returns (the items,
+    each source's place after them: the last item taken from it, DONE, or None when none was taken yet)."""
+    places = list(places or [None] * len(sources))
+    chunk = max(1, wanted // len(sources))  # what is read and not taken: under `wanted` items
+    buffers: list[list] = [[] for _ in sources]
+    resume = [source.start_after(place) if place != DONE else None for source, place in zip(sources, places)]
+    ended = [place == DONE for place in places]
+
+    def fill(i: int) -> None:
+        while not buffers[i] and not ended[i]:
+            results = sources[i].read(resume[i], chunk)
+            buffers[i] = list(results)
+            resume[i] = results.last_evaluated_key
+            ended[i] = resume[i] is None
+
+    taken: list = []
+    while len(taken) < wanted:
+        for i in range(len(sources)):
+            fill(i)
+        ready = [i for i, buffer in enumerate(buffers) if buffer]
+        if not ready:
+            break
+        i = max(ready, key=lambda n: order(buffers[n][0]))  # ties: the first source
+        item = buffers[i].pop(0)
+        taken.append(item)
+        places[i] = [getattr(item, name) for name in sources[i].keys]
+    for i in range(len(sources)):
+        if ended[i] and not buffers[i]:
+            places[i] = DONE
+    return taken, places
+
+
+def planned_page(groups: list[list[Source]], limit: int, cursor: str | None, scope: str,
+                 order: Callable[[Any], Any] = operator.attrgetter("requested_at")) -> Page:
+    """One list read as groups in turn (e.g. devices still out past due, then late returns); within a group
+    the sources (Queries on keys) are merged in `order`, descending (newest first). A one-source group keeps
+    its Query's own order (queue order, due time). The cursor holds the group and each source's place."""
+    state = decode_cursor(cursor, scope) or {"group": 0, "places": None}
+    group, places, items = int(state.get("group", 0)), state.get("places"), []
+    while group < len(groups) and len(items) < limit:
+        taken, places = _merge(groups[group], places, limit - len(items), order)
+        items += taken
+        if any(place != DONE for place in places):
+            break
+        group, places = group + 1, None
+    more = group < len(groups)
+    return Page(items=items, next_cursor=encode_cursor({"group": group, "places": places}, scope) if more else None)
 
 
 def scope_of(*parts: object) -> str:
