@@ -47,3 +47,31 @@ def count_dynamodb() -> Iterator[Usage]:
         yield usage
     finally:
         Connection.dispatch = original
+
+
+@contextmanager
+def excluding(owner: object, name: str) -> Iterator[Usage]:
+    """Within the block, the calls made inside `owner.name(...)` are also counted apart (to be subtracted from
+    an enclosing count_dynamodb): e.g. the recipient lookups of notifications.prepare, another concern's cost."""
+    excluded = Usage()
+    original = getattr(owner, name)
+
+    def counted_apart(*args, **kwargs):
+        with count_dynamodb() as inner:
+            result = original(*args, **kwargs)
+        excluded.calls.update(inner.calls)
+        excluded.capacity += inner.capacity
+        return result
+
+    setattr(owner, name, counted_apart)
+    try:
+        yield excluded
+    finally:
+        setattr(owner, name, original)
+
+
+def without(usage: Usage, excluded: Usage) -> Usage:
+    """`usage` less the calls counted apart."""
+    calls = usage.calls.copy()
+    calls.subtract(excluded.calls)
+    return Usage(calls=+calls, capacity=usage.capacity - excluded.capacity)
