@@ -116,3 +116,71 @@ def test_a_category_edit_keeps_the_counts(manager):
     before = counts("monitor")
     categories.update_category(manager, "monitor", {"rate_fen": 650})
     assert counts("monitor") == before and Category.get(SCOPE, "monitor").rate_fen == 650
+
+
+def conflicts(monkeypatch, refuse):
+    """DynamoDB cancels a TransactWriteItems with TransactionConflict when another transaction holds one of its
+    items (the hot category item). DynamoDB Local serializes transactions instead, so the conflict is made
+    here: `refuse()` decides, per send, whether it is cancelled that way (nothing written)."""
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    original = BaseClient._make_api_call
+
+    def send(self, operation_name, operation_kwargs):
+        if operation_name == "TransactWriteItems" and refuse():
+            reasons = [{"Code": "TransactionConflict", "Message": "Transaction is ongoing for the item"}]
+            reasons += [{"Code": "None"}] * (len(operation_kwargs["TransactItems"]) - 1)
+            raise ClientError({"Error": {"Code": "TransactionCanceledException",
+                                         "Message": "Transaction cancelled [TransactionConflict]"},
+                               "CancellationReasons": reasons}, operation_name)
+        return original(self, operation_name, operation_kwargs)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", send)
+
+
+def test_a_transaction_meeting_conflicts_is_sent_again_and_commits_once(manager, monkeypatch):
+    from local.dynamodb_counter import count_dynamodb
+
+    [device_id, *_] = new_category(manager, "conflict", 1)
+    loan = make_loan("pending", category_id="conflict", key="conflict-approve-01")
+    refusals = [True, True, True]
+    conflicts(monkeypatch, lambda: bool(refusals) and refusals.pop())
+    with count_dynamodb() as usage:
+        approved = loan_flow.approve(manager, loan.id, device_id)
+    assert approved.status == "approved" and refusals == []
+    assert usage.calls["TransactWriteItems"] == 4 and usage.calls["BatchGetItem"] == 1  # sent again, not re-read
+    assert counts("conflict") == expected(reserved=1)
+    assert len([r for r in Record.query(f"loan#{loan.id}") if r.action == "loan.approve"]) == 1
+
+
+def test_a_failed_condition_is_not_sent_again(manager):
+    from local.dynamodb_counter import count_dynamodb
+
+    [device_id, *_] = new_category(manager, "condition", 1)
+    first, second = (make_loan("pending", category_id="condition", key=f"condition-{n}") for n in range(2))
+    loan_flow.approve(manager, first.id, device_id)
+    stale = Loan.get(second.id)
+    with count_dynamodb() as usage, pytest.raises(Exception) as refused:
+        loan_flow.approve(manager, stale.id, device_id)
+    assert getattr(refused.value, "code", None) == "device_unavailable" and usage.calls["TransactWriteItems"] == 0
+
+
+def test_a_surge_of_conflicting_approvals_all_commit_with_exact_counts(manager, monkeypatch):
+    """20 approvals at once, each send refused as a conflict with probability 1/2: all 20 commit."""
+    import random
+    import threading
+
+    device_ids = new_category(manager, "hot", 20)
+    loans = [make_loan("pending", category_id="hot", key=f"hot-approve-{n:04d}") for n in range(20)]
+    draw, lock = random.Random(11), threading.Lock()
+
+    def coin():
+        with lock:
+            return draw.random() < 0.5
+
+    conflicts(monkeypatch, coin)
+    won, lost = race([lambda loan=loan, device_id=device_id: loan_flow.approve(manager, loan.id, device_id)
+                      for loan, device_id in zip(loans, device_ids)])
+    assert len(won) == 20 and lost == []
+    assert counts("hot") == expected(reserved=20) == availability.counted("hot")
