@@ -1,6 +1,7 @@
 """Count DynamoDB calls and consumed capacity made through PynamoDB (benchmarks and tests)."""
 from __future__ import annotations
 
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pynamodb.connection.base import Connection
 class Usage:
     calls: Counter = field(default_factory=Counter)
     capacity: float = 0.0
+    seconds: float = 0.0  # only where measured (`excluding`: the time spent in the excluded function)
 
     @property
     def total_calls(self) -> int:
@@ -57,8 +59,10 @@ def excluding(owner: object, name: str) -> Iterator[Usage]:
     original = getattr(owner, name)
 
     def counted_apart(*args, **kwargs):
+        started = time.perf_counter()
         with count_dynamodb() as inner:
             result = original(*args, **kwargs)
+        excluded.seconds += time.perf_counter() - started
         excluded.calls.update(inner.calls)
         excluded.capacity += inner.capacity
         return result
