@@ -85,6 +85,14 @@ def test_a_specific_device_is_applied_for_and_approved_in_three_calls(people):
     assert api.post(f"/loans/{reply.body['id']}/cancel", None, nurse).status == 200
 
 
+def test_a_device_named_alone_costs_one_more_read_for_its_category(people):
+    """Documented: the category is known only from the device (the mini program sends both)."""
+    api, nurse, _ = people
+    reply, calls = apply(api, nurse, "cost-device-02", device_id="MON-004")
+    assert calls == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
+    assert reply.body["category_id"] == "monitor" and reply.body["rate_fen"] == 600
+
+
 def test_an_urgent_application_costs_three_calls_besides_the_managers_lookup(people):
     api, nurse, _ = people
     with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
