@@ -83,8 +83,7 @@ def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):
     devices.update_device(manager, ids[1], {"status": "available"})
     devices.retire_device(manager, ids[2], "报废")
     devices.update_device(manager, ids[3], {"category_id": "monitor"})  # moved to another category
-    returned_damaged = make_loan("returned", category_id="mixed", device_id=ids[4], key="mixed-loan-0001")
-    loan_flow.confirm_return  # noqa: B018 - the ok return above; now a damaged one:
+    returned_ok = make_loan("returned", category_id="mixed", device_id=ids[4], key="mixed-loan-0001")
     damaged = make_loan("return_requested", category_id="mixed", device_id=ids[5], key="mixed-loan-0002")
     loan_flow.confirm_return(manager, damaged.id, "damaged", "屏幕裂", scan=label_scene(ids[5]))
     devices.update_device(manager, ids[5], {"status": "available"})
@@ -92,7 +91,7 @@ def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):
     in_use = make_loan("in_use", category_id="mixed", device_id=ids[4], key="mixed-loan-0004")
     cancelled = make_loan("approved", category_id="mixed", device_id=ids[5], key="mixed-loan-0005")
     loan_flow.cancel(nurse, cancelled.id)
-    assert returned_damaged.status == "returned" and approved.status == "approved" and in_use.status == "in_use"
+    assert returned_ok.status == "returned" and approved.status == "approved" and in_use.status == "in_use"
     assert counts("mixed") == expected(available=1, reserved=1, on_loan=1, maintenance=1, retired=1)
     report = {row["category_id"]: row for row in availability.recount(dry_run=True)}
     assert all(not row["changed"] for row in report.values()), report
