@@ -12,7 +12,6 @@ from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
-BOARD_STATUSES = availability.BOARD_STATUSES
 
 
 def snapshot(category: Category) -> dict:
