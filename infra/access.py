@@ -18,16 +18,17 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "login": {"users": "write", "departments": "read", "records": "append", "rate_limits": "write"},
     # users: user and department management, each change with its audit record.
     "users": {"users": "write", "departments": "write", "records": "append"},
-    # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record;
-    # a confirmed return appends its statistics ledger entries in that transaction.
+    # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record
+    # and the availability counts on the category item (UpdateItem ADD); a confirmed return appends its
+    # statistics ledger entries in that transaction.
     "apply": {"loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
-              "users": "read", "departments": "read", "categories": "read",
+              "users": "read", "departments": "read", "categories": "write",
               "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
     "approve": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
-                "users": "read", "departments": "read", "categories": "read",
+                "users": "read", "departments": "read", "categories": "write",
                 "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
     "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
-                "users": "read", "departments": "read", "categories": "read",
+                "users": "read", "departments": "read", "categories": "write",
                 "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
     # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
     # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
@@ -37,8 +38,8 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
                 "notifications": "read", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (ledger + open loans), record queries; import jobs (their stored
     # rows in chunks, deleted when done) write historical loans with their records and ledger entries in
-    # transactions, and register devices (transactions).
-    "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "read",
+    # transactions, and register devices (transactions, counted on their category item).
+    "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write",
                 "import_jobs": "write", "import_chunks": "write",
                 "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},

@@ -89,6 +89,11 @@ def main() -> None:
         created = create_tables()
         print(f"tables: {len(created)} created", flush=True)
         print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo(demo_year=True).items()), flush=True)
+        from medpool.services import availability  # data kept from before the counts existed: count it once
+
+        corrected = [row["category_id"] for row in availability.recount("make-run") if row["changed"]]
+        if corrected:
+            print(f"availability counts recomputed: {', '.join(corrected)}", flush=True)
         wechat_standin.serve(WECHAT_PORT)
         children.append(subprocess.Popen(server_command(API_PORT), cwd=dynamodb_local.ROOT, start_new_session=True))
         _wait_for_api(children[-1])

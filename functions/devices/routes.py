@@ -11,17 +11,14 @@ from medpool.services import categories, device_codes, devices
 api = FunctionApi("devices")
 
 
-def category_out(category, availability: dict[str, int] | None = None) -> CategoryOut:
-    availability = availability or categories.availability(category.id)
-    return CategoryOut.model_validate({**category.attribute_values, "availability": availability})
+def category_out(category) -> CategoryOut:
+    return CategoryOut.model_validate({**category.attribute_values, "availability": categories.board(category)})
 
 
 @api.route("GET", "/categories", "listCategories", Access.ACTIVE, summary="设备类别与实时可借数量",
            response=CategoryListOut)
 def list_categories(request: Request) -> CategoryListOut:
-    found = categories.list_categories()
-    board = categories.availability_board([c.id for c in found])
-    return CategoryListOut(items=[category_out(c, board[c.id]) for c in found])
+    return CategoryListOut(items=[category_out(c) for c in categories.list_categories()])
 
 
 @api.route("POST", "/categories", "createCategory", Access.MANAGER, summary="新建设备类别",

@@ -49,6 +49,8 @@ def _rekey_periods(args: argparse.Namespace) -> None:
     from medpool.services.period_keys import rekey_periods
 
     print(json.dumps(rekey_periods(), indent=2))
+
+
 def _backfill_list_keys(args: argparse.Namespace) -> None:
     import json
 
@@ -58,6 +60,17 @@ def _backfill_list_keys(args: argparse.Namespace) -> None:
         print(f"{table}: {counts['read']} read, {counts['updated']} updated", file=sys.stderr, flush=True)
 
     print(json.dumps(backfill_list_keys(progress), indent=2))
+
+
+def _recount_availability(args: argparse.Namespace) -> None:
+    from medpool.services import availability
+
+    for row in availability.recount(dry_run=args.dry_run):
+        counts = ", ".join(f"{status} {count}" for status, count in row["counted"].items())
+        stored = ", ".join(f"{status} {'-' if count is None else count}" for status, count in row["stored"].items())
+        verdict = ("differed (not written: --dry-run)" if args.dry_run else "corrected") if row["changed"] else "agree"
+        print(f"{row['category_id']}: {counts}" + (f"  [{verdict}; stored: {stored}]" if row["changed"] else
+                                                  f"  [{verdict}]"))
 
 
 def _progress_bar(job, out=None) -> None:
@@ -166,6 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("backfill-list-keys", help="once, after upgrading: give loans, records and announcements "
                         "written before lists were read by key their list keys (idempotent; rerun to resume)"
                         ).set_defaults(run=_backfill_list_keys)
+    recount = commands.add_parser("recount-availability", help="recompute each category's availability counts "
+                                  "from its devices (after an upgrade, an import or a repair)")
+    recount.add_argument("--dry-run", action="store_true", help="only compare, write nothing")
+    recount.set_defaults(run=_recount_availability)
     commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser

@@ -7,7 +7,7 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, device_codes, loan_flow
+from medpool.services import device_codes, loan_flow
 from tests.integration.race import race
 from tests.support import label_scene, make_loan
 
@@ -34,7 +34,7 @@ def test_a_label_reprinted_during_a_hand_over_voids_the_scan(monkeypatch):
     loan = make_loan("approved", device_id="MON-001", key="label-race-0001")
     old = label_scene("MON-001")
     # the hand-over has read the device and checked the label when the label is reprinted
-    rotated = rotate_once_inside(monkeypatch, categories, "get_category", "MON-001")
+    rotated = rotate_once_inside(monkeypatch, loan_flow, "_commit", "MON-001")
     with pytest.raises(Unprocessable) as refused:
         loan_flow.hand_over(nurse, loan.id, scan=old)
     assert rotated and refused.value.code == "invalid_scan"

@@ -4,6 +4,7 @@ from medpool.models.announcement import Announcement
 from medpool.models.base import bind
 from medpool.models.block_lift import BlockLift
 from medpool.models.category import Category
+from medpool.models.category_counts import CategoryCounts
 from medpool.models.department import Department
 from medpool.models.ledger import LedgerEntry
 from medpool.models.device import Device
@@ -38,6 +39,7 @@ def bind_all() -> None:
     """Point every model at the tables of the current settings."""
     for logical_name, model in TABLES.items():
         bind(model, logical_name)
+    bind(CategoryCounts, "categories")  # a second view of the category items (not a table of its own)
 
 
 bind_all()

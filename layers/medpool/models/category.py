@@ -1,5 +1,6 @@
-"""A device category (e.g. ventilator): billing rate, maximum loan length, operating guide.
-All categories live in one partition: a bounded list read whole."""
+"""A device category (e.g. ventilator): billing rate, maximum loan length, operating guide, and the number of
+its devices in each status (the availability board). All categories live in one partition: a bounded list
+read whole."""
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
@@ -23,4 +24,11 @@ class Category(Model):
     guide_url = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
-    version = VersionAttribute()
+    version = VersionAttribute()  # edits of the fields above; the counts below never change it
+    # devices of the category per status, changed (models.category_counts) in the transactions that change a
+    # device's status; read only here: a category edit is an update of its fields, never a put of the item
+    count_available = NumberAttribute(null=True)
+    count_reserved = NumberAttribute(null=True)
+    count_on_loan = NumberAttribute(null=True)
+    count_maintenance = NumberAttribute(null=True)
+    count_retired = NumberAttribute(null=True)

@@ -177,8 +177,9 @@ class Loan(Model):
     returned_at = UnicodeAttribute(null=True)
     condition = UnicodeAttribute(null=True)
     return_note = UnicodeAttribute(null=True)
-    rate_fen = NumberAttribute(null=True)  # the category's rate, fixed at hand-over
+    rate_fen = NumberAttribute(null=True)  # the category's rate, fixed at application (older loans: at hand-over)
     rate_unit = UnicodeAttribute(null=True)
+    max_loan_hours = NumberAttribute(null=True)  # the category's maximum loan length, fixed at application
     charge_fen = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()

@@ -1,19 +1,17 @@
-"""Device categories: billing rate, maximum loan length, operating guide, live availability."""
+"""Device categories: billing rate, maximum loan length, operating guide, live availability (the counts kept
+on the category item by services.availability)."""
 from __future__ import annotations
-
-from collections import Counter
 
 from medpool import clock
 from medpool.errors import Conflict, NotFound
 from medpool.models.category import SCOPE, Category
-from medpool.models.device import SCOPE as DEVICE_SCOPE, Device
 from medpool.models.user import User
-from medpool.services.audit import add_record, save_changes
+from medpool.services import availability
+from medpool.services.audit import add_record, changed_fields
 from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
-BOARD_STATUSES = ("available", "reserved", "on_loan", "maintenance")
 
 
 def snapshot(category: Category) -> dict:
@@ -35,22 +33,9 @@ def require_existing(category_id: str) -> Category:
     return referenced(get_category, category_id, "设备类别", "unknown_category")
 
 
-def _board(counts: Counter, category_id: str) -> dict[str, int]:
-    return {status: counts.get((category_id, status), 0) for status in BOARD_STATUSES}
-
-
-def availability(category_id: str) -> dict[str, int]:
-    """Devices of one category per status (one Query on the category+status index)."""
-    devices = Device.by_category_status.query(category_id, attributes_to_get=["id", "category_id", "status"])
-    return _board(Counter((d.category_id, d.status) for d in devices), category_id)
-
-
-def availability_board(category_ids: list[str]) -> dict[str, dict[str, int]]:
-    """Devices per status for each category: one Query on the inventory index however many categories there
-    are (the same items a Query per category would read, in one call per MB instead of one per category)."""
-    devices = Device.by_scope.query(DEVICE_SCOPE, attributes_to_get=["id", "category_id", "status"])
-    counts = Counter((d.category_id, d.status) for d in devices)
-    return {category_id: _board(counts, category_id) for category_id in category_ids}
+def board(category: Category) -> dict[str, int]:
+    """Devices of the category per status: the counts on its item (no device is read)."""
+    return availability.board(category)
 
 
 def create_category(actor: User, category_id: str, fields: dict) -> Category:
@@ -63,11 +48,21 @@ def create_category(actor: User, category_id: str, fields: dict) -> Category:
 
 
 def update_category(actor: User, category_id: str, changes: dict) -> Category:
+    """Edit fields: an update of those fields only (guarded by the version), so the availability counts,
+    changed meanwhile by loans, are never overwritten."""
     category = get_category(category_id)
     before = snapshot(category)
     for field in FIELDS:
         if field in changes:
             setattr(category, field, changes[field])
-    save_changes(category, kind="category", subject_id=category_id, actor=actor.openid, action="category.update",
-                 before=before, after=snapshot(category))
+    old, new = changed_fields(before, snapshot(category))
+    if not new:
+        return category
+    category.updated_at = clock.now_iso()
+    actions = [getattr(Category, field).set(value) if value is not None else getattr(Category, field).remove()
+               for field, value in new.items()] + [Category.updated_at.set(category.updated_at)]
+    with transaction(Conflict("信息已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
+        writer.update(category, actions=actions)  # + the version condition (and version + 1)
+        add_record(writer, kind="category", subject_id=category_id, actor=actor.openid, action="category.update",
+                   before=old, after=new)
     return category

@@ -11,7 +11,7 @@ from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department, sees_department
-from medpool.services import categories, departments, ledger
+from medpool.services import availability, categories, departments, ledger
 from medpool.services.audit import add_record, changed_fields, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
 from medpool.services.references import referenced
@@ -75,6 +75,7 @@ def create_device(actor: User, device_id: str, fields: dict) -> Device:
         writer.save(device, condition=Device.id.does_not_exist())
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action="device.create",
                    after=snapshot(device))
+        availability.move(writer, device.category_id, None, device.status)
     return device
 
 
@@ -82,6 +83,7 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
     """Edit fields and/or move the device to maintenance, back to service, or retire it."""
     device = get_device(device_id)
     before = snapshot(device)
+    counted_as = (device.category_id, device.status)  # what the availability counts know it as
     status = changes.get("status")
     downtime: list = []
     if status and status != device.status:
@@ -113,6 +115,12 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action=action,
                    before=old, after=new, note=changes.get("status_reason"))
         ledger.add_all(writer, downtime)
+        if counted_as != (device.category_id, device.status):
+            if counted_as[0] == device.category_id:
+                availability.move(writer, device.category_id, counted_as[1], device.status)
+            else:  # moved to another category (never while held)
+                availability.move(writer, counted_as[0], counted_as[1], None)
+                availability.move(writer, device.category_id, None, device.status)
     return device
 
 
@@ -152,6 +160,18 @@ def history(device_id: str, limit: int = 50) -> DeviceHistory:
 def get_device_for_request(device_id: str) -> Device:
     """A device named in a request must exist (422 otherwise)."""
     return referenced(get_device, device_id, "设备", "unknown_device")
+
+
+def unknown_device(device_id: str) -> Unprocessable:
+    """A device named in a request (not in the URL) that does not exist."""
+    return Unprocessable(f"设备 {device_id} 不存在", code="unknown_device")
+
+
+def find_device(device_id: str) -> Device | None:
+    try:
+        return Device.get(device_id, consistent_read=True)
+    except Device.DoesNotExist:
+        return None
 
 
 def require_available_in(device: Device, category_id: str) -> None:

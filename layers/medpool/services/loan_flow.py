@@ -1,30 +1,37 @@
-"""The loan state machine (DESIGN §1). Each transition is one conditional TransactWrite over the loan,
-its device and their audit records. A repeated completed action changes nothing; a transition from
-the wrong state is a Conflict with a stable code. When another writer gets in between the read and
-the write, the transition runs once more on fresh data, so the caller gets the repeat result or the
-precise reason, never a partial write."""
+"""The loan state machine (DESIGN §1). Each transition reads what it needs in one call (the loan, with the
+device the request names: one consistent BatchGetItem) and writes in one conditional TransactWrite: the loan,
+its device, the availability counts of the device's category, their audit records (and the outbox). A
+repeated completed action changes nothing; a transition from the wrong state is a Conflict with a stable code.
+When another writer gets in between the read and the write, the transition runs once more on fresh data, so
+the caller gets the repeat result or the precise reason, never a partial write.
+
+A device the request does not name (approving the device the ward asked for, releasing it at a cancel) is not
+read: its update is conditioned on the state the transition needs (available, or reserved for this loan), and
+only when that write fails is the device read, to say why."""
 from __future__ import annotations
 
 import functools
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from medpool import clock
-from medpool.errors import Conflict, Unprocessable
+from medpool.errors import Conflict, MedpoolError, Unprocessable
 from medpool.labels import LOAN_STATUS
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import categories, device_codes, devices, ledger, notifications
+from medpool.services import availability, batch_reads, categories, device_codes, devices, ledger, notifications
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
-from medpool.services.loans import get_loan_record, snapshot
+from medpool.services.loans import get_loan_record, require_found, snapshot
 from medpool.services.transactions import transaction
 
 T = TypeVar("T", bound=Callable[..., Loan])
 # transitions the applicant is notified of (in the transaction's outbox, pushed after the commit)
 NOTIFY = {"loan.approve": "loan_approved", "loan.reject": "loan_rejected", "loan.hand_over": "loan_handed_over",
           "loan.confirm_return": "loan_returned"}
+# the device fields a loan changes (written as an update when the device was not read)
+HOLDING = ("status", "status_reason", "current_loan_id", "holder_department_id", "status_changed_at", "updated_at")
 
 
 class StateChanged(Conflict):
@@ -46,28 +53,60 @@ def _require_status(loan: Loan, *allowed: str) -> None:
         raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能执行此操作", code=f"loan_not_{allowed[0]}")
 
 
-def _holding_device(loan: Loan, expected_status: str) -> Device:
-    device = devices.get_device(loan.device_id)
-    if device.current_loan_id != loan.id or device.status != expected_status:
-        raise Conflict("设备状态与借用记录不一致，请联系设备科", code="device_state_mismatch")
+def _read(loan_id: str, device_id: str | None = None) -> tuple[Loan, Device | None]:
+    """The loan, and the device the request names, in one strongly consistent read."""
+    if device_id is None:
+        return get_loan_record(loan_id), None
+    loan, device = batch_reads.get_many((Loan, loan_id), (Device, device_id))
+    return require_found(loan), device
+
+
+def _state_mismatch(device: Device | None = None) -> None:
+    raise Conflict("设备状态与借用记录不一致，请联系设备科", code="device_state_mismatch")
+
+
+def _require_holding(loan: Loan, device: Device | None, expected_status: str) -> Device:
+    if device is None or device.current_loan_id != loan.id or device.status != expected_status:
+        _state_mismatch()
     return device
+
+
+def _unread(device_id: str, category_id: str) -> Device:
+    """A device the transition does not read: written as an update of its holding fields, conditioned on the
+    state the transition needs; its version is increased, not checked (the conditions say what matters)."""
+    device = Device(device_id, category_id=category_id)
+    device.version = 0  # PynamoDB then adds `version + 1` to the update (add_version_condition=False below)
+    return device
+
+
+def _write_device(writer: Any, device: Device, device_from: str, identified: device_codes.Identified | None,
+                  unread_condition: Any) -> None:
+    condition = Device.status == device_from
+    if unread_condition is not None:
+        actions = [getattr(Device, name).set(getattr(device, name)) if getattr(device, name) is not None
+                   else getattr(Device, name).remove() for name in HOLDING]
+        writer.update(device, actions=actions, add_version_condition=False,
+                      condition=condition & unread_condition & (Device.category_id == device.category_id))
+        return
+    label = device_codes.label_condition(identified) if identified is not None else None
+    writer.save(device, condition=condition & label if label is not None else condition)  # + the version
 
 
 def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
             device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
             before: dict | None = None, after: dict | None = None,
-            identified: device_codes.Identified | None = None) -> Loan:
+            identified: device_codes.Identified | None = None, unread_condition: Any = None) -> Loan:
     """Write the loan (and device) changed in memory, conditioned on the states they were read in (and on the
-    scanned label still being the device's label). The loan's record says how the device was identified."""
+    scanned label still being the device's label), with the device's move in its category's availability
+    counts. The loan's record says how the device was identified."""
     after = {**snapshot(loan), **(after or {}), **({"method": identified.method} if identified else {})}
     with transaction(StateChanged()) as writer:
         writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
                    before={"status": loan_from, **(before or {})}, after=after, note=note, at=loan.updated_at)
         if device is not None:
-            label = device_codes.label_condition(identified) if identified is not None else None
-            writer.save(device, condition=(Device.status == device_from) & label if label is not None
-                        else Device.status == device_from)
+            _write_device(writer, device, device_from, identified, unread_condition)
+            availability.move(writer, device.category_id, device_from, device.status)
             add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
                        action=f"device.{device.status}", before={"status": device_from},
                        after={"status": device.status, "current_loan_id": device.current_loan_id},
@@ -95,10 +134,21 @@ def _release(device: Device, now: str) -> None:
     device.status_changed_at = device.updated_at = now
 
 
+def _explain_unread(loan: Loan, device_id: str, check: Callable[[Device], None]) -> None:
+    """After the write to a device that was not read failed: read it and say what is wrong with it, unless
+    it is this loan's device now (the loan moved: running the transition again gives the answer)."""
+    device = devices.find_device(device_id)
+    if device is None:
+        raise devices.unknown_device(device_id)
+    if device.current_loan_id != loan.id:
+        check(device)
+
+
 @_once_more_on_race
 def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
-    """Approve a pending loan and reserve a device of its category for it."""
-    loan = get_loan_record(loan_id)
+    """Approve a pending loan and reserve a device of its category for it: the one the manager names (read with
+    the loan), or else the one the ward asked for (not read: its update is conditioned on being available)."""
+    loan, device = _read(loan_id, device_id)
     chosen = device_id or loan.requested_device_id
     if loan.status == "approved" and (chosen is None or loan.device_id == chosen):
         return loan
@@ -106,13 +156,23 @@ def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     require_not_own_request(actor, loan.applicant_openid)
     if not chosen:
         raise Unprocessable("请选择要分配的设备", code="device_required")
-    device = devices.get_device_for_request(chosen)
-    devices.require_available_in(device, loan.category_id)
+    if device_id is not None:
+        if device is None:
+            raise devices.unknown_device(device_id)
+        devices.require_available_in(device, loan.category_id)
+    else:
+        device = _unread(chosen, loan.category_id)
     now = _stamp(loan)
     loan.status, loan.device_id, loan.approved_at, loan.approved_by = "approved", chosen, now, actor.openid
     device.status, device.current_loan_id, device.holder_department_id = "reserved", loan.id, loan.department_id
     device.status_changed_at, device.status_reason, device.updated_at = now, f"预留给借用 {loan.id}", now
-    return _commit(actor, "loan.approve", loan, "pending", device, "available")
+    unread = Device.current_loan_id.does_not_exist() if device_id is None else None
+    try:
+        return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread)
+    except StateChanged:
+        if unread is not None:
+            _explain_unread(loan, chosen, lambda found: devices.require_available_in(found, loan.category_id))
+        raise
 
 
 @_once_more_on_race
@@ -128,7 +188,8 @@ def reject(actor: User, loan_id: str, reason: str) -> Loan:
 
 @_once_more_on_race
 def cancel(actor: User, loan_id: str) -> Loan:
-    """The borrowing department (or a manager) withdraws a loan before hand-over."""
+    """The borrowing department (or a manager) withdraws a loan before hand-over; an approved loan's device
+    (not read: its update is conditioned on being reserved for this loan) becomes available again."""
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
     if loan.status == "cancelled":
@@ -136,50 +197,79 @@ def cancel(actor: User, loan_id: str) -> Loan:
     if loan.status not in ("pending", "approved"):
         raise Conflict("设备已交接或申请已结束，不能取消", code="loan_not_cancellable")
     loan_from = loan.status
-    device = _holding_device(loan, "reserved") if loan_from == "approved" else None
+    device = _unread(loan.device_id, loan.category_id) if loan_from == "approved" else None
     now = _stamp(loan)
     loan.status, loan.cancelled_at = "cancelled", now
     if device is not None:
         _release(device, now)
-    return _commit(actor, "loan.cancel", loan, loan_from, device, "reserved")
+    try:
+        return _commit(actor, "loan.cancel", loan, loan_from, device, "reserved",
+                       unread_condition=Device.current_loan_id == loan.id if device is not None else None)
+    except StateChanged:
+        if device is not None:  # the device is not this loan's any more: the records disagree
+            _explain_unread(loan, device.id, _state_mismatch)
+        raise
 
 
-def _identify(actor: User, loan: Loan, scan: str | None, device_id: str | None) -> device_codes.Identified:
+def _identification(actor: User, scan: str | None, device_id: str | None) -> tuple[device_codes.Identified | None,
+                                                                                   MedpoolError | None]:
+    """The device the person says is at hand, read before the loan (so both are read in one call); what is
+    wrong with the proof is answered later, in its turn after the loan's own checks."""
+    try:
+        return device_codes.identify(actor, scan, device_id), None
+    except MedpoolError as error:
+        return None, error
+
+
+def _identify(loan: Loan, identified: device_codes.Identified | None,
+              refused: MedpoolError | None) -> device_codes.Identified:
     """The device at hand, by its label's scene (anyone) or its typed asset tag (managers): it must be the loan's."""
-    identified = device_codes.identify(actor, scan, device_id)
+    if refused is not None:
+        raise refused
     if identified.device_id != loan.device_id:
         raise Unprocessable("扫描的设备与本次借用分配的设备不一致", code="wrong_device")
     return identified
 
 
+def _fix_rate(loan: Loan) -> None:
+    """Loans applied for before rates were fixed at application take the category's rate now (one more read)."""
+    if loan.rate_fen is None or loan.rate_unit is None:
+        category = categories.get_category(loan.category_id)
+        loan.rate_fen, loan.rate_unit = category.rate_fen, category.rate_unit
+
+
 @_once_more_on_race
 def hand_over(actor: User, loan_id: str, device_id: str | None = None, *, scan: str | None = None) -> Loan:
     """The reserved device reaches the borrowing department, proved by scanning its label (the scene carries
-    the label's secret): the billing clock starts. A manager may type the asset tag instead (recorded as
-    manual)."""
-    loan = get_loan_record(loan_id)
+    the label's secret): the billing clock starts, at the rate fixed on the loan at application. A manager may
+    type the asset tag instead (recorded as manual)."""
+    identified, refused = _identification(actor, scan, device_id)
+    loan, device = _read(loan_id, identified.device_id if identified else None)
     require_department(actor, loan.department_id)
-    identified = _identify(actor, loan, scan, device_id) if loan.status in ("approved", "in_use") else None
+    if loan.status in ("approved", "in_use"):
+        identified = _identify(loan, identified, refused)
     if loan.status == "in_use":  # a repeat: still only with the current label
         if identified.method == "scan":
-            device_codes.require_label(devices.get_device(loan.device_id), identified)
+            device_codes.require_label(_require_holding(loan, device, "on_loan"), identified)
         return loan
     _require_status(loan, "approved")
-    device = _holding_device(loan, "reserved")
+    _require_holding(loan, device, "reserved")
     device_codes.require_label(device, identified)
-    category = categories.get_category(loan.category_id)
+    _fix_rate(loan)
     now = _stamp(loan)
     loan.status, loan.handed_over_at = "in_use", now
-    loan.rate_fen, loan.rate_unit = category.rate_fen, category.rate_unit
     device.status, device.status_changed_at, device.updated_at = "on_loan", now, now
     device.status_reason = f"借给 {loan.department_id}（借用 {loan.id}）"
     return _commit(actor, "loan.hand_over", loan, "approved", device, "reserved", identified=identified)
 
 
 def _over_limit(loan: Loan, new_due: str, over_limit_reason: str | None) -> dict | None:
-    """Past the category's max_loan_hours (counted from hand-over, or from now before it) an extension needs
-    an over-limit reason, from a manager and an admin alike; it is returned for the audit record."""
-    limit = int(categories.get_category(loan.category_id).max_loan_hours)
+    """Past the loan's max_loan_hours (its category's, fixed at application; counted from hand-over, or from
+    now before it) an extension needs an over-limit reason, from a manager and an admin alike; it is returned
+    for the audit record."""
+    hours_allowed = loan.max_loan_hours if loan.max_loan_hours is not None else (
+        categories.get_category(loan.category_id).max_loan_hours)  # loans applied for before it was fixed
+    limit = int(hours_allowed)
     start = clock.parse_iso(loan.handed_over_at) if loan.handed_over_at else clock.now()
     hours = (clock.parse_iso(new_due) - start).total_seconds() / 3600
     if hours <= limit:
@@ -234,16 +324,17 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
     """The equipment department takes the device back (requested, or collected while in use), identified by
     scanning its label or typing its asset tag: billing stops, the charge is fixed; a damaged device goes to
     maintenance."""
-    loan = get_loan_record(loan_id)
+    identified, refused = _identification(actor, scan, device_id)
+    loan, device = _read(loan_id, identified.device_id if identified else None)
     if loan.status == "returned":
         if loan.condition != condition:
             raise Conflict("该借用已确认归还", code="loan_already_returned")
         return loan
     if loan.status not in ("return_requested", "in_use"):
         raise Conflict(f"借用当前状态为「{LOAN_STATUS[loan.status]}」，不能确认归还", code="loan_not_returnable")
-    identified = _identify(actor, loan, scan, device_id)
+    identified = _identify(loan, identified, refused)
     loan_from = loan.status
-    device = _holding_device(loan, "on_loan")
+    _require_holding(loan, device, "on_loan")
     device_codes.require_label(device, identified)
     now = _stamp(loan)
     loan.status, loan.returned_at, loan.condition, loan.return_note = "returned", now, condition, note

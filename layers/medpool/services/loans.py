@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
+from medpool.models.category import SCOPE as CATEGORY_SCOPE, Category
+from medpool.models.device import Device
 from medpool.models.loan import ALL_FACETS, LATE_FACETS, OK_FACETS, OPEN_STATUSES, SCOPE, URGENCY_RANK, Loan, facets
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import categories, devices, escalation, idempotency, notifications
+from medpool.services import batch_reads, categories, devices, escalation, idempotency, notifications
 from medpool.services.audit import add_record, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, Source, planned_page, scope_of
 from medpool.services.transactions import transaction
@@ -56,30 +58,43 @@ def _check_due(expected_return_at: str, max_loan_hours: int) -> str:
     return clock.to_iso(due)
 
 
+def _read_request(loan_id: str, request: LoanRequest) -> tuple[Loan | None, Category | None, Device | None]:
+    """In one consistent read: the loan this key may already have created, the category and the device named."""
+    wanted = [(Loan, loan_id)] + ([(Category, CATEGORY_SCOPE, request.category_id)] if request.category_id else [])
+    found = batch_reads.get_many(*wanted, *([(Device, request.device_id)] if request.device_id else []))
+    return (found[0], found[1] if request.category_id else None,
+            found[-1] if request.device_id else None)
+
+
 def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> tuple[Loan, bool]:
-    """Apply for a device of a category, or a specific device. Returns (loan, created)."""
+    """Apply for a device of a category, or a specific device. Returns (loan, created). The category's rate and
+    maximum loan length are fixed on the loan now (docs/data-and-loans.md, "Billing clock")."""
     if not idempotency_key:
         raise BadRequest("缺少 Idempotency-Key 请求头", code="missing_idempotency_key")
     loan_id, fingerprint = idempotency.derived_id("L", applicant.openid, idempotency_key), _fingerprint(request)
-    existing = idempotency.replay(lambda: find_loan(loan_id), fingerprint, REUSED)
+    stored, category, requested_device = _read_request(loan_id, request)
+    existing = idempotency.replay(lambda: stored, fingerprint, REUSED)
     if existing is not None:
         return existing, False
-    category_id, requested_device = request.category_id, None
+    category_id = request.category_id
     if request.device_id:
-        requested_device = devices.get_device_for_request(request.device_id)
+        if requested_device is None:
+            raise devices.unknown_device(request.device_id)
         if category_id and category_id != requested_device.category_id:
             raise Unprocessable("设备与申请的类别不一致", code="wrong_category")
         category_id = requested_device.category_id
         devices.require_available_in(requested_device, category_id)
     if not category_id:
         raise Unprocessable("请选择设备类别或具体设备", code="category_or_device_required")
-    category = categories.require_existing(category_id)
-    escalation.require_not_blocked(applicant.department_id, request.urgency)
+    if category is None:  # named by the device alone (one more read), or missing (422)
+        category = categories.require_existing(category_id)
+    escalation.require_not_blocked(applicant.department_id, request.urgency)  # off by default; on: one Query
     now = clock.now_iso()
     loan = Loan(loan_id, status="pending", department_id=applicant.department_id, applicant_openid=applicant.openid,
                 category_id=category_id, requested_device_id=request.device_id, urgency=request.urgency,
                 queue_key=f"{URGENCY_RANK[request.urgency]}#{now}#{loan_id}", reason=request.reason,
                 expected_return_at=_check_due(request.expected_return_at, category.max_loan_hours),
+                rate_fen=category.rate_fen, rate_unit=category.rate_unit, max_loan_hours=category.max_loan_hours,
                 idempotency_key=idempotency_key, request_fingerprint=fingerprint, requested_at=now)
     notices: list = []
 
@@ -105,11 +120,14 @@ def find_loan(loan_id: str) -> Loan | None:
         return None
 
 
-def get_loan_record(loan_id: str) -> Loan:
-    loan = find_loan(loan_id)
+def require_found(loan: Loan | None) -> Loan:
     if loan is None:
         raise NotFound("借用记录不存在", code="loan_not_found")
     return loan
+
+
+def get_loan_record(loan_id: str) -> Loan:
+    return require_found(find_loan(loan_id))
 
 
 def get_loan(user: User, loan_id: str) -> Loan:

@@ -32,7 +32,8 @@ Component({
       return runLoad(this, async () => {
         if (query.device_id) {
           const device = deviceView(await devices.getDevice(query.device_id));
-          return { target: { title: device.name, label: `编号 ${device.id}`, value: device.statusText }, ...defaultReturn() };
+          // its category goes with the request: the server then reads it with the device in one call
+          return { target: { title: device.name, label: `编号 ${device.id}`, value: device.statusText, categoryId: device.category_id }, ...defaultReturn() };
         }
         const found = await categories.getCategory(query.category_id);
         if (!found) throw new Error('设备类别不存在');
@@ -68,8 +69,10 @@ Component({
         return Promise.resolve();
       }
       const body = { urgency: form.urgency, reason, expected_return_at: expectedReturnAt };
-      if (query.device_id) body.device_id = query.device_id;
-      else body.category_id = query.category_id;
+      if (query.device_id) {
+        body.device_id = query.device_id;
+        if (this.data.target.categoryId) body.category_id = this.data.target.categoryId;
+      } else body.category_id = query.category_id;
       // The prompt must be asked from the tap itself, before any await.
       const prompted = subscribe.askForLoanUpdates();
       return runAction(this, async () => {

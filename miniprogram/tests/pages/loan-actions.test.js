@@ -268,6 +268,16 @@ test('apply form: subscribe prompt, createLoan with an Idempotency-Key kept acro
   expect(r.wx.redirectTo).toHaveBeenCalledWith({ url: '/pages/loan-detail/index?id=L-7' });
 });
 
+test('apply form for one device sends its category with it (read with the device in one call)', async () => {
+  const r = await renderPage('pages/apply-form/index', {
+    user: users.nurse, query: { device_id: 'VENT-001' },
+    routes: { 'GET /devices/VENT-001': device, 'POST /loans': { status: 201, body: loan({ id: 'L-8' }) } },
+  });
+  r.page.onReason({ detail: '指定这台' });
+  await tap(r.comp, '#submit');
+  expect(r.callsTo('POST /loans')[0].body).toMatchObject({ device_id: 'VENT-001', category_id: device.category_id });
+});
+
 test('apply form refuses an empty reason without calling the API', async () => {
   const r = await renderPage('pages/apply-form/index', {
     user: users.nurse, query: { device_id: 'VENT-001' }, routes: { 'GET /devices/VENT-001': device },

@@ -1,0 +1,118 @@
+"""What each loan action costs on DynamoDB Local, through the API: the session check (1 GetItem), one read
+(the loan with the device the request names: 1 BatchGetItem, or 1 GetItem of the loan alone) and one
+TransactWriteItems. Notifications' own reads (recipient and name lookups inside notifications.prepare, which
+the outbox work moves out of the request) are counted apart and not charged to the action; inline pushes are
+off (MEDPOOL_NOTIFY_INLINE=0), as they leave the request with that work. The board (GET /categories) is one
+Query of the categories partition."""
+import pytest
+
+from local.dynamodb_counter import count_dynamodb, excluding, without
+from medpool.services import notifications
+from tests.support import iso_in, label_scene, reconfigure
+
+ONE_READ = ({"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1},  # the loan and a device, or
+            {"GetItem": 2, "TransactWriteItems": 1})  # the loan alone
+
+
+@pytest.fixture(autouse=True)
+def _no_inline_push():
+    reconfigure(MEDPOOL_NOTIFY_INLINE="0")
+    yield
+    reconfigure(MEDPOOL_NOTIFY_INLINE="1")
+
+
+@pytest.fixture(scope="module")
+def people(real_api):
+    return real_api, real_api.login("demo-nurse-icu"), real_api.login("demo-manager")
+
+
+def cost(call):
+    """(reply, calls by operation) of one API call, without notifications.prepare's reads."""
+    with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
+        reply = call()
+    assert reply.status in (200, 201), reply.body
+    return reply, dict(without(usage, apart).calls)
+
+
+def apply(api, nurse, key, urgency="routine", due=None, **target):
+    body = {"urgency": urgency, "reason": "费用测试", "expected_return_at": due or iso_in(24), **target}
+    return cost(lambda: api.post("/loans", body, nurse, headers={"Idempotency-Key": key}))
+
+
+def test_the_loan_loop_costs_three_calls_per_action(people):
+    api, nurse, manager = people
+    scene = label_scene("MON-001")
+    costs = {}
+    reply, costs["apply"] = apply(api, nurse, "cost-loop-0001", category_id="monitor")
+    loan = reply.body["id"]
+    assert reply.body["rate_fen"] == 600  # the category's rate, fixed at application
+    _, costs["approve"] = cost(lambda: api.post(f"/loans/{loan}/approve", {"device_id": "MON-001"}, manager))
+    _, costs["hand over"] = cost(lambda: api.post(f"/loans/{loan}/handover", {"scan": scene}, nurse))
+    _, costs["extend"] = cost(lambda: api.post(f"/loans/{loan}/extend", {"expected_return_at": iso_in(48),
+                                                                          "reason": "患者仍需"}, manager))
+    _, costs["request return"] = cost(lambda: api.post(f"/loans/{loan}/return-request", None, nurse))
+    reply, costs["confirm return"] = cost(lambda: api.post(f"/loans/{loan}/confirm-return",
+                                                           {"condition": "ok", "scan": scene}, manager))
+    assert reply.body["status"] == "returned" and reply.body["charge_fen"] == 600
+    for action, calls in costs.items():
+        assert calls in ONE_READ, (action, calls)
+
+
+def test_reject_and_cancel_cost_three_calls(people):
+    api, nurse, manager = people
+    costs = {}
+    rejected = apply(api, nurse, "cost-reject-01", category_id="monitor")[0].body["id"]
+    _, costs["reject"] = cost(lambda: api.post(f"/loans/{rejected}/reject", {"reason": "无可用设备"}, manager))
+    pending = apply(api, nurse, "cost-cancel-01", category_id="monitor")[0].body["id"]
+    _, costs["cancel pending"] = cost(lambda: api.post(f"/loans/{pending}/cancel", None, nurse))
+    approved = apply(api, nurse, "cost-cancel-02", category_id="monitor")[0].body["id"]
+    api.post(f"/loans/{approved}/approve", {"device_id": "MON-002"}, manager)
+    reply, costs["cancel approved"] = cost(lambda: api.post(f"/loans/{approved}/cancel", None, nurse))
+    assert reply.body["status"] == "cancelled"
+    assert api.get("/devices/MON-002", manager).body["status"] == "available"
+    for action, calls in costs.items():
+        assert calls in ONE_READ, (action, calls)
+
+
+def test_a_specific_device_is_applied_for_and_approved_in_three_calls(people):
+    api, nurse, manager = people
+    reply, applied = apply(api, nurse, "cost-device-01", category_id="monitor", device_id="MON-003")
+    assert applied in ONE_READ
+    # approved without naming the device: the one the ward asked for, written without being read
+    approved, calls = cost(lambda: api.post(f"/loans/{reply.body['id']}/approve", {}, manager))
+    assert calls in ONE_READ and approved.body["device_id"] == "MON-003"
+    assert api.get("/devices/MON-003", manager).body["status"] == "reserved"
+    assert api.post(f"/loans/{reply.body['id']}/cancel", None, nurse).status == 200
+
+
+def test_a_device_named_alone_costs_one_more_read_for_its_category(people):
+    """Documented: the category is known only from the device (the mini program sends both)."""
+    api, nurse, _ = people
+    reply, calls = apply(api, nurse, "cost-device-02", device_id="MON-004")
+    assert calls == {"GetItem": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
+    assert reply.body["category_id"] == "monitor" and reply.body["rate_fen"] == 600
+
+
+def test_an_urgent_application_costs_three_calls_besides_the_managers_lookup(people):
+    api, nurse, _ = people
+    with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
+        reply = api.post("/loans", {"category_id": "monitor", "urgency": "urgent", "reason": "费用测试",
+                                    "expected_return_at": iso_in(24)}, nurse, headers={"Idempotency-Key": "cost-urgent-1"})
+    assert reply.status == 201
+    assert dict(without(usage, apart).calls) in ONE_READ
+    assert apart.total_calls >= 1  # the managers were looked up (notifications.prepare): counted apart
+
+
+def test_a_repeated_application_is_answered_from_the_same_read(people):
+    api, nurse, _ = people
+    due = iso_in(24)
+    first, _ = apply(api, nurse, "cost-repeat-01", due=due, category_id="monitor")
+    again, calls = apply(api, nurse, "cost-repeat-01", due=due, category_id="monitor")
+    assert again.body["id"] == first.body["id"] and calls == {"GetItem": 1, "BatchGetItem": 1}
+
+
+def test_the_availability_board_reads_the_categories_only(people):
+    api, nurse, _ = people
+    reply, calls = cost(lambda: api.get("/categories", nurse))
+    assert calls == {"GetItem": 1, "Query": 1}
+    assert {c["id"] for c in reply.body["items"]} >= {"monitor", "ventilator"}
