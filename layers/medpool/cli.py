@@ -49,6 +49,12 @@ def _rekey_periods(args: argparse.Namespace) -> None:
     from medpool.services.period_keys import rekey_periods
 
     print(json.dumps(rekey_periods(), indent=2))
+
+
+def _reindex_users(args: argparse.Namespace) -> None:
+    from medpool.services.users import reindex_roles
+
+    print(f"users re-indexed: {reindex_roles()}")
 def _progress_bar(job, out=None) -> None:
     """One line, redrawn: [#####-----] written/total rows."""
     out = out or sys.stderr
@@ -152,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_devices)
     commands.add_parser("rekey-periods", help="once, after upgrading: move records' days and ledger months "
                         "written as UTC periods to Beijing periods").set_defaults(run=_rekey_periods)
-    commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
+    commands.add_parser("reindex-users", help="once, after upgrading: put active managers and admins in the "
+                        "users' role index (who the notifier tells of new requests)").set_defaults(run=_reindex_users)
+    commands.add_parser("overdue-check", help="run the overdue check and the notifier's sweep now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser
 

@@ -1,0 +1,125 @@
+"""The notifier on DynamoDB Local's stream (what the Lambda event source mapping does in AWS): read the
+outbox table's stream shard by shard (DescribeStream, GetShardIterator, GetRecords) and feed each batch
+of records to the same handler the Lambda runs (medpool.services.notify.stream.handle).
+
+`make run` and the end-to-end stack run it in a thread (`start`); tests call `drain()` to process, in
+their own thread, everything committed so far. Shards are re-listed as they split or close; a shard found
+after the worker started is read from its beginning, the first ones from LATEST (what was written before
+the worker started is the scheduled sweep's)."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable
+
+import boto3
+
+log = logging.getLogger(__name__)
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _default_handler(event: dict[str, Any]) -> dict[str, Any]:
+    from medpool.services.notify.stream import handle
+
+    return handle(event)
+
+
+class StreamWorker:
+    def __init__(self, handler: Handler | None = None, start_at: str = "LATEST", poll_seconds: float = 0.1,
+                 batch_size: int = 100, streams_endpoint: str | None = None):
+        from medpool.config import get_settings
+        from medpool.models.notify_event import NotifyEvent
+
+        settings = get_settings()
+        options = {"region_name": settings.region}
+        if settings.dynamodb_endpoint:
+            options["endpoint_url"] = settings.dynamodb_endpoint
+        table = boto3.client("dynamodb", **options).describe_table(TableName=NotifyEvent.Meta.table_name)["Table"]
+        if not table.get("LatestStreamArn"):
+            raise RuntimeError(f"{NotifyEvent.Meta.table_name} has no stream (create the tables again)")
+        self.stream_arn = table["LatestStreamArn"]
+        if streams_endpoint:
+            options["endpoint_url"] = streams_endpoint
+        self.client = boto3.client("dynamodbstreams", **options)
+        self.handler = handler or _default_handler
+        self.poll_seconds, self.batch_size = poll_seconds, batch_size
+        self.iterators: dict[str, str | None] = {}  # shard id -> next iterator (None: closed and read)
+        self.lock = threading.Lock()  # one poll at a time (thread and drain)
+        self.processed = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._refresh_shards(start_at)
+
+    def _shards(self) -> list[dict]:
+        shards, start = [], None
+        while True:
+            kwargs = {"StreamArn": self.stream_arn, **({"ExclusiveStartShardId": start} if start else {})}
+            description = self.client.describe_stream(**kwargs)["StreamDescription"]
+            shards += description["Shards"]
+            start = description.get("LastEvaluatedShardId")
+            if not start:
+                return shards
+
+    def _refresh_shards(self, start_at: str = "TRIM_HORIZON") -> None:
+        for shard in self._shards():
+            if shard["ShardId"] not in self.iterators:
+                self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType=start_at)["ShardIterator"]
+
+    def _retry_from(self, shard_id: str, sequence_number: str) -> None:
+        self.iterators[shard_id] = self.client.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
+            SequenceNumber=sequence_number)["ShardIterator"]
+
+    def poll_once(self) -> int:
+        """Read every open shard once and hand each batch to the handler; returns the records read."""
+        with self.lock:
+            self._refresh_shards()
+            count = 0
+            for shard_id, iterator in list(self.iterators.items()):
+                if iterator is None:
+                    continue
+                answer = self.client.get_records(ShardIterator=iterator, Limit=self.batch_size)
+                records = answer.get("Records", [])
+                self.iterators[shard_id] = answer.get("NextShardIterator")
+                if not records:
+                    continue
+                count += len(records)
+                failures = self.handler({"Records": records}).get("batchItemFailures") or []
+                if failures:  # as the event source mapping does: read again from the first failure
+                    log.warning("notify stream: retrying shard %s from %s", shard_id, failures[0]["itemIdentifier"])
+                    self._retry_from(shard_id, failures[0]["itemIdentifier"])
+            self.processed += count
+            return count
+
+    def drain(self, settle_seconds: float = 0.0) -> int:
+        """Process everything committed so far (until a poll reads nothing); returns the records read."""
+        if settle_seconds:
+            time.sleep(settle_seconds)
+        total = 0
+        while True:
+            count = self.poll_once()
+            total += count
+            if count == 0:
+                return total
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = self.poll_once()
+            except Exception:  # noqa: BLE001 - keep serving; the sweep catches up on what is missed
+                log.exception("notify stream worker: poll failed")
+                busy = 0
+            if not busy:
+                self._stop.wait(self.poll_seconds)
+
+    def start(self) -> "StreamWorker":
+        self._thread = threading.Thread(target=self._loop, daemon=True, name="notify-stream")
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
