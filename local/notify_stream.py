@@ -45,6 +45,7 @@ class StreamWorker:
         self.handler = handler or _default_handler
         self.poll_seconds, self.batch_size = poll_seconds, batch_size
         self.iterators: dict[str, str | None] = {}  # shard id -> next iterator (None: closed and read)
+        self.last_sequence: dict[str, str] = {}  # shard id -> the last record handled
         self.lock = threading.Lock()  # one poll at a time (thread and drain)
         self.processed = 0
         self._stop = threading.Event()
@@ -72,6 +73,22 @@ class StreamWorker:
             StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
             SequenceNumber=sequence_number)["ShardIterator"]
 
+    def _reposition(self, shard_id: str) -> None:
+        """An iterator DynamoDB Local no longer honours (expired, or taken on an empty shard): continue after
+        the last record handled, or from the shard's start (replays are harmless: the handler is idempotent)."""
+        last = self.last_sequence.get(shard_id)
+        kwargs = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last} if last else {
+            "ShardIteratorType": "TRIM_HORIZON"}
+        self.iterators[shard_id] = self.client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard_id,
+                                                                  **kwargs)["ShardIterator"]
+
+    def _read(self, shard_id: str, iterator: str) -> dict:
+        try:
+            return self.client.get_records(ShardIterator=iterator, Limit=self.batch_size)
+        except (self.client.exceptions.TrimmedDataAccessException, self.client.exceptions.ExpiredIteratorException):
+            self._reposition(shard_id)
+            return self.client.get_records(ShardIterator=self.iterators[shard_id], Limit=self.batch_size)
+
     def poll_once(self) -> int:
         """Read every open shard once and hand each batch to the handler; returns the records read."""
         with self.lock:
@@ -80,16 +97,27 @@ class StreamWorker:
             for shard_id, iterator in list(self.iterators.items()):
                 if iterator is None:
                     continue
-                answer = self.client.get_records(ShardIterator=iterator, Limit=self.batch_size)
+                answer = self._read(shard_id, iterator)
                 records = answer.get("Records", [])
-                self.iterators[shard_id] = answer.get("NextShardIterator")
+                following = answer.get("NextShardIterator")
                 if not records:
+                    # closed and read: done; else keep polling with the iterator that works (DynamoDB Local
+                    # refuses the next iterator of an empty read on a shard that never had a record)
+                    if following is None:
+                        self.iterators[shard_id] = None
                     continue
+                self.iterators[shard_id] = following
                 count += len(records)
                 failures = self.handler({"Records": records}).get("batchItemFailures") or []
                 if failures:  # as the event source mapping does: read again from the first failure
                     log.warning("notify stream: retrying shard %s from %s", shard_id, failures[0]["itemIdentifier"])
                     self._retry_from(shard_id, failures[0]["itemIdentifier"])
+                    first = int(failures[0]["itemIdentifier"])
+                    done = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) < first]
+                else:
+                    done = records
+                if done:
+                    self.last_sequence[shard_id] = done[-1]["dynamodb"]["SequenceNumber"]
             self.processed += count
             return count
 
