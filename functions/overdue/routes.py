@@ -6,7 +6,7 @@ from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.devices import CODE_PATH
 from medpool.policy import Access
 from medpool.services import escalation, notification_feed
-from medpool.services.notify import delivery
+from medpool.services.notify import resend
 
 api = FunctionApi("overdue")
 
@@ -28,7 +28,7 @@ def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
            response=OutboxItemOut,
            errors={409: "通知不是发送失败状态或已被他人处理 (notification_not_failed, state_changed)"})
 def retry_notification(request: Request) -> OutboxItemOut:
-    return OutboxItemOut.model_validate(delivery.retry(request.user, request.params["id"]))
+    return OutboxItemOut.model_validate(resend.retry(request.user, request.params["id"]))
 
 
 @api.route("GET", "/blocks", "listBlocks", Access.MANAGER, summary="逾期限制（科室逾期超过 N 小时）",

@@ -16,12 +16,9 @@ from pynamodb.exceptions import UpdateError
 
 from medpool import clock
 from medpool.config import get_settings
-from medpool.errors import Conflict, MedpoolError, NotFound
+from medpool.errors import MedpoolError
 from medpool.models.notification import Notification
-from medpool.models.user import User
-from medpool.services.audit import add_record
-from medpool.services.notify import outbox
-from medpool.services.transactions import is_condition_failure, transaction
+from medpool.services.transactions import is_condition_failure
 from medpool.services.wechat_tokens import SharedToken
 from medpool.wechat import get_wechat_client
 from medpool.wechat.client import NOT_SUBSCRIBED
@@ -154,24 +151,3 @@ def get_notification(notification_id: str) -> Notification | None:
         return Notification.get(notification_id, consistent_read=True)
     except Notification.DoesNotExist:
         return None
-
-
-def retry(actor: User, notification_id: str) -> Notification:
-    """A manager sends a failed notification again (after fixing the cause); repeating it is harmless.
-    The request only queues it (with a resend event): the stream worker pushes it."""
-    notice = get_notification(notification_id)
-    if notice is None:
-        raise NotFound("通知不存在", code="notification_not_found")
-    if notice.queue == "pending":
-        return notice
-    if notice.state != "failed":
-        raise Conflict(f"通知当前状态为 {notice.state}，不能重发", code="notification_not_failed")
-    now = clock.now_iso()
-    notice.state, notice.queue, notice.queue_at, notice.attempts = "pending", "pending", now, 0
-    with transaction(Conflict("通知已被他人处理，请刷新", code="state_changed")) as writer:
-        writer.save(notice, condition=(Notification.state == "failed") & (Notification.queue == "failed"))
-        add_record(writer, kind="notification", subject_id=notice.id, actor=actor.openid,
-                   action="notification.retry", before={"state": "failed", "last_error": notice.last_error},
-                   after={"state": "pending"}, at=now)
-        outbox.add(writer, outbox.resend_event(notice.id, now))
-    return notice

@@ -12,12 +12,12 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from medpool import clock
 from medpool.config import get_settings
-from medpool.errors import MedpoolError
+from medpool.models.category import SCOPE as CATEGORIES, Category
+from medpool.models.department import SCOPE as DEPARTMENTS, Department
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.notify_event import NotifyEvent
 from medpool.models.user import MANAGER_ROLE_KEY, User
-from medpool.services import categories, departments
 from medpool.services.notification_texts import EVENTS, content
 from medpool.services.notify.outbox import loan_of
 from medpool.services.transactions import is_condition_failure
@@ -54,10 +54,11 @@ def recipients_of(event: str, loan: Loan) -> list[str]:
     return list(dict.fromkeys(people))[:MAX_RECIPIENTS]
 
 
-def _name(lookup, key: str) -> str:
+def _name(model, scope: str, key: str) -> str:
+    """A category's or department's display name (its code if it is gone)."""
     try:
-        return lookup(key).name
-    except MedpoolError:
+        return model.get(scope, key).name
+    except model.DoesNotExist:
         return key
 
 
@@ -69,8 +70,8 @@ def prepare(item: NotifyEvent, recipients: list[str] | None = None) -> list[Noti
         return []
     template = EVENTS[item.event][0]
     department = (loan.department_id if template == "loan_result"
-                  else _name(departments.get_department, loan.department_id))
-    title, text, data = content(item.event, loan, _name(categories.get_category, loan.category_id), department,
+                  else _name(Department, DEPARTMENTS, loan.department_id))
+    title, text, data = content(item.event, loan, _name(Category, CATEGORIES, loan.category_id), department,
                                 item.at)
     pushed = get_settings().template_id(template) is not None
     notices = []
