@@ -132,7 +132,14 @@ class StreamWorker:
             if count == 0:
                 return total
 
-    def _loop(self) -> None:
+    def _loop(self, sweep_first: bool) -> None:
+        if sweep_first:  # what was committed while no worker ran (the schedule's job in AWS)
+            try:
+                from medpool.services.notify.stream import sweep
+
+                log.info("notify sweep: %s", sweep(budget_seconds=60))
+            except Exception:  # noqa: BLE001
+                log.exception("notify sweep failed")
         while not self._stop.is_set():
             try:
                 busy = self.poll_once()
@@ -142,8 +149,8 @@ class StreamWorker:
             if not busy:
                 self._stop.wait(self.poll_seconds)
 
-    def start(self) -> "StreamWorker":
-        self._thread = threading.Thread(target=self._loop, daemon=True, name="notify-stream")
+    def start(self, sweep_first: bool = False) -> "StreamWorker":
+        self._thread = threading.Thread(target=self._loop, args=(sweep_first,), daemon=True, name="notify-stream")
         self._thread.start()
         return self
 
