@@ -30,7 +30,7 @@ def process(item: NotifyEvent, tokens: SharedToken) -> delivery.DeliveryStats:
     else:
         notices = fanout.fan_out(item)
     now = clock.now_iso()
-    return delivery.deliver([n for n in notices if delivery.due(n, now)], tokens=tokens)
+    return delivery.deliver_side_by_side([n for n in notices if delivery.due(n, now)], tokens=tokens)
 
 
 def handle(event: dict[str, Any], context: Any = None) -> dict[str, list]:
