@@ -17,6 +17,7 @@ import boto3
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
+MAX_RETRIES = 5  # as the Lambda mapping's MaximumRetryAttempts: then the record is skipped (the sweep has it)
 
 
 def _default_handler(event: dict[str, Any]) -> dict[str, Any]:
@@ -46,6 +47,7 @@ class StreamWorker:
         self.poll_seconds, self.batch_size = poll_seconds, batch_size
         self.iterators: dict[str, str | None] = {}  # shard id -> next iterator (None: closed and read)
         self.last_sequence: dict[str, str] = {}  # shard id -> the last record handled
+        self.failures: dict[str, int] = {}  # sequence number -> failed attempts
         self.lock = threading.Lock()  # one poll at a time (thread and drain)
         self.processed = 0
         self._stop = threading.Event()
@@ -68,9 +70,10 @@ class StreamWorker:
                 self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
                     StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType=start_at)["ShardIterator"]
 
-    def _retry_from(self, shard_id: str, sequence_number: str) -> None:
+    def _retry_from(self, shard_id: str, sequence_number: str, after: bool = False) -> None:
         self.iterators[shard_id] = self.client.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
+            StreamArn=self.stream_arn, ShardId=shard_id,
+            ShardIteratorType="AFTER_SEQUENCE_NUMBER" if after else "AT_SEQUENCE_NUMBER",
             SequenceNumber=sequence_number)["ShardIterator"]
 
     def _reposition(self, shard_id: str) -> None:
@@ -109,13 +112,16 @@ class StreamWorker:
                 self.iterators[shard_id] = following
                 count += len(records)
                 failures = self.handler({"Records": records}).get("batchItemFailures") or []
-                if failures:  # as the event source mapping does: read again from the first failure
-                    log.warning("notify stream: retrying shard %s from %s", shard_id, failures[0]["itemIdentifier"])
-                    self._retry_from(shard_id, failures[0]["itemIdentifier"])
-                    first = int(failures[0]["itemIdentifier"])
-                    done = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) < first]
-                else:
-                    done = records
+                failed = failures[0]["itemIdentifier"] if failures else None
+                done = records
+                if failed is not None:
+                    self.failures[failed] = self.failures.get(failed, 0) + 1
+                    give_up = self.failures[failed] > MAX_RETRIES  # as the mapping would (to its DLQ)
+                    log.log(logging.ERROR if give_up else logging.WARNING, "notify stream: record %s failed%s",
+                            failed, ", skipped" if give_up else "; read again")
+                    # read again from the failed record, or from the one after it when giving up on it
+                    self._retry_from(shard_id, failed, after=give_up)
+                    done = [r for r in records if int(r["dynamodb"]["SequenceNumber"]) < int(failed) + give_up]
                 if done:
                     self.last_sequence[shard_id] = done[-1]["dynamodb"]["SequenceNumber"]
             self.processed += count

@@ -5,7 +5,8 @@ from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItem
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.devices import CODE_PATH
 from medpool.policy import Access
-from medpool.services import escalation, notification_feed
+from medpool.services import escalation
+from medpool.services.notify import feed as notification_feed
 from medpool.services.notify import resend
 
 api = FunctionApi("overdue")

@@ -137,3 +137,28 @@ def test_a_failed_fan_out_is_reported_and_the_mapping_processes_it_again(wx, mon
     worker.drain()
     assert len(calls) == 2 and calls[0] == calls[1]  # reported, read again from that record, then done
     assert [m["touser"] for m in wx.sent] == ["demo-nurse-icu"]
+
+
+def test_a_record_that_keeps_failing_is_skipped_and_left_to_the_sweep(wx, monkeypatch):
+    from local import notify_stream
+    from medpool.services.notify.outbox import event_id
+    from medpool.services.notify.stream import sweep
+
+    worker = StreamWorker()
+    loan = make_loan("in_use", device_id="MON-005", key="stream-poison-0001")  # approved, then handed over
+    real, calls = fanout.fan_out, Counter()
+
+    def poisoned(item):
+        calls[item.event] += 1
+        if item.event == "loan_approved":
+            raise RuntimeError("always fails")
+        return real(item)
+
+    monkeypatch.setattr(fanout, "fan_out", poisoned)
+    worker.drain()
+    assert calls == Counter({"loan_approved": notify_stream.MAX_RETRIES + 1, "loan_handed_over": 1})
+    assert [m["data"]["phrase3"]["value"] for m in wx.sent] == ["已交接"]  # the next record went on
+    assert NotifyEvent.get(event_id(loan.id, "loan_approved"), consistent_read=True).sweep == "pending"
+    monkeypatch.setattr(fanout, "fan_out", real)
+    assert sweep()["events"] == 1  # the scheduled run delivers what the stream path gave up on
+    assert sorted(m["data"]["phrase3"]["value"] for m in wx.sent) == ["已交接", "已批准"]

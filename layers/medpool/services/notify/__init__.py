@@ -6,5 +6,7 @@
   what the stream path did not handle.
 - `fanout`: recipients (managers through the users' role index, the department's users), texts, and the
   per-recipient Notification items (the in-app list), idempotent on redelivery.
-- `delivery`: claim (lease), send, record the outcome with backoff; the managers' resend.
+- `texts`: what each notification says (in-app title and text, subscribe-message values).
+- `delivery`: claim (lease), send, record the outcome with backoff; `resend`: the managers' resend.
+- `feed`: reading them (a user's list, the managers' outbox).
 """

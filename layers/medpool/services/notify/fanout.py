@@ -18,7 +18,7 @@ from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.notify_event import NotifyEvent
 from medpool.models.user import MANAGER_ROLE_KEY, User
-from medpool.services.notification_texts import EVENTS, content
+from medpool.services.notify.texts import EVENTS, content
 from medpool.services.notify.outbox import loan_of
 from medpool.services.transactions import is_condition_failure
 
