@@ -123,8 +123,9 @@ def _send_one(notice: Notification, tokens: SharedToken, stats: DeliveryStats) -
 
 
 def due(notice: Notification, now: str) -> bool:
-    """Waiting to be pushed and not backing off."""
-    return notice.queue == "pending" and (notice.queue_at or "") <= now
+    """Waiting to be pushed and not backing off (never tried: due whatever the clocks of the writer and
+    this container say; tried: when its backoff or its lease has run out)."""
+    return notice.queue == "pending" and (not notice.attempts or (notice.queue_at or "") <= now)
 
 
 def deliver(notices: Iterable[Notification], tokens: SharedToken | None = None,
