@@ -18,8 +18,10 @@ def _missing_indexes(model, described: dict) -> list[dict]:
             continue
         missing.append({"Create": {
             "IndexName": index["index_name"],
-            "KeySchema": [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in index["key_schema"]],
-            "Projection": {"ProjectionType": index["projection"]["ProjectionType"]}}})
+            "KeySchema": [{"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]}  # HASH first
+                          for k in sorted(index["key_schema"], key=lambda k: k["KeyType"] != "HASH")],
+            "Projection": {key: value for key, value in index["projection"].items()
+                           if key in ("ProjectionType", "NonKeyAttributes")}}})
     return missing
 
 
