@@ -21,38 +21,44 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record
     # and the availability counts on the category item (UpdateItem ADD); a confirmed return appends its
     # statistics ledger entries in that transaction.
+    # A notified change puts one outbox event (notify_events) in its transaction: append only.
     "apply": {"loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
               "users": "read", "departments": "read", "categories": "write",
-              "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+              "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     "approve": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
                 "users": "read", "departments": "read", "categories": "write",
-                "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+                "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
                 "users": "read", "departments": "read", "categories": "write",
-                "notifications": "write", "wechat_tokens": "write", "block_lifts": "read"},
+                "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
     # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
     # refresh the shared WeChat access token.
     "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "loans": "read", "users": "read", "departments": "read",
-                "notifications": "read", "wechat_tokens": "write", "block_lifts": "read"},
+                "notify_events": "read", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (ledger + open loans), record queries; import jobs (their stored
     # rows in chunks, deleted when done) write historical loans with their records and ledger entries in
     # transactions, and register devices (transactions, counted on their category item).
     "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write",
                 "import_jobs": "write", "import_chunks": "write",
-                "notifications": "read", "wechat_tokens": "read", "block_lifts": "read"},
-    # Notifications (issue 4): loan changes put their notifications (outbox) in the same transaction and
-    # push them right after with the shared access token; create_loan reads escalation lifts. devices and
-    # reports import the loan services but never notify: read only.
+                "notify_events": "read", "block_lifts": "read"},
+    # Notifications (issue 11): loan changes put one outbox event in the same transaction; no request pushes.
+    # create_loan reads escalation lifts. devices and reports import the loan services but never notify: read.
     # announcements: announcements + audit record; a user's own notifications.
     "announcements": {"announcements": "write", "records": "append", "notifications": "read", "users": "read"},
-    # overdue: the scheduled check flags loans (+ record + outbox), delivers the outbox; managers see
-    # and resend failed notifications and lift escalation blocks.
+    # overdue: the scheduled check flags loans (+ record + outbox event), then the notifier's sweep (events
+    # not fanned out, pending notifications); managers see and resend failed notifications (record + resend
+    # event) and lift escalation blocks.
     "overdue": {"loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
                 "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
-                "devices": "read"},
+                "notify_events": "write"},
+    # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
+    # category and department names, writes the notifications, marks the event fanned out, pushes with the
+    # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).
+    "notify": {"notify_events": "write", "notifications": "write", "users": "read", "departments": "read",
+               "categories": "read", "wechat_tokens": "write", "loans": "read"},
 }
 
 

@@ -1,5 +1,6 @@
 """What there is to deploy, discovered from the code: the functions (functions/*/handler.py), their
-routes (medpool.api.routing.ROUTES) and their Lambda entry points (the API app and any schedules)."""
+routes (medpool.api.routing.ROUTES) and their Lambda entry points (the API app, any schedules, and any
+stream handler: a module's `STREAMS = {"<handler attribute>": "<logical table>"}`)."""
 from __future__ import annotations
 
 import importlib
@@ -23,13 +24,26 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Stream:
+    """A stream-fed entry point: the handler attribute and the logical table whose DynamoDB Stream feeds it."""
+
+    attribute: str
+    table: str
+
+
+@dataclass(frozen=True)
 class Unit:
-    """One Lambda: a function's bundle with one entry point (the API app or a scheduled handler)."""
+    """One Lambda: a function's bundle with one entry point (the API app, a scheduled or a stream handler)."""
 
     function: str
     name: str  # short name, unique in the project: "<function>" or "<function>-<handler>"
     handler: str  # Lambda handler string
     schedule: Schedule | None = None
+    stream: Stream | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.schedule is None and self.stream is None
 
 
 @dataclass
@@ -61,16 +75,28 @@ def _schedules(app: Any, module: Any) -> list[Schedule]:
     return schedules
 
 
+def _streams(module: Any) -> list[Stream]:
+    streams = []
+    for attribute, table in sorted(getattr(module, "STREAMS", {}).items()):
+        if not callable(getattr(module, attribute, None)):
+            raise LookupError(f"{module.__name__}: stream handler {attribute!r} is not a module function")
+        streams.append(Stream(attribute, table))
+    return streams
+
+
 def describe(name: str, app: Any, module: Any, routes: list[Any]) -> Function:
-    """A function's Lambdas: one for its API app if it has routes, one per schedule."""
-    schedules = _schedules(app, module)
-    function = Function(name=name, routes=routes, binary_types=sorted(getattr(app.api, "binary_types", [])))
-    entries = ([(API_UNIT, None)] if routes else []) + [(s.attribute, s) for s in schedules]
-    for attribute, schedule in entries:
+    """A function's Lambdas: one for its API app if it has routes, one per schedule, one per stream handler."""
+    schedules = _schedules(app, module) if app is not None else []
+    binary_types = sorted(getattr(app.api, "binary_types", [])) if app is not None else []
+    function = Function(name=name, routes=routes, binary_types=binary_types)
+    entries: list[tuple[str, Schedule | None, Stream | None]] = (
+        ([(API_UNIT, None, None)] if routes else []) + [(s.attribute, s, None) for s in schedules]
+        + [(s.attribute, None, s) for s in _streams(module)])
+    for attribute, schedule, stream in entries:
         short = name if len(entries) == 1 or attribute == API_UNIT else f"{name}-{attribute.replace('_', '-')}"
-        function.units.append(Unit(name, short, f"functions.{name}.handler.{attribute}", schedule))
+        function.units.append(Unit(name, short, f"functions.{name}.handler.{attribute}", schedule, stream))
     if not function.units:
-        raise LookupError(f"functions/{name}: neither routes nor schedules to deploy")
+        raise LookupError(f"functions/{name}: neither routes, schedules nor streams to deploy")
     return function
 
 
@@ -84,7 +110,8 @@ def discover(names: list[str] | None = None) -> list[Function]:
     for name in names if names is not None else function_names():
         module = importlib.import_module(f"functions.{name}.handler")
         # A function's routes are the declared routes its own app serves (not matched by name).
-        served = module.app.routes
+        app = getattr(module, "app", None)
+        served = app.routes if app is not None else {}
         routes = [spec for spec in ROUTES if spec.method in served.get(spec.path, {})]
-        functions.append(describe(name, module.app, module, routes))
+        functions.append(describe(name, app, module, routes))
     return functions

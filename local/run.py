@@ -1,4 +1,5 @@
-"""`make run`: DynamoDB Local (data on disk), tables, demo data, the WeChat stand-in and the API on :8000.
+"""`make run`: DynamoDB Local (data on disk), tables, demo data, the WeChat stand-in, the notifier on the
+outbox table's stream (local/notify_stream.py: what the notify Lambda does in AWS) and the API on :8000.
 Ctrl-C stops everything it started; the next run finds the data again."""
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def _banner() -> str:
         "",
         f"MedPool is running: API http://127.0.0.1:{API_PORT}  (OpenAPI: /openapi.json)",
         f"  DynamoDB Local http://127.0.0.1:{DYNAMODB_PORT} (data in .data/dynamodb)",
-        f"  WeChat stand-in http://127.0.0.1:{WECHAT_PORT}",
+        f"  WeChat stand-in http://127.0.0.1:{WECHAT_PORT}; the notifier reads the outbox stream and pushes to it",
         "Log in as a demo account (the stand-in resolves the code test:<openid> to that openid):",
     ]
     for openid, name, department, role, status in ACCOUNTS:
@@ -74,7 +75,11 @@ def main() -> None:
     _configure_environment()
     children: list[subprocess.Popen] = []
 
+    notifier = None
+
     def shutdown(*_: object) -> None:
+        if notifier is not None:
+            notifier.stop()
         for child in reversed(children):
             dynamodb_local.stop(child)
         sys.exit(0)
@@ -94,7 +99,13 @@ def main() -> None:
         corrected = [row["category_id"] for row in availability.recount("make-run") if row["changed"]]
         if corrected:
             print(f"availability counts recomputed: {', '.join(corrected)}", flush=True)
+        from medpool.services.users import reindex_roles
+
+        reindex_roles()  # data from before the users' role index (idempotent)
         wechat_standin.serve(WECHAT_PORT)
+        from local.notify_stream import StreamWorker
+
+        notifier = StreamWorker().start(sweep_first=True)
         children.append(subprocess.Popen(server_command(API_PORT), cwd=dynamodb_local.ROOT, start_new_session=True))
         _wait_for_api(children[-1])
         print(_banner(), flush=True)

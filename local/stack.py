@@ -1,5 +1,6 @@
-"""A throwaway local stack for tests and benchmarks: DynamoDB Local in memory, the WeChat stand-in and
-optionally the HTTP API (local/server.py), all on free ports, seeded with the demo data.
+"""A throwaway local stack for tests and benchmarks: DynamoDB Local in memory, the WeChat stand-in, the
+notifier on the outbox stream (local/notify_stream.py, in this process) and optionally the HTTP API
+(local/server.py), all on free ports, seeded with the demo data.
 
 `python -m local.stack` prints one JSON line {"api": ..., "dynamodb": ..., "wechat": ...} once ready
 and serves until it is terminated (the mini program's end-to-end tests use it)."""
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -26,12 +28,15 @@ class Stack:
     wechat: wechat_standin.WeChatStandIn | None = None
     processes: list[subprocess.Popen] = field(default_factory=list)
     servers: list = field(default_factory=list)
+    notifier: Any = None  # local.notify_stream.StreamWorker
 
     def env(self, table_prefix: str = "medpool-stack-") -> dict[str, str]:
         return {"MEDPOOL_STAGE": "local", "MEDPOOL_DYNAMODB_ENDPOINT": self.dynamodb_url,
                 "MEDPOOL_WECHAT_BASE_URL": self.wechat_url, "MEDPOOL_TABLE_PREFIX": table_prefix}
 
     def stop(self) -> None:
+        if self.notifier is not None:
+            self.notifier.stop()
         for process in reversed(self.processes):
             dynamodb_local.stop(process)
         for server in self.servers:
@@ -69,8 +74,9 @@ def start_api(env: dict[str, str], timeout: float = 60) -> tuple[subprocess.Pope
     raise TimeoutError("the API server did not answer /health")
 
 
-def start(with_api: bool = True, table_prefix: str = "medpool-stack-") -> Stack:
-    """Start the stack, create the tables and seed demo data (in this process's configuration)."""
+def start(with_api: bool = True, table_prefix: str = "medpool-stack-", with_notifier: bool = True) -> Stack:
+    """Start the stack, create the tables and seed demo data (in this process's configuration); the
+    notifier reads the outbox stream in a thread of this process, pushing to the stand-in."""
     ddb, ddb_url = start_dynamodb()
     server, state = wechat_standin.serve(0)
     stack = Stack(dynamodb_url=ddb_url, wechat_url=f"http://127.0.0.1:{server.server_port}", wechat=state,
@@ -87,6 +93,10 @@ def start(with_api: bool = True, table_prefix: str = "medpool-stack-") -> Stack:
         reset_wechat_client()
         create_tables()
         seed_demo()
+        if with_notifier:
+            from local.notify_stream import StreamWorker
+
+            stack.notifier = StreamWorker().start()
         if with_api:
             api, stack.api_url = start_api(stack.env(table_prefix))
             stack.processes.append(api)

@@ -10,13 +10,16 @@ cgi-bin/stable_token and cgi-bin/message/subscribe/send behave like WeChat's too
 7200 s, normal mode returns the valid one, force_refresh replaces it; a send with a stale token gets
 40001/42001, values too long for their keyword type get 47003. Tests steer it: `expire_tokens()`,
 `send_errcode` (answer every send with it), `down` (HTTP 503, no JSON), `not_subscribed` (openids
-answered 43101); `sent` keeps every accepted message and `token_requests` every token request.
+answered 43101), `send_delay` (seconds every subscribe-message send takes to answer, after the message
+is received: WeChat on a bad day; default MEDPOOL_STANDIN_SEND_DELAY, 0); `sent` keeps every accepted
+message (`sent_times` when each arrived, time.time()) and `token_requests` every token request.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import json
+import os
 import secrets
 import re
 import threading
@@ -48,6 +51,8 @@ class WeChatStandIn:
         self.retired_tokens: set[str] = set()
         self.token_requests: list[dict] = []
         self.sent: list[dict] = []
+        self.sent_times: list[float] = []
+        self.send_delay = float(os.environ.get("MEDPOOL_STANDIN_SEND_DELAY", "0") or 0)
         self.rejected: list[dict] = []
         self.send_errcode = 0
         self.down = False
@@ -105,6 +110,12 @@ class WeChatStandIn:
         return "image/png", image.getvalue()
 
     def subscribe_send(self, query: dict[str, str], body: dict) -> dict:
+        answer = self._subscribe_send(query, body)
+        if self.send_delay > 0:
+            time.sleep(self.send_delay)
+        return answer
+
+    def _subscribe_send(self, query: dict[str, str], body: dict) -> dict:
         token = query.get("access_token", "")
         with self.lock:
             error = self._token_error(token)
@@ -121,6 +132,7 @@ class WeChatStandIn:
                 self.rejected.append(body)
                 return {"errcode": 47003, "errmsg": "argument invalid! data.thing1.value invalid"}
             self.sent.append(body)
+            self.sent_times.append(time.time())
         return {"errcode": 0, "errmsg": "ok"}
 
     def jscode2session(self, query: dict[str, str]) -> dict:

@@ -8,7 +8,8 @@ from medpool.api.schemas.announcements import (ANNOUNCEMENT_PATH, AnnouncementOu
 from medpool.api.schemas.common import PageOut, PageQuery, page_out
 from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import announcements, notification_feed
+from medpool.services import announcements
+from medpool.services.notify import feed as notification_feed
 
 api = FunctionApi("announcements")
 IDEMPOTENCY_KEY = r"^[A-Za-z0-9_.:-]{8,64}$"  # as on createLoan

@@ -5,7 +5,9 @@ from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItem
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.devices import CODE_PATH
 from medpool.policy import Access
-from medpool.services import escalation, notification_feed, notifications
+from medpool.services import escalation
+from medpool.services.notify import feed as notification_feed
+from medpool.services.notify import resend
 
 api = FunctionApi("overdue")
 
@@ -27,7 +29,7 @@ def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
            response=OutboxItemOut,
            errors={409: "通知不是发送失败状态或已被他人处理 (notification_not_failed, state_changed)"})
 def retry_notification(request: Request) -> OutboxItemOut:
-    return OutboxItemOut.model_validate(notifications.retry(request.user, request.params["id"]))
+    return OutboxItemOut.model_validate(resend.retry(request.user, request.params["id"]))
 
 
 @api.route("GET", "/blocks", "listBlocks", Access.MANAGER, summary="逾期限制（科室逾期超过 N 小时）",

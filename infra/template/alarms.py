@@ -7,13 +7,14 @@ from typing import Any
 
 from infra.names import ALIAS, API_STAGE, function_name, stack_name
 from infra.project import Function, Unit
-from infra.template.functions import SCHEDULE_TIMEOUT, unit_ids
+from infra.template.functions import timeout, unit_ids
 from infra.template.tables import table_logical_id
 
 TOPIC = "AlarmTopic"
 PERIOD, CANARY_PERIOD = 300, 60
 API_P95_MS = 5000  # API functions answer in well under a second; 5 s at p95 is a regression
-SCHEDULE_MAX_FRACTION = 0.8  # a scheduled run near its timeout is about to fail
+SCHEDULE_MAX_FRACTION = 0.8  # a scheduled run (or a stream batch) near its timeout is about to fail
+ITERATOR_AGE_MS = 60_000  # the notifier a minute behind its stream: pushes are late
 
 
 def _alarm(description: str, namespace: str, metric: str, dimensions: list[dict], threshold: float = 1,
@@ -40,20 +41,29 @@ def version_dimensions(stage: str, unit: Unit) -> list[dict]:
 
 def unit_alarms(stage: str, unit: Unit) -> dict[str, Any]:
     ids, dims = unit_ids(unit), version_dimensions(stage, unit)
-    if unit.schedule is None:
+    if unit.is_api:
         latency = _alarm(f"{unit.name}: p95 duration >= {API_P95_MS} ms", "AWS/Lambda", "Duration", dims,
                          API_P95_MS, "p95", CANARY_PERIOD)
     else:
-        limit = SCHEDULE_MAX_FRACTION * SCHEDULE_TIMEOUT * 1000
+        limit = SCHEDULE_MAX_FRACTION * timeout(unit) * 1000
         latency = _alarm(f"{unit.name}: a run took >= {limit:.0f} ms", "AWS/Lambda", "Duration", dims, limit,
                          "Maximum", CANARY_PERIOD)
-    return {
+    whole = [{"Name": "FunctionName", "Value": function_name(stage, unit.name)}]
+    alarms = {
         ids["errors"]: _alarm(f"{unit.name}: errors of the live version", "AWS/Lambda", "Errors", dims,
                               period=CANARY_PERIOD),
         ids["latency"]: latency,
-        ids["throttles"]: _alarm(f"{unit.name}: throttles", "AWS/Lambda", "Throttles",
-                                 [{"Name": "FunctionName", "Value": function_name(stage, unit.name)}]),
+        ids["throttles"]: _alarm(f"{unit.name}: throttles", "AWS/Lambda", "Throttles", whole),
     }
+    if unit.stream is not None:  # a stream reader is watched beyond deployments: is it keeping up?
+        alarms[ids["iterator_age"]] = _alarm(f"{unit.name}: stream iterator age >= {ITERATOR_AGE_MS} ms",
+                                             "AWS/Lambda", "IteratorAge", whole, ITERATOR_AGE_MS, "Maximum")
+        alarms[ids["all_errors"]] = _alarm(f"{unit.name}: errors (every version)", "AWS/Lambda", "Errors", whole)
+        alarms[ids["dlq_depth"]] = _alarm(f"{unit.name}: records in the dead-letter queue", "AWS/SQS",
+                                          "ApproximateNumberOfMessagesVisible",
+                                          [{"Name": "QueueName", "Value": {"Fn::GetAtt": [ids["dlq"], "QueueName"]}}],
+                                          statistic="Maximum")
+    return alarms
 
 
 def alarms_section(stage: str, functions: list[Function], tables: dict[str, type]) -> dict[str, Any]:

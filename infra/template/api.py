@@ -128,7 +128,7 @@ def api_section(stage: str, functions: list[Function]) -> dict[str, Any]:
     }
     for function in functions:
         for unit in function.units:
-            if unit.schedule is None:
+            if unit.is_api:
                 alias = unit_ids(unit)["alias"]
                 resources[f"{unit_ids(unit)['function']}ApiPermission"] = {
                     "Type": "AWS::Lambda::Permission", "Properties": {

@@ -15,6 +15,18 @@ SECRET = "AppSecret"
 LAYER = "Layer"
 LOG_RETENTION_DAYS = 180
 API_TIMEOUT, SCHEDULE_TIMEOUT = 20, 300  # API Gateway stops waiting at 29 s
+STREAM_TIMEOUT = 120  # a batch of events, each fanned out and pushed (WeChat answers in ~0.1-1.5 s a message)
+# How the notifier reads its stream (AWS::Lambda::EventSourceMapping through SAM's DynamoDB event):
+# small batches, no batching wait (a push should leave within a second), a failing batch split in two
+# until the bad record is alone, a few retries, and a record too old or retried too often goes to the
+# dead-letter queue (the scheduled sweep still delivers the event: the queue is for investigation).
+STREAM_SOURCE = {"StartingPosition": "TRIM_HORIZON", "BatchSize": 10, "MaximumBatchingWindowInSeconds": 0,
+                 "BisectBatchOnFunctionError": True, "MaximumRetryAttempts": 5,
+                 "MaximumRecordAgeInSeconds": 3600, "ParallelizationFactor": 1,
+                 "FunctionResponseTypes": ["ReportBatchItemFailures"]}
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+STREAM_READ = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+               "dynamodb:ListStreams"]
 MEMORY_MB = 512
 SOURCE = "src"  # staged sources, relative to the template (infra.synth)
 
@@ -28,7 +40,9 @@ def unit_ids(unit: Unit) -> dict[str, str]:
             "group": f"{function}DeploymentGroup", "errors": f"{function}ErrorsAlarm",
             "latency": f"{function}LatencyAlarm", "throttles": f"{function}ThrottlesAlarm",
             "hook": f"{base}PreTrafficHook", "hook_role": f"{base}PreTrafficHookRole",
-            "hook_logs": f"{base}PreTrafficHookLogs"}
+            "hook_logs": f"{base}PreTrafficHookLogs", "dlq": f"{base}DeadLetterQueue",
+            "iterator_age": f"{function}IteratorAgeAlarm", "all_errors": f"{function}AllVersionsErrorsAlarm",
+            "dlq_depth": f"{base}DeadLetterQueueDepthAlarm"}
 
 
 def log_group(name: str) -> dict[str, Any]:
@@ -65,17 +79,34 @@ def _policy(unit: Unit, ids: dict[str, str], tables: dict[str, type],
             resources.append({"Fn::Sub": f"${{{table_id}.Arn}}/index/*"})
         statements.append({"Sid": logical(table, logical(level)), "Effect": "Allow",
                            "Action": actions(level), "Resource": resources})
+    if unit.stream is not None:
+        if unit.stream.table not in tables:
+            raise KeyError(f"{unit.handler}: reads the stream of the unknown table {unit.stream.table!r}")
+        table_id = table_logical_id(unit.stream.table)
+        statements += [
+            {"Sid": "ReadItsStream", "Effect": "Allow", "Action": STREAM_READ,
+             "Resource": [{"Fn::Sub": f"${{{table_id}.Arn}}/stream/*"}]},
+            {"Sid": "DeadLetters", "Effect": "Allow", "Action": ["sqs:SendMessage"],
+             "Resource": {"Fn::GetAtt": [ids["dlq"], "Arn"]}}]
     return statements
 
 
 def events(unit: Unit) -> dict[str, Any]:
-    """The unit's event sources (SAM points them at the `live` alias). Extension point: a stream-fed
-    function (e.g. a notifier on a table's stream) adds a `DynamoDB` event here with its
-    `DestinationConfig.OnFailure` queue; none is declared in the code yet."""
+    """The unit's event sources (SAM points them at the `live` alias): its schedule, or its table's stream
+    with the dead-letter queue as the mapping's OnFailure destination."""
+    if unit.stream is not None:
+        return {"Stream": {"Type": "DynamoDB", "Properties": {
+            "Stream": {"Fn::GetAtt": [table_logical_id(unit.stream.table), "StreamArn"]}, **STREAM_SOURCE,
+            "DestinationConfig": {"OnFailure": {"Type": "SQS",
+                                                "Destination": {"Fn::GetAtt": [unit_ids(unit)["dlq"], "Arn"]}}}}}}
     if unit.schedule is None:
         return {}
     return {"Schedule": {"Type": "Schedule", "Properties": {
         "Schedule": unit.schedule.expression, "Description": f"MedPool {unit.function}: {unit.handler}"}}}
+
+
+def timeout(unit: Unit) -> int:
+    return STREAM_TIMEOUT if unit.stream else SCHEDULE_TIMEOUT if unit.schedule else API_TIMEOUT
 
 
 def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: str) -> dict[str, Any]:
@@ -86,7 +117,7 @@ def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: s
         "Architectures": [ARCHITECTURE],
         "Handler": unit.handler,
         "MemorySize": MEMORY_MB,
-        "Timeout": SCHEDULE_TIMEOUT if unit.schedule else API_TIMEOUT,
+        "Timeout": timeout(unit),
         "CodeUri": f"{SOURCE}/{unit.function}",
         "Layers": [{"Ref": LAYER}],
         "Role": {"Fn::GetAtt": [ids["role"], "Arn"]},
@@ -114,11 +145,16 @@ def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: s
 def unit_resources(stage: str, unit: Unit, tables: dict[str, type], deployment: str,
                    grants: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     ids = unit_ids(unit)
-    return {
+    resources = {
         ids["logs"]: log_group(function_name(stage, unit.name)),
         ids["role"]: role(_policy(unit, ids, tables, grants)),
         ids["function"]: function_resource(stage, unit, ids, deployment),
     }
+    if unit.stream is not None:
+        resources[ids["dlq"]] = {"Type": "AWS::SQS::Queue", "Properties": {
+            "QueueName": f"{function_name(stage, unit.name)}-dead-letters",
+            "MessageRetentionPeriod": DLQ_RETENTION_SECONDS, "SqsManagedSseEnabled": True}}
+    return resources
 
 
 def functions_section(stage: str, functions: list[Function], tables: dict[str, type], deployment: str,

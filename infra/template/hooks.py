@@ -35,9 +35,10 @@ def probes(function: Function, unit: Unit) -> list[dict[str, Any]]:
     - one route that needs a session (a GET if the function has one), with an invalid token: 401
       `invalid_token` in the API's error shape (bundle, layer, routing, settings and the secret's
       key are all used to say so; the router refuses before any handler runs, so nothing is written).
-    A scheduled unit (whose handler does the job itself) is invoked as a DryRun: the version exists,
-    is active and may be invoked; its code is exercised by its function's API unit, same bundle."""
-    if unit.schedule is not None:
+    A scheduled or stream unit (whose handler does the job itself) is invoked as a DryRun: the version
+    exists, is active and may be invoked; a scheduled unit's code is exercised by its function's API unit,
+    same bundle; the notifier's is imported whole by the bundle tests."""
+    if not unit.is_api:
         return [{"dry_run": True}]
     gets = sorted((spec for spec in function.routes if spec.method == "GET"), key=lambda spec: spec.path)
     found = [_http(spec, 200, {"status": "ok"}) for spec in gets if spec.path == "/health"]

@@ -73,6 +73,12 @@ def _recount_availability(args: argparse.Namespace) -> None:
                                                   f"  [{verdict}]"))
 
 
+def _reindex_users(args: argparse.Namespace) -> None:
+    from medpool.services.users import reindex_roles
+
+    print(f"users re-indexed: {reindex_roles()}")
+
+
 def _progress_bar(job, out=None) -> None:
     """One line, redrawn: [#####-----] written/total rows."""
     out = out or sys.stderr
@@ -183,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "from its devices (after an upgrade, an import or a repair)")
     recount.add_argument("--dry-run", action="store_true", help="only compare, write nothing")
     recount.set_defaults(run=_recount_availability)
-    commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
+    commands.add_parser("reindex-users", help="once, after upgrading: put active managers and admins in the "
+                        "users' role index (who the notifier tells of new requests)").set_defaults(run=_reindex_users)
+    commands.add_parser("overdue-check", help="run the overdue check and the notifier's sweep now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser
 

@@ -34,9 +34,9 @@ class Settings:
     session_hours: int
     registration_minutes: int
     # Notifications (issue 4): subscribe-message template ids by template name (loan_result, loan_due,
-    # new_request; a missing one keeps that notification in the app only), inline push after a change.
+    # new_request; a missing one keeps that notification in the app only). Pushes leave through the outbox
+    # and the notifier on its stream, never from a request.
     wechat_templates: tuple[tuple[str, str], ...] = ()
-    notify_inline: bool = True
     notify_max_attempts: int = 5
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
@@ -99,7 +99,6 @@ def load_settings() -> Settings:
         session_hours=int(_env("MEDPOOL_SESSION_HOURS", "12")),
         registration_minutes=int(_env("MEDPOOL_REGISTRATION_MINUTES", "30")),
         wechat_templates=_templates(_env("MEDPOOL_WECHAT_TEMPLATES"), local),
-        notify_inline=_env("MEDPOOL_NOTIFY_INLINE", "1") not in ("0", "false", "no"),
         notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),

@@ -1,5 +1,6 @@
-"""Create and drop the tables defined by the models (idempotent); add indexes a model declares that an
-existing local table lacks (data kept from before an upgrade; in prod the deploy adds them)."""
+"""Create and drop the tables defined by the models (idempotent). Outside prod, a table that exists already gets
+what its model has added since (a global secondary index, a stream), so an upgraded local stack keeps its data
+(in prod the deploy adds them)."""
 from __future__ import annotations
 
 import time
@@ -9,15 +10,29 @@ from medpool.models import TABLES
 
 
 def create_tables() -> list[str]:
-    """Create every missing table (and, outside prod, every missing index); return the names created."""
+    """Create every missing table and, outside prod, upgrade existing ones; return what was created
+    ("table", "table/index", "table/stream")."""
     created = []
     for model in TABLES.values():
         if not model.exists():
             model.create_table(wait=True)
             created.append(model.Meta.table_name)
         elif get_settings().stage != "prod":
-            created += add_missing_indexes(model)
+            created += upgrade_table(model)
     return created
+
+
+def upgrade_table(model: type) -> list[str]:
+    """Add the model's missing global secondary indexes and its stream to an existing table."""
+    added = add_missing_indexes(model)
+    connection = model._get_connection().connection
+    table = model.Meta.table_name
+    view = getattr(model.Meta, "stream_view_type", None)
+    if view and not connection.describe_table(table).get("StreamSpecification", {}).get("StreamEnabled"):
+        connection.client.update_table(TableName=table,
+                                       StreamSpecification={"StreamEnabled": True, "StreamViewType": view})
+        added.append(f"{table}/stream")
+    return added
 
 
 def add_missing_indexes(model: type) -> list[str]:

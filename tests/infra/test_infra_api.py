@@ -23,7 +23,7 @@ def test_each_route_invokes_its_functions_alias(resources, functions):
     owner = {(spec.method, spec.path): f for f in functions for spec in f.routes}
     for method, path, operation in _operations(resources):
         function = owner[(method, path)]
-        alias = unit_ids(next(u for u in function.units if u.schedule is None))["alias"]
+        alias = unit_ids(next(u for u in function.units if u.is_api))["alias"]
         integration = operation["x-amazon-apigateway-integration"]
         assert integration["type"] == "aws_proxy"
         assert integration["uri"]["Fn::Sub"].count("${%s}" % alias) == 1, (method, path)
@@ -36,7 +36,7 @@ def test_api_lambdas_may_be_invoked_by_this_api_only(resources, functions):
     for function in functions:
         for unit in function.units:
             permission = resources.get(f"{unit_ids(unit)['function']}ApiPermission")
-            if unit.schedule is not None:
+            if not unit.is_api:
                 assert permission is None
                 continue
             properties = permission["Properties"]

@@ -10,7 +10,7 @@ import pytest
 
 from infra.bundle import (REQUIREMENTS, build_function, build_layer, function_entries, layer_deps, stage_function,
                           stage_hook, stage_layer)
-from infra.project import FUNCTIONS_DIR, function_names
+from infra.project import FUNCTIONS_DIR, discover, function_names
 
 SITE_PACKAGES = sysconfig.get_paths()["purelib"]  # third-party deps stand in for the layer's (built by pip)
 PROD_ENV = {"MEDPOOL_STAGE": "prod", "MEDPOOL_WECHAT_APPID": "wx0123456789abcdef",
@@ -25,7 +25,8 @@ module = importlib.import_module(sys.argv[4])
 import functions, medpool
 assert functions.__file__.startswith(sys.argv[1]), functions.__file__
 assert medpool.__file__.startswith(sys.argv[2]), medpool.__file__
-assert callable(getattr(module, sys.argv[5]))
+for attribute in sys.argv[5].split(","):
+    assert callable(getattr(module, attribute)), attribute
 """
 
 
@@ -34,6 +35,11 @@ def unpacked(tmp_path_factory):
     root = tmp_path_factory.mktemp("bundles")
     zipfile.ZipFile(build_layer(root, with_deps=False).path).extractall(root / "layer")
     return root
+
+
+def _entries(name):
+    """The Lambda entry points of a function (its API app, schedules, stream handlers)."""
+    return ",".join(unit.handler.rsplit(".", 1)[1] for unit in discover([name])[0].units)
 
 
 def _import(bundle_dir, layer_dir, module, attribute="app", third_party=SITE_PACKAGES):
@@ -48,7 +54,7 @@ def test_bundle_imports_alone_with_the_layer(name, unpacked):
     bundle = build_function(name, unpacked)
     target = unpacked / name
     zipfile.ZipFile(bundle.path).extractall(target)
-    result = _import(target, unpacked / "layer", f"functions.{name}.handler")
+    result = _import(target, unpacked / "layer", f"functions.{name}.handler", _entries(name))
     assert result.returncode == 0, result.stderr[-3000:]
 
 
@@ -63,7 +69,8 @@ def test_bundle_imports_with_the_layers_own_dependencies(name, unpacked, lambda_
     """With the dependencies pip built for the Lambda platform instead of this virtualenv's."""
     target = unpacked / f"{name}-deps"
     zipfile.ZipFile(build_function(name, unpacked).path).extractall(target)
-    result = _import(target, unpacked / "layer", f"functions.{name}.handler", third_party=lambda_deps)
+    result = _import(target, unpacked / "layer", f"functions.{name}.handler", _entries(name),
+                     third_party=lambda_deps)
     assert result.returncode == 0, result.stderr[-3000:]
 
 

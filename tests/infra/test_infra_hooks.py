@@ -49,7 +49,7 @@ def local_tables():
 
 
 def _api_units(functions):
-    return [(f, u) for f in functions for u in f.units if u.schedule is None]
+    return [(f, u) for f in functions for u in f.units if u.is_api]
 
 
 def test_every_probe_passes_against_the_current_code(functions, local_tables, monkeypatch):
@@ -70,7 +70,7 @@ def test_probes_cover_health_a_read_through_the_layer_and_the_session_gate(funct
     for name, found in by_name.items():
         gate = [p for p in found if p["status"] == 401]
         assert len(gate) == 1 and gate[0]["expect"] == {"error.code": "invalid_token"}, name
-    scheduled = [u for f in functions for u in f.units if u.schedule]
+    scheduled = [u for f in functions for u in f.units if not u.is_api]
     assert all(probes(next(f for f in functions if f.name == u.function), u) == [{"dry_run": True}]
                for u in scheduled)
 

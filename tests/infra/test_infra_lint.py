@@ -40,5 +40,6 @@ def test_alarms_on_errors_latency_and_throttles(resources, functions):
     assert {("AWS/Lambda", "Errors"), ("AWS/Lambda", "Duration"), ("AWS/Lambda", "Throttles"),
             ("AWS/ApiGateway", "5XXError"), ("AWS/DynamoDB", "ReadThrottleEvents"), ("AWS/DynamoDB", "WriteThrottleEvents")} <= metrics
     units = sum(len(f.units) for f in functions)
-    assert sum(a["Namespace"] == "AWS/Lambda" for a in alarms) == 3 * units
+    streams = sum(1 for f in functions for u in f.units if u.stream)  # + iterator age, errors of every version
+    assert sum(a["Namespace"] == "AWS/Lambda" for a in alarms) == 3 * units + 2 * streams
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)

@@ -18,3 +18,12 @@ def wx(standin):
     yield state
     state.reset_messages()
     clock.freeze(None)
+
+
+@pytest.fixture
+def notifier(_on_module_tables):
+    """The notifier on DynamoDB Local's stream of this module's outbox table, from now on: `drain()`
+    processes everything committed since through the Lambda's own handler."""
+    from local.notify_stream import StreamWorker
+
+    return StreamWorker()

@@ -8,7 +8,8 @@ from datetime import timedelta
 from medpool import clock
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
-from medpool.services import notifications, overdue
+from medpool.services import overdue
+from medpool.services.notify import delivery as notifications
 from tests.support import make_loan
 
 LOANS = [("MON-001", "race-loan-0001"), ("MON-002", "race-loan-0002"), ("MON-003", "race-loan-0003")]
@@ -29,8 +30,9 @@ def _race(target, n=4):
     return results
 
 
-def test_concurrent_and_repeated_runs_notify_each_loan_once(wx):
+def test_concurrent_and_repeated_runs_notify_each_loan_once(wx, notifier):
     ids = [make_loan("in_use", device_id=device, key=key).id for device, key in LOANS]
+    notifier.drain()  # the loans' own steps (approved, handed over) are pushed by the stream worker
     clock.freeze(clock.now() + timedelta(hours=25))
     wx.sent.clear()
     results = _race(overdue.run)
@@ -44,9 +46,10 @@ def test_concurrent_and_repeated_runs_notify_each_loan_once(wx):
     assert len(pushes) == 3 * len(ids)  # the ICU nurse, the manager and the admin, per loan
 
 
-def test_outage_then_concurrent_dispatchers_deliver_once(wx):
+def test_outage_then_concurrent_dispatchers_deliver_once(wx, notifier):
     wx.down = True
     loan = make_loan("pending", urgency="emergency", key="race-urgent-0001", device_id="MON-004")
+    notifier.drain()  # fanned out; the pushes fail and stay pending
     mine = [n for n in Notification.by_queue.query("pending") if n.loan_id == loan.id]
     assert len(mine) == 2 and all(n.state == "pending" for n in mine)
     wx.down = False

@@ -29,3 +29,14 @@ def api(seeded):
 
     with Client(app) as client:
         yield ApiClient(chalice_client=client)
+
+
+@pytest.fixture
+def notifier(tables):
+    """The notifier on this test's outbox stream (moto's), as `make run` runs it: `drain()` processes
+    everything committed so far through the Lambda's own handler."""
+    from local.notify_stream import StreamWorker
+    from medpool.config import get_settings
+
+    # moto answers streams only on the .amazonaws.com form of the endpoint (not China's .com.cn)
+    return StreamWorker(streams_endpoint=f"https://streams.dynamodb.{get_settings().region}.amazonaws.com")

@@ -12,6 +12,7 @@ from medpool.models.import_chunk import ImportChunk
 from medpool.models.import_job import ImportJob
 from medpool.models.loan import Loan
 from medpool.models.notification import Notification
+from medpool.models.notify_event import NotifyEvent
 from medpool.models.rate_limit import RateLimitCounter
 from medpool.models.record import Record
 from medpool.models.user import User
@@ -27,6 +28,7 @@ TABLES = {
     "ledger": LedgerEntry,
     "announcements": Announcement,
     "notifications": Notification,
+    "notify_events": NotifyEvent,
     "wechat_tokens": WeChatToken,
     "block_lifts": BlockLift,
     "rate_limits": RateLimitCounter,

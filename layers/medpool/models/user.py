@@ -31,6 +31,21 @@ class UserDepartmentIndex(GlobalSecondaryIndex):
     openid = UnicodeAttribute(range_key=True)
 
 
+class UserNotifyRoleIndex(GlobalSecondaryIndex):
+    """Sparse: only active, not deleted managers and admins carry `notify_role`, so the notifier reads
+    exactly the people it tells (one small partition), never every active user."""
+
+    class Meta:
+        index_name = "notify_role-openid"
+        projection = AllProjection()
+
+    notify_role = UnicodeAttribute(hash_key=True)
+    openid = UnicodeAttribute(range_key=True)
+
+
+MANAGER_ROLE_KEY = "manager"
+
+
 class User(Model):
     class Meta(BaseMeta):
         table_name = "users"
@@ -48,10 +63,23 @@ class User(Model):
     deleted_at = UnicodeAttribute(null=True)
     # in every session token; bumped when the account's access changes, so older tokens are refused
     session_version = NumberAttribute(default=0)
+    # derived from role, status and deleted_at on every put (see serialize): the role index's key
+    notify_role = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
     by_status = UserStatusIndex()
     by_department = UserDepartmentIndex()
+    by_notify_role = UserNotifyRoleIndex()
+
+    def derived_notify_role(self) -> str | None:
+        active_manager = self.role in ("manager", "admin") and self.status == "active" and not self.deleted_at
+        return MANAGER_ROLE_KEY if active_manager else None
+
+    def serialize(self, null_check: bool = True) -> dict:
+        """Every put (save, transaction, batch) keeps the role index right: approving, disabling, deleting
+        or re-roling a user moves them in or out of it in the same write."""
+        self.notify_role = self.derived_notify_role()
+        return super().serialize(null_check=null_check)
 
     def revoke_sessions(self) -> None:
         """Every session issued so far stops working (the change is saved with the user)."""

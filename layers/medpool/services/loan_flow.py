@@ -27,7 +27,7 @@ from medpool.services.loans import get_loan_record, require_found, snapshot
 from medpool.services.transactions import transaction
 
 T = TypeVar("T", bound=Callable[..., Loan])
-# transitions the applicant is notified of (in the transaction's outbox, pushed after the commit)
+# transitions the applicant is notified of (an event in the transaction's outbox, pushed by the notifier)
 NOTIFY = {"loan.approve": "loan_approved", "loan.reject": "loan_rejected", "loan.hand_over": "loan_handed_over",
           "loan.confirm_return": "loan_returned"}
 # the device fields a loan changes (written as an update when the device was not read)
@@ -112,8 +112,8 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
                        after={"status": device.status, "current_loan_id": device.current_loan_id},
                        note=f"借用 {loan.id}", at=loan.updated_at)
         ledger.add_all(writer, ledger_entries or [])
-        notices = notifications.enqueue(writer, NOTIFY[action], loan) if action in NOTIFY else []
-    notifications.deliver_inline(notices)
+        if action in NOTIFY:
+            notifications.enqueue(writer, NOTIFY[action], loan)
     return loan
 
 

@@ -96,21 +96,18 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
                 expected_return_at=_check_due(request.expected_return_at, category.max_loan_hours),
                 rate_fen=category.rate_fen, rate_unit=category.rate_unit, max_loan_hours=category.max_loan_hours,
                 idempotency_key=idempotency_key, request_fingerprint=fingerprint, requested_at=now)
-    notices: list = []
 
     def write() -> Loan:
         with transaction(Conflict("借用申请已存在", code="loan_exists")) as writer:
             writer.save(loan, condition=Loan.id.does_not_exist())
             add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
                        after={**snapshot(loan), "reason": loan.reason}, at=now)
-            # urgent and emergency requests reach the managers at once (outbox, pushed after the commit)
-            notices[:] = notifications.enqueue(writer, "new_request", loan) if request.urgency != "routine" else []
+            # urgent and emergency requests reach the managers at once (an outbox event: the notifier finds them)
+            if request.urgency != "routine":
+                notifications.enqueue(writer, "new_request", loan)
         return loan
 
-    loan, created = idempotency.create_or_replay(write, lambda: find_loan(loan_id), fingerprint, REUSED)
-    if created:
-        notifications.deliver_inline(notices)
-    return loan, created
+    return idempotency.create_or_replay(write, lambda: find_loan(loan_id), fingerprint, REUSED)
 
 
 def find_loan(loan_id: str) -> Loan | None:

@@ -2,10 +2,10 @@
 expected return are flagged overdue, recorded and notified (the department's users and the managers);
 loans due within the lead time get a reminder. Both read through the status + due index, so the cost
 grows with open loans, not with history. Each flag or reminder is one conditional transaction with its
-notifications, so double or concurrent runs notify once. Both are about one due time: the transaction is
-conditioned on the `expected_return_at` read from the (eventually consistent) index, and the notification
-ids include it, so a loan extended (续借) is flagged, recorded and notified once per due time, and a read
-older than an extension changes nothing. Then the outbox is delivered."""
+outbox event, so double or concurrent runs notify once. Both are about one due time: the transaction is
+conditioned on the `expected_return_at` read from the (eventually consistent) index, and the event id
+(and its notifications' ids) include it, so a loan extended (续借) is flagged, recorded and notified once
+per due time, and a read older than an extension changes nothing. Then the notifier's sweep runs."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -15,8 +15,9 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import Conflict
 from medpool.models.loan import Loan
-from medpool.models.notification import Notification
 from medpool.services import notifications
+from medpool.services.notify import outbox
+from medpool.services.notify import stream as notify_stream
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
@@ -39,9 +40,7 @@ def _as_read(loan: Loan):
     return (Loan.status == "in_use") & (Loan.expected_return_at == loan.expected_return_at)
 
 
-def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
-    notices = notifications.prepare("loan_overdue", loan, notifications.recipients_of("loan_overdue", loan, managers),
-                                    at=started_at)
+def _flag(loan: Loan, started_at: str) -> bool:
     try:
         with transaction(RACE) as writer:
             not_flagged = (Loan.overdue == False) | Loan.overdue.does_not_exist()  # noqa: E712
@@ -51,23 +50,23 @@ def _flag(loan: Loan, started_at: str, managers: list[str]) -> bool:
                        before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
                                                          "expected_return_at": loan.expected_return_at},
                        note=f"应还时间 {loan.expected_return_at}，检查开始于 {started_at}", at=started_at)
-            notifications.add_all(writer, notices)
+            notifications.enqueue(writer, "loan_overdue", loan, at=started_at)  # once per due time
     except Conflict:
         return False
     return True
 
 
 def _remind(loan: Loan, started_at: str) -> bool:
-    notices = notifications.prepare("loan_due_soon", loan, at=started_at)
-    if not notices or any(True for _ in Notification.batch_get([n.id for n in notices])):
-        return False  # nobody to tell, or told already
+    reminder = outbox.event_of("loan_due_soon", loan, at=started_at)
+    if outbox.exists(reminder.id):
+        return False  # reminded of this due time already
     try:
         with transaction(RACE) as writer:
             writer.condition_check(Loan, loan.id, condition=_as_read(loan))
             add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.due_soon",
                        after={"expected_return_at": loan.expected_return_at}, at=started_at,
-                       note=f"提醒 {len(notices)} 人按时归还")
-            notifications.add_all(writer, notices)
+                       note="提醒科室按时归还")
+            outbox.add(writer, reminder)  # once per due time: refused if a concurrent run wrote it
     except Conflict:
         return False
     return True
@@ -78,14 +77,12 @@ def check(lead_hours: float | None = None) -> CheckResult:
     started = clock.now()
     result = CheckResult(started_at=clock.to_iso(started))
     lead = timedelta(hours=get_settings().due_soon_hours if lead_hours is None else lead_hours)
-    managers: list[str] | None = None
     for loan in Loan.by_due.query("in_use", Loan.expected_return_at < result.started_at):
         result.read += 1
         if loan.overdue:
             result.skipped += 1
             continue
-        managers = notifications.managers() if managers is None else managers
-        if _flag(loan, result.started_at, managers):
+        if _flag(loan, result.started_at):
             result.flagged.append(loan.id)
         else:
             result.skipped += 1
@@ -99,7 +96,8 @@ def check(lead_hours: float | None = None) -> CheckResult:
 
 
 def run() -> dict:
-    """The scheduled job: the check, then delivery of everything pending in the outbox."""
+    """The scheduled job: the check, then the notifier's sweep: events the stream path has not fanned
+    out yet (this run's own among them) and every pending notification that is due."""
     result = check()
-    result.delivery = asdict(notifications.deliver_pending())
+    result.delivery = notify_stream.sweep()
     return asdict(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from medpool import clock
 from medpool.errors import Conflict, NotFound
@@ -194,3 +194,21 @@ def create_admin(actor: str, openid: str, name: str, department_id: str) -> User
     save_changes(user, kind="user", subject_id=openid, actor=actor, action="user.create_admin", before=before,
                  after=snapshot(user))
     return user
+
+
+def reindex_roles() -> int:
+    """Once, after upgrading data written before the role index: give every active manager and admin the
+    index key (and take it from anyone else). Scans the users table (an operation, not a request path);
+    idempotent. Returns the users changed."""
+    changed = 0
+    for user in User.scan():
+        derived = user.derived_notify_role()
+        if user.notify_role == derived:
+            continue
+        action = User.notify_role.set(derived) if derived else User.notify_role.remove()
+        try:
+            user.update(actions=[action])  # conditioned on the version read: a concurrent edit re-derives it
+        except UpdateError:
+            continue
+        changed += 1
+    return changed
