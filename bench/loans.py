@@ -2,11 +2,8 @@
 a ratio to one bare GetItem on the same engine), and the number of Scans (must be 0). Budget: <= 3 calls
 (session check, one read, one TransactWrite) and a median <= 4 x one bare GetItem.
 
-Notifications are another concern's cost: inline pushes are off (MEDPOOL_NOTIFY_INLINE=0; pushes leave the
-request through the outbox) and the reads made inside notifications.prepare (recipient and name lookups) are
-counted apart, in the last column, not in the action's calls and capacity; "median ms" leaves out the time
-spent in notifications.prepare too (the whole median, with it, is in the next column)."""
-import os
+A notified action puts one outbox event in its transaction; the notifier (not started here) resolves the
+recipients and pushes, off the request path (bench/notify.py measures that path)."""
 import statistics
 import time
 
@@ -14,7 +11,7 @@ import boto3
 from chalice.test import Client
 
 from local import stack as local_stack
-from local.dynamodb_counter import Usage, count_dynamodb, excluding, without
+from local.dynamodb_counter import Usage, count_dynamodb
 
 ROUNDS = 30
 CALL_BUDGET, LATENCY_BUDGET = 3, 4.0
@@ -95,7 +92,6 @@ def run() -> None:
     try:
         from app import app
         from medpool.config import get_settings
-        from medpool.services import notifications
         from tests.support import ApiClient, label_scene
 
         bare_get_item = _bare_get_item(stack.dynamodb_url, get_settings().table_name("users"))
@@ -104,9 +100,7 @@ def run() -> None:
         bare_transaction = _bare_transaction(stack.dynamodb_url, get_settings().table_name("records"))
         transactions: list[float] = []
         usage_by_action: dict[str, list[Usage]] = {}
-        apart_by_action: dict[str, list[Usage]] = {}
         seconds_by_action: dict[str, list[float]] = {}
-        whole_by_action: dict[str, list[float]] = {}
         with Client(app) as chalice_client:
             api = ApiClient(chalice_client=chalice_client)
             nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
@@ -120,17 +114,15 @@ def run() -> None:
                     for flow in flows:
                         loan = None
                         for name, action in flow:
-                            with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
+                            with count_dynamodb() as usage:
                                 started = time.perf_counter()
                                 reply = action(n, loan)
                                 elapsed = time.perf_counter() - started
                             assert reply.status in (200, 201), (name, reply.body)
                             loan = loan or reply.body.get("id")
                             if name:
-                                usage_by_action.setdefault(name, []).append(without(usage, apart))
-                                apart_by_action.setdefault(name, []).append(apart)
-                                seconds_by_action.setdefault(name, []).append(elapsed - apart.seconds)
-                                whole_by_action.setdefault(name, []).append(elapsed)
+                                usage_by_action.setdefault(name, []).append(usage)
+                                seconds_by_action.setdefault(name, []).append(elapsed)
         baseline = statistics.median(during_run)
         print(f"   one bare GetItem: {baseline * 1000:.2f} ms (median of {len(during_run)} taken between the rounds; "
               f"{before_run * 1000:.2f} ms before the run); each action includes the session check (1 GetItem); "
@@ -138,18 +130,14 @@ def run() -> None:
         floor = statistics.median(transactions)
         print(f"   one bare TransactWriteItems of 6 puts: {floor * 1000:.2f} ms = {floor / baseline:.1f} x GetItem "
               f"(the floor of a state change on this engine)")
-        print(f"   {'action':<44} {'calls':>5} {'capacity':>9} {'median ms':>10} {'x GetItem':>10} {'with notify':>12}  "
-              f"{'calls by kind':<44} notify reads apart")
+        print(f"   {'action':<44} {'calls':>5} {'capacity':>9} {'median ms':>10} {'x GetItem':>10}  calls by kind")
         for name, usages in usage_by_action.items():
             calls = statistics.mean(u.total_calls for u in usages)
             capacity = statistics.mean(u.capacity for u in usages)
             median = statistics.median(seconds_by_action[name])
             kinds = ", ".join(f"{op} {count / len(usages):g}" for op, count in
                               sum((u.calls for u in usages), start=type(usages[0].calls)()).items())
-            apart = statistics.mean(u.total_calls for u in apart_by_action[name])
-            whole = statistics.median(whole_by_action[name])
-            print(f"   {name:<44} {calls:>5.1f} {capacity:>9.2f} {median * 1000:>10.1f} {median / baseline:>10.1f} "
-                  f"{whole / baseline:>11.1f}x  {kinds:<44} {apart:g}")
+            print(f"   {name:<44} {calls:>5.1f} {capacity:>9.2f} {median * 1000:>10.1f} {median / baseline:>10.1f}  {kinds}")
         print(f"   Scans during the whole run: {total.calls.get('Scan', 0)}")
     finally:
         stack.stop()

@@ -1,7 +1,6 @@
 """Count DynamoDB calls and consumed capacity made through PynamoDB (benchmarks and tests)."""
 from __future__ import annotations
 
-import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from pynamodb.connection.base import Connection
 class Usage:
     calls: Counter = field(default_factory=Counter)
     capacity: float = 0.0
-    seconds: float = 0.0  # only where measured (`excluding`: the time spent in the excluded function)
 
     @property
     def total_calls(self) -> int:
@@ -49,33 +47,3 @@ def count_dynamodb() -> Iterator[Usage]:
         yield usage
     finally:
         Connection.dispatch = original
-
-
-@contextmanager
-def excluding(owner: object, name: str) -> Iterator[Usage]:
-    """Within the block, the calls made inside `owner.name(...)` are also counted apart (to be subtracted from
-    an enclosing count_dynamodb): e.g. the recipient lookups of notifications.prepare, another concern's cost."""
-    excluded = Usage()
-    original = getattr(owner, name)
-
-    def counted_apart(*args, **kwargs):
-        started = time.perf_counter()
-        with count_dynamodb() as inner:
-            result = original(*args, **kwargs)
-        excluded.seconds += time.perf_counter() - started
-        excluded.calls.update(inner.calls)
-        excluded.capacity += inner.capacity
-        return result
-
-    setattr(owner, name, counted_apart)
-    try:
-        yield excluded
-    finally:
-        setattr(owner, name, original)
-
-
-def without(usage: Usage, excluded: Usage) -> Usage:
-    """`usage` less the calls counted apart."""
-    calls = usage.calls.copy()
-    calls.subtract(excluded.calls)
-    return Usage(calls=+calls, capacity=usage.capacity - excluded.capacity)

@@ -1,24 +1,15 @@
 """What each loan action costs on DynamoDB Local, through the API: the session check (1 GetItem), one read
 (the loan with the device the request names: 1 BatchGetItem, or 1 GetItem of the loan alone) and one
-TransactWriteItems. Notifications' own reads (recipient and name lookups inside notifications.prepare, which
-the outbox work moves out of the request) are counted apart and not charged to the action; inline pushes are
-off (MEDPOOL_NOTIFY_INLINE=0), as they leave the request with that work. The board (GET /categories) is one
-Query of the categories partition."""
+TransactWriteItems, whose outbox event is all a request does about notifications (the notifier resolves
+recipients and pushes off the request path). The board (GET /categories) is one Query of the categories
+partition."""
 import pytest
 
-from local.dynamodb_counter import count_dynamodb, excluding, without
-from medpool.services import notifications
-from tests.support import iso_in, label_scene, reconfigure
+from local.dynamodb_counter import count_dynamodb
+from tests.support import iso_in, label_scene
 
 ONE_READ = ({"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1},  # the loan and a device, or
             {"GetItem": 2, "TransactWriteItems": 1})  # the loan alone
-
-
-@pytest.fixture(autouse=True)
-def _no_inline_push():
-    reconfigure(MEDPOOL_NOTIFY_INLINE="0")
-    yield
-    reconfigure(MEDPOOL_NOTIFY_INLINE="1")
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +18,11 @@ def people(real_api):
 
 
 def cost(call):
-    """(reply, calls by operation) of one API call, without notifications.prepare's reads."""
-    with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
+    """(reply, calls by operation) of one API call."""
+    with count_dynamodb() as usage:
         reply = call()
     assert reply.status in (200, 201), reply.body
-    return reply, dict(without(usage, apart).calls)
+    return reply, dict(usage.calls)
 
 
 def apply(api, nurse, key, urgency="routine", due=None, **target):
@@ -93,14 +84,11 @@ def test_a_device_named_alone_costs_one_more_read_for_its_category(people):
     assert reply.body["category_id"] == "monitor" and reply.body["rate_fen"] == 600
 
 
-def test_an_urgent_application_costs_three_calls_besides_the_managers_lookup(people):
+def test_an_emergency_application_costs_three_calls_however_many_managers_are_told(people):
+    """The managers are told by the notifier: the request only puts the outbox event in its transaction."""
     api, nurse, _ = people
-    with excluding(notifications, "prepare") as apart, count_dynamodb() as usage:
-        reply = api.post("/loans", {"category_id": "monitor", "urgency": "urgent", "reason": "费用测试",
-                                    "expected_return_at": iso_in(24)}, nurse, headers={"Idempotency-Key": "cost-urgent-1"})
-    assert reply.status == 201
-    assert dict(without(usage, apart).calls) in ONE_READ
-    assert apart.total_calls >= 1  # the managers were looked up (notifications.prepare): counted apart
+    reply, calls = apply(api, nurse, "cost-urgent-1", urgency="emergency", category_id="monitor")
+    assert reply.status == 201 and calls in ONE_READ
 
 
 def test_a_repeated_application_is_answered_from_the_same_read(people):
