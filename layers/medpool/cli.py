@@ -48,7 +48,20 @@ def _rekey_periods(args: argparse.Namespace) -> None:
 
     from medpool.services.period_keys import rekey_periods
 
+    from medpool.services.stat_counters.rebuild import rebuild_counters
+
     print(json.dumps(rekey_periods(), indent=2))
+    print(json.dumps(rebuild_counters(), indent=2))  # entries moved between months: their cells follow
+
+
+def _rebuild_counters(args: argparse.Namespace) -> None:
+    import json
+
+    from medpool.services.stat_counters.rebuild import rebuild_counters
+
+    print(json.dumps(rebuild_counters(), indent=2))
+
+
 def _progress_bar(job, out=None) -> None:
     """One line, redrawn: [#####-----] written/total rows."""
     out = out or sys.stderr
@@ -152,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_devices)
     commands.add_parser("rekey-periods", help="once, after upgrading: move records' days and ledger months "
                         "written as UTC periods to Beijing periods").set_defaults(run=_rekey_periods)
+    commands.add_parser("rebuild-counters", help="recompute the statistics and billing counters from the ledger "
+                        "(after an upgrade, a bulk load or a repair; idempotent)").set_defaults(run=_rebuild_counters)
     commands.add_parser("overdue-check", help="run the overdue check and deliver pending notifications now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser

@@ -6,6 +6,7 @@ from medpool.models.block_lift import BlockLift
 from medpool.models.category import Category
 from medpool.models.department import Department
 from medpool.models.ledger import LedgerEntry
+from medpool.models.ledger_counter import LedgerCounter
 from medpool.models.device import Device
 from medpool.models.import_chunk import ImportChunk
 from medpool.models.import_job import ImportJob
@@ -24,6 +25,7 @@ TABLES = {
     "devices": Device,
     "loans": Loan,
     "ledger": LedgerEntry,
+    "ledger_counters": LedgerCounter,
     "announcements": Announcement,
     "notifications": Notification,
     "wechat_tokens": WeChatToken,

@@ -26,9 +26,10 @@ MAX_CONFLICTS = 100
 
 
 def items_of(row: dict) -> int:
-    """Items a new row puts: its loan, its record and one ledger entry per month it spans."""
+    """Items a new row may add: its loan, its record, one ledger entry and one counter cell per month it
+    spans (cells shared with other rows of the group are one item: this counts them as if not)."""
     months = ledger.months_between(clock.parse_iso(row["handed_over_at"]), clock.parse_iso(row["returned_at"]))
-    return 2 + min(len(months), ledger.MAX_MONTHS)
+    return 2 + 2 * min(len(months), ledger.MAX_MONTHS)
 
 
 def groups(rows: Iterable[dict], count: int) -> Iterator[list[dict]]:
@@ -100,11 +101,13 @@ def _create(job: ImportJob, rows: list[dict]) -> bool:
     actions, condition = _progress(job, now, len(rows), counts, [])
     try:
         with TransactWrite(connection=transaction_connection()) as writer:
+            entries = []
             for row in rows:
                 loan = build_loan(row, job.created_by)
                 writer.save(loan, condition=Loan.id.does_not_exist())
                 writer.save(import_record(loan, job.created_by, now, f"导入任务 {job.id}，文件第 {row['line']} 行"))
-                ledger.add_all(writer, ledger.loan_entries(loan, row["owner_department_id"]))
+                entries += ledger.loan_entries(loan, row["owner_department_id"])
+            ledger.add_all(writer, entries)  # once: the rows' counter cells merged (one item each)
             writer.update(ImportJob(job.id), actions=actions, condition=condition)
     except TransactWriteError as error:
         if _race(error):
