@@ -146,3 +146,17 @@ def test_rebuilt_counters_equal_the_live_ones_after_mixed_operations(capsys):
         assert rebuild_counters()["cells_deleted"] == 0 and counter_items() == live
     finally:
         clock.freeze(None)
+
+
+def test_a_loan_out_for_years_returns_in_one_transaction():
+    """A transaction holds 100 items: a loan of 53 months keeps its first and last 39 months' entries and as
+    many counter cells (ledger.MAX_MONTHS), with the loan, the device, their records and the notification."""
+    try:
+        loan_id = lend("MON-008", "monitor", "demo-nurse-icu", "mix-long-01", "2021-01-10T09:00:00",
+                       "2025-06-10T09:00:00")
+    finally:
+        clock.freeze(None)
+    months = ledger.entry_months("loan", clock.to_iso(at("2021-01-10T09:00:00")), clock.to_iso(at("2025-06-10T09:00:00")))
+    assert len(months) == ledger.MAX_MONTHS and months[0] == "2021-01" and months[-1] == "2025-06"
+    cells_of_loan = [key for key, item in counter_items().items() if loan_id in item.get("ids", [])]
+    assert sorted(month for month, _ in cells_of_loan) == months
