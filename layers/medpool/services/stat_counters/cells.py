@@ -11,7 +11,7 @@ its figures are per Beijing day of the month (`dDD_<figure>`), so any period of 
 and per month: `credit_<owner department>` and `units_<owner department>` (fen and billing units of the
 month owed to the devices' owner) and `ids`
 (string set: the loans counted in the cell, so a report reading an open loan that has just been returned
-counts it once).
+counts it once); `v`, the cell's version (every update ADDs 1; services.stat_counters.rebuild).
 
 A delta is a pure function of one ledger entry (services.ledger.loan_entries), so the live counters
 (added in the entry's transaction) and the rebuilt ones (services.stat_counters.rebuild) agree by
@@ -32,6 +32,11 @@ from medpool.services.periods import fact_of_entry, units_in
 
 MICRO = timedelta(microseconds=1)
 NO_OWNER = "-"
+VERSION = "v"  # ADDed 1 by every live update: the rebuild puts a cell only if it has not moved
+
+
+def version_path() -> Path:
+    return Path([VERSION])
 
 
 def cell_key(category_id: str, department_id: str) -> str:
@@ -130,6 +135,7 @@ def add_to(writer, cells: dict[tuple[str, str], Delta]) -> None:
         actions += [Path([name]).add(Value({"N": str(value)})) for name, value in sorted(delta.numbers.items())]
         actions += [Path([name]).add(Value({"SS": sorted(values)})) for name, values in sorted(delta.sets.items())
                     if values]
+        actions.append(version_path().add(Value({"N": "1"})))
         writer.update(LedgerCounter(month, cell), actions=actions)
 
 
