@@ -109,13 +109,9 @@ def overlap_seconds(start: datetime, end: datetime, window_start: datetime, wind
     return max(0.0, (min(end, window_end) - max(start, window_start)).total_seconds())
 
 
-def lent_seconds(fact: LoanFact, window: Window) -> float:
-    """Device time lent within the window (open loans up to now)."""
-    return overlap_seconds(fact.handed_over_at, fact.returned_at or window.now, window.start, window.until)
-
-
 def lent_micros(fact: LoanFact, window: Window) -> int:
-    """The same in whole microseconds (counters add integers)."""
+    """Device time lent within the window (open loans up to now), in whole microseconds (counters add
+    integers, so sums are exact)."""
     end, start = min(fact.returned_at or window.now, window.until), max(fact.handed_over_at, window.start)
     return max(0, (end - start) // timedelta(microseconds=1))
 
