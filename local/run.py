@@ -17,6 +17,16 @@ API_PORT, WECHAT_PORT, DYNAMODB_PORT = 8000, 8001, 8002
 DATA_DIR = dynamodb_local.ROOT / ".data"
 
 
+
+def _counters_for_old_data(created: list[str]) -> None:
+    """Data kept in .data/ from before the statistics counters: fill the new counters table from the ledger."""
+    from medpool.models import LedgerCounter, LedgerEntry
+
+    if LedgerCounter.Meta.table_name in created and LedgerEntry.Meta.table_name not in created:
+        from medpool.services.stat_counters.rebuild import rebuild_counters
+
+        print(f"statistics counters rebuilt from the ledger: {rebuild_counters()}", flush=True)
+
 def _configure_environment() -> None:
     os.environ.update({
         "MEDPOOL_STAGE": "local",
@@ -88,6 +98,7 @@ def main() -> None:
 
         created = create_tables()
         print(f"tables: {len(created)} created", flush=True)
+        _counters_for_old_data(created)
         print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo(demo_year=True).items()), flush=True)
         wechat_standin.serve(WECHAT_PORT)
         children.append(subprocess.Popen(server_command(API_PORT), cwd=dynamodb_local.ROOT, start_new_session=True))
