@@ -20,28 +20,30 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "users": {"users": "write", "departments": "write", "records": "append"},
     # The loan flow (apply/approve/returns) changes loans and device states in one transaction + audit record
     # and the availability counts on the category item (UpdateItem ADD); a confirmed return appends its
-    # statistics ledger entries in that transaction.
+    # statistics ledger entries in that transaction and ADDs them to the statistics counters (ledger_counters).
     # A notified change puts one outbox event (notify_events) in its transaction: append only.
     "apply": {"loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
-              "users": "read", "departments": "read", "categories": "write",
+              "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
               "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     "approve": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
-                "users": "read", "departments": "read", "categories": "write",
+                "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
                 "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
-                "users": "read", "departments": "read", "categories": "write",
+                "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
                 "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
     # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
-    # refresh the shared WeChat access token.
+    # refresh the shared WeChat access token. (ledger_counters: reached through the ledger's writer, which
+    # adds counters only for loan entries; a device's interval adds none: read only.)
     "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
+                "ledger_counters": "read",
                 "loans": "read", "users": "read", "departments": "read",
                 "notify_events": "read", "wechat_tokens": "write", "block_lifts": "read"},
-    # reports: statistics and billing (ledger + open loans), record queries; import jobs (their stored
-    # rows in chunks, deleted when done) write historical loans with their records and ledger entries in
-    # transactions, and register devices (transactions, counted on their category item).
+    # reports: statistics and billing (counters, ledger + open loans), record queries; import jobs (their
+    # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
+    # counter ADDs in transactions, and register devices (transactions, counted on their category item).
     "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
-                "users": "read", "departments": "read", "ledger": "write",
+                "users": "read", "departments": "read", "ledger": "write", "ledger_counters": "write",
                 "import_jobs": "write", "import_chunks": "write",
                 "notify_events": "read", "block_lifts": "read"},
     # Notifications (issue 11): loan changes put one outbox event in the same transaction; no request pushes.

@@ -18,6 +18,16 @@ API_PORT, WECHAT_PORT, DYNAMODB_PORT = 8000, 8001, 8002
 DATA_DIR = dynamodb_local.ROOT / ".data"
 
 
+
+def _counters_for_old_data(created: list[str]) -> None:
+    """Data kept in .data/ from before the statistics counters: fill the new counters table from the ledger."""
+    from medpool.models import LedgerCounter, LedgerEntry
+
+    if LedgerCounter.Meta.table_name in created and LedgerEntry.Meta.table_name not in created:
+        from medpool.services.stat_counters.rebuild import rebuild_counters
+
+        print(f"statistics counters rebuilt from the ledger: {rebuild_counters()}", flush=True)
+
 def _configure_environment() -> None:
     os.environ.update({
         "MEDPOOL_STAGE": "local",
@@ -93,6 +103,7 @@ def main() -> None:
 
         created = create_tables()
         print(f"tables: {len(created)} created", flush=True)
+        _counters_for_old_data(created)
         print("demo data: " + ", ".join(f"{n} {kind} created" for kind, n in seed_demo(demo_year=True).items()), flush=True)
         from medpool.services import availability  # data kept from before the counts existed: count it once
 

@@ -38,10 +38,11 @@ def get_stats(request: Request) -> StatsOut:
            query=BillingQuery, response=BillingOut, files=FILES)
 def get_billing(request: Request):
     q = request.query
-    result = billing.monthly_billing(q.month)
+    result = billing.monthly_billing(q.month, lines=q.lines)
     if q.format == "json":
         return BillingOut.model_validate(result)
-    sheets = [("明细", *billing.billing_table(result)), ("汇总", *billing.summary_table(result))]
+    sheets = [("明细", *billing.billing_table(result))] if q.lines else []
+    sheets.append(("汇总", *billing.summary_table(result)))
     content = write_table(sheets, q.format)
     return FileResult(content.decode("utf-8") if q.format == "csv" else content, CONTENT_TYPES[q.format],
                       f"billing-{q.month}.{q.format}")

@@ -47,8 +47,10 @@ def _rekey_periods(args: argparse.Namespace) -> None:
     import json
 
     from medpool.services.period_keys import rekey_periods
+    from medpool.services.stat_counters.rebuild import rebuild_counters
 
     print(json.dumps(rekey_periods(), indent=2))
+    print(json.dumps(rebuild_counters(), indent=2))  # entries moved between months: their cells follow
 
 
 def _backfill_list_keys(args: argparse.Namespace) -> None:
@@ -77,6 +79,14 @@ def _reindex_users(args: argparse.Namespace) -> None:
     from medpool.services.users import reindex_roles
 
     print(f"users re-indexed: {reindex_roles()}")
+
+
+def _rebuild_counters(args: argparse.Namespace) -> None:
+    import json
+
+    from medpool.services.stat_counters.rebuild import rebuild_counters
+
+    print(json.dumps(rebuild_counters(), indent=2))
 
 
 def _progress_bar(job, out=None) -> None:
@@ -182,6 +192,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export_devices)
     commands.add_parser("rekey-periods", help="once, after upgrading: move records' days and ledger months "
                         "written as UTC periods to Beijing periods").set_defaults(run=_rekey_periods)
+    commands.add_parser("rebuild-counters", help="recompute the statistics and billing counters from the ledger "
+                        "(after an upgrade, a bulk load or a repair; idempotent)").set_defaults(run=_rebuild_counters)
     commands.add_parser("backfill-list-keys", help="once, after upgrading: give loans, records and announcements "
                         "written before lists were read by key their list keys (idempotent; rerun to resume)"
                         ).set_defaults(run=_backfill_list_keys)

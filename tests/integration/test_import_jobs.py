@@ -13,6 +13,7 @@ from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.services import billing, importing, stats
 from medpool.services.imports import jobs, worker, writer
+from medpool.services.stat_counters.rebuild import rebuild_counters
 from tests.support import reconfigure
 
 HEADER = "device_id,category_id,department_id,requested_at,approved_at,handed_over_at,returned_at,condition"
@@ -51,6 +52,7 @@ def _wipe(rows: list[dict]) -> None:
         for entry in LedgerEntry.query(month):
             if entry.kind == "loan" and any(entry.loan_id == row["id"] for row in rows):
                 entry.delete()
+    rebuild_counters()  # the statistics counters follow the ledger
 
 
 @pytest.fixture(scope="module", autouse=True)

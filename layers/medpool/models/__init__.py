@@ -7,6 +7,7 @@ from medpool.models.category import Category
 from medpool.models.category_counts import CategoryCounts
 from medpool.models.department import Department
 from medpool.models.ledger import LedgerEntry
+from medpool.models.ledger_counter import LedgerCounter
 from medpool.models.device import Device
 from medpool.models.import_chunk import ImportChunk
 from medpool.models.import_job import ImportJob
@@ -26,6 +27,7 @@ TABLES = {
     "devices": Device,
     "loans": Loan,
     "ledger": LedgerEntry,
+    "ledger_counters": LedgerCounter,
     "announcements": Announcement,
     "notifications": Notification,
     "notify_events": NotifyEvent,

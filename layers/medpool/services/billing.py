@@ -10,7 +10,9 @@ from medpool import clock
 from medpool.clock import FIRST_YEAR, LAST_YEAR
 from medpool.errors import Unprocessable
 from medpool.services import departments, ledger
-from medpool.services.periods import Window, read_period, units_in
+from medpool.services.periods import Window, open_facts, read_period, units_in
+from medpool.services.stat_counters import reads
+from medpool.services.stat_counters.cells import NO_OWNER
 
 
 def month_window(month: str) -> Window:
@@ -27,27 +29,62 @@ def _line(fact, units: int) -> dict:
             "units": units, "rate_fen": fact.rate_fen, "rate_unit": fact.rate_unit, "amount_fen": units * fact.rate_fen}
 
 
-def monthly_billing(month: str) -> dict:
+def monthly_billing(month: str, lines: bool = True) -> dict:
+    """The month's bill per department. With `lines` (the default, and the files) every department lists
+    its loans: the lines come from the month's ledger partition (what the bill describes, one item per
+    line) and the totals add up the lines. Without, only the totals, from the month's counter cells
+    (services.stat_counters): a read of categories x departments items, whatever the month's loans."""
     window = month_window(month)
-    facts, _ = read_period(window)
     names = {d.id: d.name for d in departments.list_departments()}
-    charges, credits = defaultdict(list), defaultdict(list)
-    for fact in facts:
-        units = units_in(fact, window.start, window.end, window.now)
-        if units:
-            line = _line(fact, units)
-            charges[fact.department_id].append(line)
-            credits[fact.owner_department_id or "-"].append(line)
+    if lines:
+        charges, credits = _lines(window)
+        charged = {d: sum(line["amount_fen"] for line in found) for d, found in charges.items()}
+        credited = {d: sum(line["amount_fen"] for line in found) for d, found in credits.items()}
+    else:
+        charges, credits = defaultdict(list), defaultdict(list)
+        charged, credited = _totals(month, window)
     rows = []
-    for department_id in sorted(set(charges) | set(credits)):
-        charged = sum(line["amount_fen"] for line in charges[department_id])
-        credited = sum(line["amount_fen"] for line in credits[department_id])
+    for department_id in sorted(set(charged) | set(credited)):
+        charged_fen, credited_fen = charged.get(department_id, 0), credited.get(department_id, 0)
         rows.append({"department_id": department_id, "name": names.get(department_id, department_id),
-                     "charges_fen": charged, "credits_fen": credited, "net_fen": credited - charged,
+                     "charges_fen": charged_fen, "credits_fen": credited_fen, "net_fen": credited_fen - charged_fen,
                      "charges": charges[department_id], "credits": credits[department_id]})
     return {"month": month, "as_of": clock.to_iso(window.until),
             "final": window.now >= window.end,
             "total_fen": sum(row["charges_fen"] for row in rows), "departments": rows}
+
+
+def _lines(window: Window) -> tuple[dict, dict]:
+    charges, credits = defaultdict(list), defaultdict(list)
+    for fact in read_period(window):
+        units = units_in(fact, window.start, window.end, window.now)
+        if units:
+            line = _line(fact, units)
+            charges[fact.department_id].append(line)
+            credits[fact.owner_department_id or NO_OWNER].append(line)
+    return charges, credits
+
+
+def _totals(month: str, window: Window) -> tuple[dict, dict]:
+    """Charges and credits per department from the month's counters and the open loans. A department is
+    listed when it has a loan with units in the month (as the lines would list it), at any rate."""
+    opened = open_facts(window)  # before the counters: a loan returned in between is then in the counters
+    cells = reads.month_cells([month])
+    opened = reads.settle(cells, opened, [month], ledger.month_of(window.now))
+    charged, credited = defaultdict(int), defaultdict(int)
+    for cell in cells.values():
+        units = cell.units()
+        if any(units.values()):
+            charged[cell.department_id] += sum(cell.credits().values())
+        for owner, fen in cell.credits().items():
+            if units.get(owner):
+                credited[owner] += fen
+    for fact in opened:
+        units = units_in(fact, window.start, window.end, window.now)
+        if units:
+            charged[fact.department_id] += units * fact.rate_fen
+            credited[fact.owner_department_id or NO_OWNER] += units * fact.rate_fen
+    return charged, credited
 
 
 def _local(iso: str) -> str:

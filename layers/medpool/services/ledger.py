@@ -11,7 +11,9 @@ from medpool.models.device import Device
 from medpool.models.ledger import LedgerEntry
 from medpool.models.loan import Loan
 
-MAX_MONTHS = 90  # entries of one loan must fit in one transaction with the loan, device and records
+# entries of one loan, and as many counter cells, must fit in one transaction (100 items) with the loan,
+# the device, their records, the category and the notifications
+MAX_MONTHS = 40
 
 
 def month_of(moment: datetime) -> str:
@@ -69,9 +71,21 @@ def downtime_entries(device: Device, status: str, start: str, end: str) -> list[
 
 
 def add_all(writer, entries: Iterable[LedgerEntry]) -> None:
-    """Add entries to a TransactWrite (plain puts: an entry is a pure function of the closed interval)."""
+    """Add entries to a TransactWrite (plain puts: an entry is a pure function of the closed interval), with
+    the ADDs of their loans to the statistics counters (services.stat_counters), merged per counter cell.
+    Once per transaction: a transaction may name an item only once, so a second call could name a cell
+    again (collect the entries of several loans and add them together)."""
+    from medpool.services.stat_counters import cells  # it builds on periods, which builds on this module
+
+    entries = list(entries)
     for entry in entries:
         writer.save(entry)
+    deltas = cells.merged(entries)
+    if deltas and getattr(writer, "_medpool_counted", False):
+        raise RuntimeError("ledger.add_all with loan entries called twice in one transaction")
+    if deltas:
+        writer._medpool_counted = True
+        cells.add_to(writer, deltas)
 
 
 def batch_put(entries: Iterable[LedgerEntry]) -> None:
@@ -80,7 +94,9 @@ def batch_put(entries: Iterable[LedgerEntry]) -> None:
             batch.save(entry)
 
 
-def read_months(months: list[str]) -> Iterator[LedgerEntry]:
-    """Every entry of the given month partitions (one Query each, paginated)."""
+def read_months(months: list[str], prefix: str | None = None) -> Iterator[LedgerEntry]:
+    """The entries of the given month partitions (one Query each, paginated), all or those whose key starts
+    with `prefix` (`loan#`, `down#`: a key condition, not a filter)."""
     for month in months:
-        yield from LedgerEntry.query(month)
+        condition = LedgerEntry.entry.startswith(prefix) if prefix else None
+        yield from LedgerEntry.query(month, condition)

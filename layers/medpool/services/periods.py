@@ -1,5 +1,7 @@
-"""A reporting period's loans, read without a scan: the ledger's month partitions (closed loans) plus
-the open loans (status index). Shared by statistics and billing so both count alike."""
+"""A reporting period's loans, read without a scan: the open loans (status index) plus the closed ones,
+either as the counters of the period's months (services.stat_counters: statistics and bill totals) or
+as the ledger's month partitions (a bill's lines, one per loan). Shared by statistics and billing so
+both count alike."""
 from __future__ import annotations
 
 import math
@@ -66,7 +68,7 @@ def _time(text: str | None) -> datetime | None:
     return clock.parse_iso(text) if text else None
 
 
-def _from_entry(entry: LedgerEntry) -> LoanFact:
+def fact_of_entry(entry: LedgerEntry) -> LoanFact:
     return LoanFact(entry.loan_id, entry.category_id, entry.department_id, entry.owner_department_id,
                     entry.device_id, _time(entry.requested_at), _time(entry.approved_at), _time(entry.start),
                     _time(entry.end), _time(entry.expected_return_at), entry.condition, int(entry.rate_fen),
@@ -79,10 +81,9 @@ def _from_open(loan: Loan, owner: str | None) -> LoanFact:
                     None, int(loan.rate_fen), loan.rate_unit, _time(loan.return_requested_at))
 
 
-def read_period(window: Window) -> tuple[list[LoanFact], list[LedgerEntry]]:
-    """Loans lent at some moment of the window (closed and open) and the closed out-of-pool intervals
-    of the window's months. Open loans are read first: a loan closed in between is then found in the
-    ledger, which wins."""
+def open_facts(window: Window) -> list[LoanFact]:
+    """The loans out now (in use, return requested) that were handed over before the window's end (or now),
+    with their devices' owners: bounded by what is out now, not by history."""
     open_loans = [loan for status in OPEN_LENT for loan in Loan.by_queue.query(status)
                   if loan.handed_over_at and clock.parse_iso(loan.handed_over_at) < window.until]
     owners = {}
@@ -90,25 +91,29 @@ def read_period(window: Window) -> tuple[list[LoanFact], list[LedgerEntry]]:
     if device_ids:
         owners = {d.id: d.owner_department_id for d in Device.batch_get(list(device_ids),
                                                                         attributes_to_get=["id", "owner_department_id"])}
-    facts: dict[str, LoanFact] = {loan.id: _from_open(loan, owners.get(loan.device_id)) for loan in open_loans}
-    downtime: dict[str, LedgerEntry] = {}
-    for entry in ledger.read_months(window.months()):
-        if entry.kind == "down":
-            downtime[entry.entry] = entry
-            continue
-        fact = _from_entry(entry)
+    return [_from_open(loan, owners.get(loan.device_id)) for loan in open_loans]
+
+
+def read_period(window: Window) -> list[LoanFact]:
+    """Loans lent at some moment of the window, one fact each (closed: the ledger's loan entries; open).
+    Open loans are read first: a loan closed in between is then found in the ledger, which wins."""
+    facts: dict[str, LoanFact] = {fact.loan_id: fact for fact in open_facts(window)}
+    for entry in ledger.read_months(window.months(), "loan#"):
+        fact = fact_of_entry(entry)
         if fact.handed_over_at < window.end and fact.returned_at >= window.start:
             facts[fact.loan_id] = fact
-    return sorted(facts.values(), key=lambda f: (f.handed_over_at, f.loan_id)), list(downtime.values())
+    return sorted(facts.values(), key=lambda f: (f.handed_over_at, f.loan_id))
 
 
 def overlap_seconds(start: datetime, end: datetime, window_start: datetime, window_end: datetime) -> float:
     return max(0.0, (min(end, window_end) - max(start, window_start)).total_seconds())
 
 
-def lent_seconds(fact: LoanFact, window: Window) -> float:
-    """Device time lent within the window (open loans up to now)."""
-    return overlap_seconds(fact.handed_over_at, fact.returned_at or window.now, window.start, window.until)
+def lent_micros(fact: LoanFact, window: Window) -> int:
+    """Device time lent within the window (open loans up to now), in whole microseconds (counters add
+    integers, so sums are exact)."""
+    end, start = min(fact.returned_at or window.now, window.until), max(fact.handed_over_at, window.start)
+    return max(0, (end - start) // timedelta(microseconds=1))
 
 
 def total_units(fact: LoanFact, now: datetime) -> int:

@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import statistics as pystats
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from medpool import clock
 from medpool.clock import FIRST_YEAR, LAST_YEAR
 from medpool.errors import Unprocessable
 from medpool.models.device import Device
-from medpool.services import categories
-from medpool.services.periods import LoanFact, Window, lent_seconds, overlap_seconds, read_period, units_in
+from medpool.services import categories, ledger
+from medpool.services.periods import LoanFact, Window, lent_micros, open_facts, overlap_seconds, units_in
+from medpool.services.stat_counters import reads
+from medpool.services.stat_counters.reads import Cell
+
+MICRO = timedelta(microseconds=1)
 
 MAX_DAYS = 366
 OUT_OF_POOL = ("maintenance", "retired")
@@ -67,61 +72,124 @@ def _ratio(numerator: float, denominator: float, digits: int = 4) -> float | Non
     return round(numerator / denominator, digits) if denominator else None
 
 
-def _figures(facts: list[LoanFact], window: Window, pool_seconds: float, value_fen: int) -> dict:
-    started = [f for f in facts if window.start <= f.handed_over_at < window.end]
-    returned = [f for f in facts if f.returned_at and window.start <= f.returned_at < window.end]
-    open_at_end = [f for f in facts if f.handed_over_at < window.until
-                   and (f.returned_at is None or f.returned_at >= window.end)]
-    # returned: given back (requested or returned, the earlier) after due; open at the end: in use past
-    # due at the end, or its return requested after due (docs/statistics.md, one rule with the loans')
-    overdue = [f for f in returned + open_at_end if f.overdue_at(window.until)]
-    lent = sum(lent_seconds(f, window) for f in facts)
-    revenue = sum(units_in(f, window.start, window.end, window.now) * f.rate_fen for f in facts)
+@dataclass
+class Tally:
+    """What some loans add up to in a window (docs/statistics.md): from counter cells and open loans."""
+
+    loans: int = 0
+    lent_us: int = 0
+    returns: int = 0
+    damaged: int = 0
+    late: int = 0  # returns given back after their due time
+    open: int = 0  # out at the window's end (or now)
+    open_late: int = 0
+    revenue: int = 0
+    waits: list = field(default_factory=list)  # (request->approval, approval->hand-over) in microseconds
+
+    def add(self, other: "Tally") -> None:
+        for name in ("loans", "lent_us", "returns", "damaged", "late", "open", "open_late", "revenue"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.waits += other.waits
+
+    def touched(self) -> bool:
+        return bool(self.loans or self.lent_us or self.returns or self.open or self.revenue)
+
+
+def _cell_tally(cell: Cell, days: list[date], last: date) -> Tally:
+    """A cell's figures over the window's days of its month; loans out at the end from the last day's."""
+    tally = Tally()
+    for day in days:
+        tally.loans += cell.day(day, "loans")
+        tally.lent_us += cell.day(day, "lent_us")
+        tally.returns += cell.day(day, "returns")
+        tally.damaged += cell.day(day, "damaged")
+        tally.late += cell.day(day, "late")
+        tally.revenue += cell.day(day, "revenue")
+        tally.waits += [tuple(int(v) for v in wait.split(" ", 2)[:2]) for wait in cell.values(day, "waits")]
+    if last in days:
+        tally.open, tally.open_late = cell.day(last, "open"), cell.day(last, "open_late")
+    return tally
+
+
+def _open_tally(fact: LoanFact, window: Window) -> Tally:
+    """An open loan's figures (handed over before the window's end or now: out at the end)."""
+    started = window.start <= fact.handed_over_at < window.end
+    waits = [((fact.approved_at - fact.requested_at) // MICRO, (fact.handed_over_at - fact.approved_at) // MICRO)]
+    return Tally(loans=int(started), lent_us=lent_micros(fact, window), open=1,
+                 open_late=int(fact.overdue_at(window.until)),
+                 revenue=units_in(fact, window.start, window.end, window.now) * fact.rate_fen,
+                 waits=waits if started and fact.approved_at else [])
+
+
+def _figures(tally: Tally, window: Window, pool_seconds: float, value_fen: int) -> dict:
+    lent = tally.lent_us / 1_000_000
     elapsed = (window.until - window.start).total_seconds()
-    damaged = sum(1 for f in returned if f.condition == "damaged")
+    overdue = tally.late + tally.open_late
     return {
-        "loans": len(started), "device_hours": round(lent / 3600, 2), "device_seconds": int(lent),
+        "loans": tally.loans, "device_hours": round(lent / 3600, 2), "device_seconds": int(lent),
         "pool_device_hours": round(pool_seconds / 3600, 2), "utilization": _ratio(lent, pool_seconds),
-        "returns": len(returned), "damaged_returns": damaged, "damage_rate": _ratio(damaged, len(returned)),
-        "open_at_end": len(open_at_end), "overdue_loans": len(overdue),
-        "overdue_rate": _ratio(len(overdue), len(returned) + len(open_at_end)),
-        "revenue_fen": revenue, "purchase_value_fen": value_fen,
-        "benefit_rate": _ratio(revenue * YEAR_SECONDS, value_fen * elapsed),
-        "median_minutes_to_approval": _median_minutes(
-            [(f.approved_at - f.requested_at).total_seconds() for f in started if f.approved_at]),
-        "median_minutes_to_handover": _median_minutes(
-            [(f.handed_over_at - f.approved_at).total_seconds() for f in started if f.approved_at]),
+        "returns": tally.returns, "damaged_returns": tally.damaged, "damage_rate": _ratio(tally.damaged, tally.returns),
+        "open_at_end": tally.open, "overdue_loans": overdue,
+        "overdue_rate": _ratio(overdue, tally.returns + tally.open),
+        "revenue_fen": tally.revenue, "purchase_value_fen": value_fen,
+        "benefit_rate": _ratio(tally.revenue * YEAR_SECONDS, value_fen * elapsed),
+        "median_minutes_to_approval": _median_minutes([a / 1_000_000 for a, _ in tally.waits]),
+        "median_minutes_to_handover": _median_minutes([h / 1_000_000 for _, h in tally.waits]),
     }
 
 
-def _top_departments(facts: list[LoanFact], window: Window, top: int = 5) -> list[dict]:
-    rows: dict[str, dict] = defaultdict(lambda: {"loans": 0, "seconds": 0.0, "revenue_fen": 0})
-    for f in facts:
-        row = rows[f.department_id]
-        row["loans"] += window.start <= f.handed_over_at < window.end
-        row["seconds"] += lent_seconds(f, window)
-        row["revenue_fen"] += units_in(f, window.start, window.end, window.now) * f.rate_fen
-    ranked = sorted(rows.items(), key=lambda item: (-item[1]["loans"], -item[1]["seconds"], item[0]))
-    return [{"department_id": d, "loans": r["loans"], "device_hours": round(r["seconds"] / 3600, 2),
-             "revenue_fen": r["revenue_fen"]} for d, r in ranked[:top]]
+def _top_departments(tallies: dict[str, Tally], top: int = 5) -> list[dict]:
+    rows = [(d, t) for d, t in tallies.items() if t.touched()]
+    ranked = sorted(rows, key=lambda item: (-item[1].loans, -item[1].lent_us, item[0]))
+    return [{"department_id": d, "loans": t.loans, "device_hours": round(t.lent_us / 1_000_000 / 3600, 2),
+             "revenue_fen": t.revenue} for d, t in ranked[:top]]
+
+
+def _window_days(window: Window, first: date, last: date) -> dict[str, list[date]]:
+    days: dict[str, list[date]] = defaultdict(list)
+    day = first
+    while day <= last:
+        days[day.strftime("%Y-%m")].append(day)
+        day += timedelta(days=1)
+    return days
 
 
 def period_stats(first: date, last: date) -> dict:
     """Per category and in total: loans, device-hours, utilization, damage and overdue rates, revenue,
-    benefit, approval and hand-over medians, top borrowing departments."""
+    benefit, approval and hand-over medians, top borrowing departments. Closed loans come from the counters
+    of the period's months, open ones from the status index, the pool from the devices and the ledger's
+    out-of-pool intervals (docs/statistics.md)."""
     window = window_of(first, last)
-    facts, downtime = read_period(window)
+    months = window.months()
+    opened = open_facts(window)  # before the counters: a loan returned in between is then in the counters
+    cells = reads.month_cells(months)
+    opened = reads.settle(cells, opened, months, ledger.month_of(window.now))
+    downtime = list(ledger.read_months(months, "down#"))
     known = categories.list_categories()
     devices = [d for c in known for d in Device.by_category_status.query(c.id)]
     pool, value = _pool(devices, downtime, window)
-    by_category = defaultdict(list)
-    for fact in facts:
-        by_category[fact.category_id].append(fact)
+    days = _window_days(window, first, last)
+    per_cell: dict[tuple[str, str], Tally] = defaultdict(Tally)  # (category, borrower) -> tally
+    for (month, _), cell in cells.items():
+        per_cell[(cell.category_id, cell.department_id)].add(_cell_tally(cell, days.get(month, []), last))
+    for fact in opened:
+        per_cell[(fact.category_id, fact.department_id)].add(_open_tally(fact, window))
+    by_category: dict[str, dict[str, Tally]] = defaultdict(dict)
+    by_department: dict[str, Tally] = defaultdict(Tally)
+    for (category_id, department_id), tally in per_cell.items():
+        if tally.touched():
+            by_category[category_id][department_id] = tally
+            by_department[department_id].add(tally)
     names = {c.id: c.name for c in known}
-    rows = [{"category_id": cid, "name": names.get(cid, cid),
-             **_figures(by_category[cid], window, pool[cid], value[cid]),
-             "top_departments": _top_departments(by_category[cid], window, 3)}
-            for cid in sorted(set(names) | set(by_category))]
+    rows, total = [], Tally()
+    for cid in sorted(set(names) | set(by_category)):
+        tally = Tally()
+        for department_tally in by_category[cid].values():
+            tally.add(department_tally)
+        total.add(tally)
+        rows.append({"category_id": cid, "name": names.get(cid, cid),
+                     **_figures(tally, window, pool[cid], value[cid]),
+                     "top_departments": _top_departments(by_category[cid], 3)})
     return {"from": first.isoformat(), "to": last.isoformat(), "as_of": clock.to_iso(window.until),
-            "categories": rows, "total": _figures(facts, window, sum(pool.values()), sum(value.values())),
-            "top_departments": _top_departments(facts, window)}
+            "categories": rows, "total": _figures(total, window, sum(pool.values()), sum(value.values())),
+            "top_departments": _top_departments(by_department)}

@@ -17,6 +17,8 @@ class StatsQuery(Query):
 class BillingQuery(Query):
     month: Month = Field(description="billing month in Beijing time (from the 1st 00:00 +08:00), YYYY-MM")
     format: Literal["json", "csv", "xlsx"] = "json"
+    lines: bool = Field(True, description="false: the departments' totals only, without the per-loan lines "
+                        "(read from the month's counters; the files then hold the summary only)")
 
 
 class ExportQuery(Query):

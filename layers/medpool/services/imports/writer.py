@@ -8,7 +8,6 @@ import itertools
 from typing import Iterable, Iterator
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from medpool import clock
 from medpool.models.base import transaction_connection
@@ -18,7 +17,7 @@ from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.services import ledger
 from medpool.services.importing import IMPORT_ACTION, build_loan, import_record
-from medpool.services.transactions import RACE_CODES, is_condition_failure
+from medpool.services.transactions import RACE_CODES, RetryingTransactWrite, is_condition_failure
 
 GROUP_ROWS = 20
 MAX_ITEMS = 100  # DynamoDB's TransactWriteItems limit, the job's own update included
@@ -26,9 +25,10 @@ MAX_CONFLICTS = 100
 
 
 def items_of(row: dict) -> int:
-    """Items a new row puts: its loan, its record and one ledger entry per month it spans."""
+    """Items a new row may add: its loan, its record, one ledger entry and one counter cell per month it
+    spans (cells shared with other rows of the group are one item: this counts them as if not)."""
     months = ledger.months_between(clock.parse_iso(row["handed_over_at"]), clock.parse_iso(row["returned_at"]))
-    return 2 + min(len(months), ledger.MAX_MONTHS)
+    return 2 + 2 * min(len(months), ledger.MAX_MONTHS)
 
 
 def groups(rows: Iterable[dict], count: int) -> Iterator[list[dict]]:
@@ -99,12 +99,14 @@ def _create(job: ImportJob, rows: list[dict]) -> bool:
     counts = {"imported": len(rows)}
     actions, condition = _progress(job, now, len(rows), counts, [])
     try:
-        with TransactWrite(connection=transaction_connection()) as writer:
+        with RetryingTransactWrite(connection=transaction_connection()) as writer:  # counters are hot items
+            entries = []
             for row in rows:
                 loan = build_loan(row, job.created_by)
                 writer.save(loan, condition=Loan.id.does_not_exist())
                 writer.save(import_record(loan, job.created_by, now, f"导入任务 {job.id}，文件第 {row['line']} 行"))
-                ledger.add_all(writer, ledger.loan_entries(loan, row["owner_department_id"]))
+                entries += ledger.loan_entries(loan, row["owner_department_id"])
+            ledger.add_all(writer, entries)  # once: the rows' counter cells merged (one item each)
             writer.update(ImportJob(job.id), actions=actions, condition=condition)
     except TransactWriteError as error:
         if _race(error):
@@ -139,7 +141,7 @@ def _settle(job: ImportJob, row: dict) -> bool:
     counts = {"repaired": 1}
     actions, condition = _progress(job, now, 1, counts, [])
     try:
-        with TransactWrite(connection=transaction_connection()) as writer:
+        with RetryingTransactWrite(connection=transaction_connection()) as writer:  # counters are hot items
             writer.condition_check(Loan, stored.id, condition=Loan.version == stored.version)
             ledger.add_all(writer, missing)
             if not recorded:
