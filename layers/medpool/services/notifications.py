@@ -12,7 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.transactions import TransactWrite
@@ -27,9 +27,9 @@ from medpool.services import categories, departments
 from medpool.services.audit import add_record
 from medpool.services.notification_texts import EVENTS, content
 from medpool.services.transactions import is_condition_failure, transaction
-from medpool.services.wechat_tokens import SharedToken
-from medpool.wechat import get_wechat_client
-from medpool.wechat.client import NOT_SUBSCRIBED
+
+if TYPE_CHECKING:  # the WeChat client is loaded by the code that sends, not by every function importing this
+    from medpool.services.wechat_tokens import SharedToken
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # a claimed item is invisible to other dispatchers this long
@@ -126,6 +126,8 @@ def deliver_inline(notices: list[Notification]) -> None:
     """Best effort right after a change: whatever fails stays pending for the scheduled run."""
     if not notices or not get_settings().notify_inline:
         return
+    from medpool.services.wechat_tokens import SharedToken
+
     try:
         deliver(notices, tokens=SharedToken())
     except Exception:  # noqa: BLE001 - the change is committed; the outbox keeps the rest
@@ -174,6 +176,8 @@ def _retry_or_fail(notice: Notification, lease: str, error: str, stats: Delivery
 
 def _send_one(notice: Notification, tokens: SharedToken, stats: DeliveryStats) -> bool:
     """Claim, send and record one notification; False when WeChat could not be reached."""
+    from medpool.wechat.client import NOT_SUBSCRIBED, get_wechat_client
+
     settings = get_settings()
     template_id = settings.template_id(notice.template)
     lease = _claim(notice, clock.now_iso())
@@ -209,6 +213,8 @@ def _send_one(notice: Notification, tokens: SharedToken, stats: DeliveryStats) -
 def deliver(notices: Iterable[Notification], tokens: SharedToken | None = None,
             deadline: float | None = None) -> DeliveryStats:
     """Send the given pending notifications (one shared access token, refreshed at most once)."""
+    from medpool.services.wechat_tokens import SharedToken
+
     tokens, stats, failures = tokens or SharedToken(), DeliveryStats(), 0
     for notice in notices:
         if deadline is not None and time.monotonic() > deadline:
