@@ -1,27 +1,100 @@
-"""Cold import time of each function module, as a ratio to a bare `import boto3` (fresh interpreters)."""
+"""Cold start of each function, in fresh interpreters: the handler's import as a ratio to a bare `import boto3`
+(issue 11: <= 1.3 x), and the import plus the first request of one typical route of the function (on DynamoDB
+Local, with a session token) as a ratio to a bare boto3 function's import plus its first GetItem. The second
+figure is the honest cold start: whatever a route loads on first use (its schemas, its services, the
+DynamoDB client) is in it. Also printed: the libraries every handler imports (PynamoDB, Chalice, pydantic),
+the floor under any handler's figure."""
+import json
+import os
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
+from local import stack as local_stack
+
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
+UNKNOWN_LOAN = "L0000000000000000000"  # a well-formed loan id that does not exist: the route reads, refuses, writes nothing
+# One typical route per function, called by the demo admin: (method, route, path parameters, body, expected status).
+FIRST_REQUEST = {
+    "announcements": ("GET", "/announcements", {}, None, 200),
+    "apply": ("GET", "/loans", {}, None, 200),
+    "approve": ("POST", "/loans/{id}/approve", {"id": UNKNOWN_LOAN}, {}, 404),
+    "devices": ("GET", "/categories", {}, None, 200),
+    "login": ("GET", "/me", {}, None, 200),
+    "overdue": ("GET", "/outbox", {}, None, 200),
+    "reports": ("GET", "/records", {}, None, 200),
+    "returns": ("POST", "/loans/{id}/return-request", {"id": UNKNOWN_LOAN}, None, 404),
+    "users": ("GET", "/users", {}, None, 200),
+}
+LIBRARIES = "import pynamodb.models, chalice; from pydantic import BaseModel"
+CHILD = """
+import json, sys, time
+started = time.perf_counter()
+{imports}
+imported = time.perf_counter()
+status = {request}
+print(json.dumps({{"import": imported - started, "total": time.perf_counter() - started, "status": status}}))
+"""
+HANDLER_REQUEST = """handler.app({{
+    "requestContext": {{"httpMethod": {method!r}, "resourcePath": {route!r}, "path": {path!r},
+                       "identity": {{"sourceIp": "127.0.0.1"}}}},
+    "headers": {{"authorization": "Bearer " + sys.argv[1], "content-type": "application/json", "accept": "*/*"}},
+    "pathParameters": {params!r}, "multiValueQueryStringParameters": None, "stageVariables": {{}},
+    "body": {body!r}, "isBase64Encoded": False}}, None)["statusCode"]"""
+BOTO3_GET_ITEM = """boto3.client("dynamodb", endpoint_url=sys.argv[2], region_name="cn-north-1").get_item(
+    TableName=sys.argv[3], Key={"openid": {"S": "demo-admin"}})["ResponseMetadata"]["HTTPStatusCode"]"""
 
 
-def cold_import_seconds(module: str) -> float:
-    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    samples = [float(subprocess.check_output([sys.executable, "-c", code], cwd=ROOT, text=True))
+def _runs(imports: str, request: str, args: list[str]) -> dict[str, float]:
+    """Median import and import + request seconds of RUNS fresh interpreters."""
+    code = CHILD.format(imports=imports, request=request)
+    samples = [json.loads(subprocess.check_output([sys.executable, "-c", code, *args], cwd=ROOT, text=True))
                for _ in range(RUNS)]
-    return statistics.median(samples)
+    return {"import": statistics.median(s["import"] for s in samples),
+            "total": statistics.median(s["total"] for s in samples), "status": samples[0]["status"]}
 
 
-def function_modules() -> list[str]:
-    return sorted(f"functions.{p.parent.name}.handler" for p in (ROOT / "functions").glob("*/handler.py"))
+def function_names() -> list[str]:
+    return sorted(p.parent.name for p in (ROOT / "functions").glob("*/handler.py"))
+
+
+def _handler_request(function: str) -> str:
+    method, route, params, body, _ = FIRST_REQUEST[function]
+    path = route.format(**params)
+    return HANDLER_REQUEST.format(method=method, route=route, path=path, params=params or None,
+                                  body=None if body is None else json.dumps(body))
 
 
 def run() -> None:
-    baseline = cold_import_seconds("boto3")
-    print(f"   import boto3 (baseline): {baseline * 1000:.0f} ms (median of {RUNS} fresh interpreters)")
-    for module in function_modules():
-        seconds = cold_import_seconds(module)
-        print(f"   {module:<32} {seconds * 1000:6.0f} ms  = {seconds / baseline:.2f} x import boto3")
+    stack = local_stack.start(with_api=False, table_prefix="bench-imports-")
+    try:
+        from medpool.config import get_settings
+        from medpool.models.user import User
+        from medpool.services.sessions import issue_session
+
+        args = [issue_session(User.get("demo-admin")).token, stack.dynamodb_url, get_settings().table_name("users")]
+        boto3 = _runs("import boto3", BOTO3_GET_ITEM, args)
+        libraries = _runs(LIBRARIES, "None", args)
+        print(f"   import boto3 (baseline): {boto3['import'] * 1000:.0f} ms; with its first GetItem: "
+              f"{boto3['total'] * 1000:.0f} ms (medians of {RUNS} fresh interpreters)")
+        print(f"   the libraries every handler imports ({LIBRARIES.removeprefix('import ')}): "
+              f"{libraries['import'] * 1000:.0f} ms = {libraries['import'] / boto3['import']:.2f} x import boto3")
+        print(f"   {'handler':<32} {'import':>7} {'x boto3':>8}   {'+ first request':<40} {'ms':>5} "
+              f"{'x boto3 + GetItem':>18}")
+        for function in function_names():
+            method, route, _, _, expected = FIRST_REQUEST[function]
+            figures = _runs(f"import functions.{function}.handler as handler", _handler_request(function), args)
+            if figures["status"] != expected:
+                raise RuntimeError(f"{function}: {method} {route} answered {figures['status']}, not {expected}")
+            print(f"   {f'functions.{function}.handler':<32} {figures['import'] * 1000:>5.0f} ms "
+                  f"{figures['import'] / boto3['import']:>6.2f} x   {f'{method} {route} ({expected})':<40} "
+                  f"{figures['total'] * 1000:>5.0f} {figures['total'] / boto3['total']:>16.2f} x")
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    os.chdir(ROOT)
+    run()
