@@ -12,10 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/handler.py"))
 # Loaded by the code that needs them, never by a handler's import: the WeChat client and its HTTP library
 # (login, device codes and the notification sender load them when they call WeChat), spreadsheets (import and
-# export only), the API document generator, boto3 (PynamoDB's botocore is enough), PyJWT and cryptography
+# export only, like the services of the reports function's import and export routes and of its import-job
+# schedule), the API document generator, boto3 (PynamoDB's botocore is enough), PyJWT and cryptography
 # (sessions sign with medpool.hs256).
-NEVER = ["requests", "http.cookiejar", "medpool.wechat.client", "openpyxl", "medpool.api.openapi", "boto3",
-         "s3transfer", "jwt", "cryptography"]
+NEVER = ["requests", "http.cookiejar", "medpool.wechat.client", "openpyxl", "medpool.services.importing",
+         "medpool.services.device_io", "medpool.services.imports.jobs", "medpool.services.imports.worker",
+         "medpool.api.openapi", "boto3", "s3transfer", "jwt", "cryptography"]
 # The schema modules each function's routes use (any other function's are not loaded).
 SCHEMAS = {
     "announcements": {"announcements"},
@@ -28,8 +30,7 @@ SCHEMAS = {
     "returns": {"loans"},
     "users": {"users"},
 }
-REPORTS_ONLY = ["medpool.services.stats", "medpool.services.billing", "medpool.services.importing",
-                "medpool.services.device_io", "medpool.services.imports.jobs"]
+REPORTS_ONLY = ["medpool.services.stats", "medpool.services.billing", "medpool.services.records"]
 PROBE = """
 import json, sys
 from pydantic import BaseModel
