@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from infra.template.functions import RUNTIME_ENV
 from local import stack as local_stack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,8 @@ BOTO3_GET_ITEM = """boto3.client("dynamodb", endpoint_url=sys.argv[2], region_na
 def _runs(imports: str, request: str, args: list[str]) -> dict[str, float]:
     """Median import and import + request seconds of RUNS fresh interpreters."""
     code = CHILD.format(imports=imports, request=request)
-    samples = [json.loads(subprocess.check_output([sys.executable, "-c", code, *args], cwd=ROOT, text=True))
+    env = {**os.environ, **RUNTIME_ENV}  # as deployed
+    samples = [json.loads(subprocess.check_output([sys.executable, "-c", code, *args], cwd=ROOT, env=env, text=True))
                for _ in range(RUNS)]
     return {"import": statistics.median(s["import"] for s in samples),
             "total": statistics.median(s["total"] for s in samples), "status": samples[0]["status"]}
