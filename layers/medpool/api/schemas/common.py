@@ -1,5 +1,4 @@
 """Building blocks shared by every schema."""
-from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar

@@ -1,5 +1,4 @@
-"""Categories and devices."""
-from __future__ import annotations
+"""Categories, devices and a device's history (with its loans)."""
 
 from typing import Annotated, Literal
 

@@ -1,5 +1,4 @@
-"""Loans, their timeline, device history and the audit feed."""
-from __future__ import annotations
+"""Loans, their timeline and the audit feed."""
 
 from typing import Annotated, Literal
 
