@@ -95,8 +95,3 @@ def run() -> None:
                   f"{figures['total'] * 1000:>5.0f} {figures['total'] / boto3['total']:>16.2f} x")
     finally:
         stack.stop()
-
-
-if __name__ == "__main__":
-    os.chdir(ROOT)
-    run()
