@@ -16,7 +16,7 @@ from local import stack as local_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
-UNKNOWN_LOAN = "L0000000000000000000"  # a well-formed loan id that does not exist: the route reads, refuses, writes nothing
+UNKNOWN_LOAN = "L0000000000000000000"  # well-formed, not there: the route reads, refuses, writes nothing
 # One typical route per function, called by the demo admin: (method, route, path parameters, body, expected status).
 FIRST_REQUEST = {
     "announcements": ("GET", "/announcements", {}, None, 200),
