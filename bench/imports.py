@@ -48,14 +48,24 @@ BOTO3_GET_ITEM = """boto3.client("dynamodb", endpoint_url=sys.argv[2], region_na
     TableName=sys.argv[3], Key={"openid": {"S": "demo-admin"}})["ResponseMetadata"]["HTTPStatusCode"]"""
 
 
-def _runs(imports: str, request: str, args: list[str]) -> dict[str, float]:
-    """Median import and import + request seconds of RUNS fresh interpreters."""
+def _sample(imports: str, request: str, args: list[str]) -> dict:
+    """One fresh interpreter: seconds to import, seconds to import and answer, and the answer's status."""
     code = CHILD.format(imports=imports, request=request)
     env = {**os.environ, **RUNTIME_ENV}  # as deployed
-    samples = [json.loads(subprocess.check_output([sys.executable, "-c", code, *args], cwd=ROOT, env=env, text=True))
-               for _ in range(RUNS)]
-    return {"import": statistics.median(s["import"] for s in samples),
-            "total": statistics.median(s["total"] for s in samples), "status": samples[0]["status"]}
+    return json.loads(subprocess.check_output([sys.executable, "-c", code, *args], cwd=ROOT, env=env, text=True))
+
+
+def _medians(subjects: dict[str, tuple[str, str]], args: list[str]) -> dict[str, dict]:
+    """Median figures per subject over RUNS rounds; each round runs every subject once, so a machine that gets
+    busier or quieter during the run weighs on all of them alike."""
+    samples: dict[str, list[dict]] = {name: [] for name in subjects}
+    for _ in range(RUNS):
+        for name, (imports, request) in subjects.items():
+            samples[name].append(_sample(imports, request, args))
+    return {name: {"import": statistics.median(s["import"] for s in runs),
+                   "total": statistics.median(s["total"] for s in runs),
+                   "status": runs[0]["status"] if len({s["status"] for s in runs}) == 1 else "mixed"}
+            for name, runs in samples.items()}
 
 
 def function_names() -> list[str]:
@@ -77,21 +87,24 @@ def run() -> None:
         from medpool.services.sessions import issue_session
 
         args = [issue_session(User.get("demo-admin")).token, stack.dynamodb_url, get_settings().table_name("users")]
-        boto3 = _runs("import boto3", BOTO3_GET_ITEM, args)
-        libraries = _runs(LIBRARIES, "None", args)
+        subjects = {"boto3": ("import boto3", BOTO3_GET_ITEM), "libraries": (LIBRARIES, "None")}
+        subjects |= {function: (f"import functions.{function}.handler as handler", _handler_request(function))
+                     for function in function_names()}
+        figures = _medians(subjects, args)
+        boto3, libraries = figures["boto3"], figures["libraries"]
         print(f"   import boto3 (baseline): {boto3['import'] * 1000:.0f} ms; with its first GetItem: "
-              f"{boto3['total'] * 1000:.0f} ms (medians of {RUNS} fresh interpreters)")
+              f"{boto3['total'] * 1000:.0f} ms (medians of {RUNS} rounds of fresh interpreters)")
         print(f"   the libraries every handler imports ({LIBRARIES.removeprefix('import ')}): "
               f"{libraries['import'] * 1000:.0f} ms = {libraries['import'] / boto3['import']:.2f} x import boto3")
         print(f"   {'handler':<32} {'import':>7} {'x boto3':>8}   {'+ first request':<40} {'ms':>5} "
               f"{'x boto3 + GetItem':>18}")
         for function in function_names():
             method, route, _, _, expected = FIRST_REQUEST[function]
-            figures = _runs(f"import functions.{function}.handler as handler", _handler_request(function), args)
-            if figures["status"] != expected:
-                raise RuntimeError(f"{function}: {method} {route} answered {figures['status']}, not {expected}")
-            print(f"   {f'functions.{function}.handler':<32} {figures['import'] * 1000:>5.0f} ms "
-                  f"{figures['import'] / boto3['import']:>6.2f} x   {f'{method} {route} ({expected})':<40} "
-                  f"{figures['total'] * 1000:>5.0f} {figures['total'] / boto3['total']:>16.2f} x")
+            handler = figures[function]
+            if handler["status"] != expected:
+                raise RuntimeError(f"{function}: {method} {route} answered {handler['status']}, not {expected}")
+            print(f"   {f'functions.{function}.handler':<32} {handler['import'] * 1000:>5.0f} ms "
+                  f"{handler['import'] / boto3['import']:>6.2f} x   {f'{method} {route} ({expected})':<40} "
+                  f"{handler['total'] * 1000:>5.0f} {handler['total'] / boto3['total']:>16.2f} x")
     finally:
         stack.stop()
