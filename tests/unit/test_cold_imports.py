@@ -18,7 +18,8 @@ FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/handler.p
 NEVER = ["requests", "http.cookiejar", "medpool.wechat.client", "openpyxl", "medpool.services.importing",
          "medpool.services.device_io", "medpool.services.imports.jobs", "medpool.services.imports.worker",
          "medpool.api.openapi", "boto3", "s3transfer", "jwt", "cryptography"]
-# The schema modules each function's routes use (any other function's are not loaded).
+# The schema modules each function's routes use (any other function's are not loaded); a new function is
+# added here (test_every_function_is_checked).
 SCHEMAS = {
     "announcements": {"announcements"},
     "apply": {"loans"},
@@ -67,10 +68,10 @@ def test_every_function_is_checked():
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_a_handler_loads_only_its_own_routes_schemas_and_libraries(function, loaded):
     modules = set(loaded[function]["modules"])
-    assert f"functions.{function}.routes" in modules and "pynamodb.models" in modules  # the probe sees imports
+    assert f"functions.{function}.handler" in modules and "pynamodb.models" in modules  # the probe sees imports
     assert sorted(modules & set(NEVER)) == []
-    assert sorted(m for m in modules if m.startswith("functions.") and m.endswith(".routes")) == [
-        f"functions.{function}.routes"]
+    routes = {m for m in modules if m.startswith("functions.") and m.endswith(".routes")}
+    assert routes <= {f"functions.{function}.routes"}  # a worker function may have no routes
     schemas = {m.rsplit(".", 1)[1] for m in modules if m.startswith("medpool.api.schemas.")}
     assert schemas - {"common"} == SCHEMAS[function]
     if function != "reports":
