@@ -82,8 +82,9 @@ class Handler(ChaliceRequestHandler):
 
 
 def _build_clients() -> None:
-    """Build the DynamoDB clients before serving. PynamoDB builds each model's client lazily on first use,
-    unguarded: 50 threads arriving together would each build their own (seconds of CPU, megabytes each)."""
+    """Build the DynamoDB client (one, shared by every model: medpool.models.base) and each model's table
+    connection before serving. They are built lazily on first use, unguarded: 50 threads arriving together
+    would each build their own client (seconds of CPU, megabytes each)."""
     from medpool.models import TABLES
     from medpool.models.base import transaction_connection
 

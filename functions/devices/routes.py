@@ -1,10 +1,10 @@
 """devices: categories (with live availability), devices, maintenance and retirement, device history."""
 from medpool.api.routing import PNG, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut,
-                                         CreateCategoryBody, CreateDeviceBody, DeviceListQuery, DeviceOut, RetireQuery,
-                                         UpdateCategoryBody, UpdateDeviceBody)
-from medpool.api.schemas.loans import DeviceDetailOut, DeviceHistoryOut, LoanOut, RecordOut
+from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut, CreateCategoryBody,
+                                         CreateDeviceBody, DeviceDetailOut, DeviceHistoryOut, DeviceListQuery,
+                                         DeviceOut, RetireQuery, UpdateCategoryBody, UpdateDeviceBody)
+from medpool.api.schemas.loans import LoanOut, RecordOut
 from medpool.policy import Access
 from medpool.services import categories, device_codes, devices
 

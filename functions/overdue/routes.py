@@ -2,8 +2,7 @@
 and escalation blocks (managers see and lift them). The check itself is the scheduled handler."""
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItemOut, OutboxQuery
-from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import CODE_PATH
+from medpool.api.schemas.common import CODE_PATH, PageOut, page_out
 from medpool.policy import Access
 from medpool.services import escalation
 from medpool.services.notify import feed as notification_feed

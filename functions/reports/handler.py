@@ -7,7 +7,6 @@ from chalice import Rate
 
 from functions.reports.routes import api
 from medpool.api.routing import create_app
-from medpool.services.imports import worker
 
 log = logging.getLogger(__name__)
 app = create_app("medpool-reports", [api])
@@ -17,6 +16,8 @@ RUN_SECONDS = 240  # of the scheduled Lambda's 300 s: a step is bounded, the res
 @app.schedule(Rate(1, unit=Rate.MINUTES))
 def run_imports(event: object) -> dict:
     """Continue every running import job from its cursor (a job whose driver died resumes here)."""
+    from medpool.services.imports import worker  # loaded here, not at import: the API Lambda rarely needs it
+
     result = worker.run_scheduled(RUN_SECONDS)
     if result["jobs"]:
         log.info("import jobs: %s", json.dumps(result))

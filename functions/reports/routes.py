@@ -10,9 +10,10 @@ from medpool.api.schemas.reports import (BillingOut, BillingQuery, ExportQuery, 
                                          ImportJobBody, ImportJobOut, ImportLoansOut, StatsOut, StatsQuery)
 from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import billing, device_io, importing, records, stats
-from medpool.services.imports import jobs, worker
+from medpool.services import billing, records, stats
 from medpool.services.tabular import CONTENT_TYPES, write_table
+# The import and export routes load their services (file parsing, import jobs) when first called: the
+# function's everyday requests are the records, statistics and bills.
 
 api = FunctionApi("reports")
 FILES = ("text/csv", XLSX)
@@ -62,6 +63,8 @@ def _file(body: ImportBody | ImportJobBody) -> bytes:
            errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
                    422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def import_loans(request: Request) -> ImportLoansOut:
+    from medpool.services import importing
+
     body = request.body
     result = importing.import_loans(request.user, _file(body), body.format, body.dry_run)
     return ImportLoansOut.model_validate(result)
@@ -81,6 +84,9 @@ def _job(job) -> ImportJobOut:
            errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
                    422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def create_import(request: Request) -> ImportJobOut:
+    from medpool.services import importing
+    from medpool.services.imports import jobs
+
     body = request.body
     rows = importing.validate_loans(_file(body), body.format)
     return _job(jobs.start(request.user.openid, rows, body.format))
@@ -89,6 +95,8 @@ def create_import(request: Request) -> ImportJobOut:
 @api.route("GET", "/imports/{id}", "getImport", Access.MANAGER, summary="导入任务的进度（已写入行数 / 总行数）",
            response=ImportJobOut)
 def get_import(request: Request) -> ImportJobOut:
+    from medpool.services.imports import jobs, worker
+
     job = jobs.get(request.params["id"])
     worker.resume_if_stale(job)
     return _job(job)
@@ -99,6 +107,8 @@ def get_import(request: Request) -> ImportJobOut:
            errors={400: "xlsx 文件不是 base64 (invalid_base64)", 413: "文件过大或行数超过上限 (file_too_large)",
                    422: "文件有错误（逐行列出）或无法读取，未导入任何记录 (invalid_import_file, empty_file, unreadable_file)"})
 def import_devices(request: Request) -> ImportDevicesOut:
+    from medpool.services import device_io
+
     body = request.body
     return ImportDevicesOut.model_validate(device_io.import_devices(request.user, _file(body), body.format,
                                                                     body.dry_run))
@@ -107,6 +117,8 @@ def import_devices(request: Request) -> ImportDevicesOut:
 @api.route("GET", "/exports/devices", "exportDevices", Access.MANAGER, summary="导出设备台账（csv/xlsx）",
            query=ExportQuery, files=FILES)
 def export_devices(request: Request) -> FileResult:
+    from medpool.services import device_io
+
     fmt = request.query.format
     content = device_io.export_devices(fmt)
     return FileResult(content.decode("utf-8") if fmt == "csv" else content, CONTENT_TYPES[fmt], f"devices.{fmt}")

@@ -1,7 +1,6 @@
 """users: registrations, users and departments, managed by the equipment department."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import CODE_PATH
+from medpool.api.schemas.common import CODE_PATH, PageOut, page_out
 from medpool.api.schemas.users import (CreateDepartmentBody, DepartmentListOut, DepartmentOut, UpdateDepartmentBody,
                                        UpdateUserBody, UserListQuery, UserOut)
 from medpool.policy import Access

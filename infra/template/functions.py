@@ -29,6 +29,9 @@ STREAM_READ = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetSh
                "dynamodb:ListStreams"]
 MEMORY_MB = 512
 SOURCE = "src"  # staged sources, relative to the template (infra.synth)
+# Cold start: pydantic looks for plugins in every installed distribution's entry points when it builds the
+# first schema; the functions use none (bench/imports.py runs its first requests with the same settings).
+RUNTIME_ENV = {"PYDANTIC_DISABLE_PLUGINS": "__all__"}
 
 
 def unit_ids(unit: Unit) -> dict[str, str]:
@@ -127,6 +130,7 @@ def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: s
             "MEDPOOL_SECRET_ID": {"Ref": SECRET},
             "MEDPOOL_WECHAT_APPID": {"Ref": "WechatAppId"},
             "MEDPOOL_SECRET_REVISION": {"Ref": "SecretRevision"},
+            **RUNTIME_ENV,
         }},
         # A new version (and a gradual shift to it) for any change: code, layer or configuration.
         "AutoPublishAlias": ALIAS,

@@ -55,3 +55,26 @@ def test_unknown_stage_is_refused(env):
     env(MEDPOOL_STAGE="staging")
     with pytest.raises(ConfigurationError):
         load_settings()
+
+
+def test_prod_secrets_come_from_secrets_manager(env):
+    """Through the botocore PynamoDB has loaded already (boto3 would add to every cold start)."""
+    import json
+
+    from moto import mock_aws
+
+    from medpool import config
+
+    env(**PROD_OK, AWS_REGION="cn-north-1")
+    config.reset()
+    try:
+        with mock_aws():
+            import botocore.session
+
+            client = botocore.session.get_session().create_client("secretsmanager", region_name="cn-north-1")
+            client.create_secret(Name="medpool/prod", SecretString=json.dumps(
+                {"wechat_app_secret": "app-secret", "token_signing_key": "k" * 64}))
+            secrets = config.get_secrets()
+        assert (secrets.wechat_app_secret, secrets.token_signing_key) == ("app-secret", "k" * 64)
+    finally:
+        config.reset()

@@ -18,8 +18,6 @@ from medpool.models.user import User
 from medpool.services import devices
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
-from medpool.services.wechat_tokens import SharedToken
-from medpool.wechat import get_wechat_client
 
 DEVICE_PAGE = "pages/device-detail/index"
 MAX_SCENE = 32  # WeChat's limit for getwxacodeunlimit's scene
@@ -115,6 +113,9 @@ def labelled(actor: User, device_id: str) -> Device:
 
 def device_code_png(actor: User, device_id: str) -> bytes:
     """The mini program code of a device's label: opens pages/device-detail with scene=<asset tag>.<secret>."""
+    from medpool.services.wechat_tokens import SharedToken  # the WeChat client: only this route calls WeChat
+    from medpool.wechat import get_wechat_client
+
     _check_printable(device_id)
     device = labelled(actor, device_id)
     return get_wechat_client().unlimited_code(SharedToken(), scene_of(device), DEVICE_PAGE,

@@ -15,7 +15,6 @@ from medpool.services import departments, sessions
 from medpool.services.audit import add_record, save_changes
 from medpool.services.pages import DEFAULT_LIMIT, Page, decode_cursor, page_of, scope_of
 from medpool.services.transactions import transaction
-from medpool.wechat import get_wechat_client
 
 PROFILE_FIELDS = ("name", "phone", "employee_no")
 SESSION_FIELDS = ("status", "role", "department_id")  # a change revokes the user's sessions
@@ -67,6 +66,8 @@ def get_user(openid: str) -> User:
 def login(code: str, admit_openid: Callable[[str], None] | None = None) -> LoginResult:
     """wx.login code -> session for an active user, registration token for an unknown openid.
     `admit_openid` (the per-openid limit) may refuse the attempt once WeChat has named the user."""
+    from medpool.wechat import get_wechat_client  # the WeChat client (and requests): only login calls WeChat
+
     wechat = get_wechat_client().code_to_session(code)
     if admit_openid:
         admit_openid(wechat.openid)

@@ -1,17 +1,20 @@
 """WeChat server API client: one requests.Session per container, timeouts, errcodes mapped
-to domain errors with stable codes. The session_key never leaves this module's caller."""
+to domain errors with stable codes. The session_key never leaves this module's caller.
+requests (30 ms of imports, http.cookiejar among them) is loaded when the first client is made: most
+functions never call WeChat during a request."""
 from __future__ import annotations
 
 import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol
-
-import requests
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from medpool.config import get_secrets, get_settings
 from medpool.errors import Forbidden, MedpoolError, Throttled, Unauthenticated, UpstreamError
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 TIMEOUT = (3.05, 5)  # connect, read (seconds)
@@ -96,12 +99,16 @@ def _token_error(errcode: int, errmsg: str) -> MedpoolError:
 class WeChatClient:
     def __init__(self, base_url: str, appid: str, app_secret: Callable[[], str],
                  session: requests.Session | None = None):
+        import requests
+
         self.base_url = base_url.rstrip("/")
         self.appid = appid
         self._app_secret = app_secret
         self.http = session or requests.Session()
 
     def _get_json(self, path: str, params: dict) -> dict:
+        import requests
+
         try:
             response = self.http.get(f"{self.base_url}{path}", params=params, timeout=TIMEOUT)
         except requests.RequestException as error:
@@ -117,6 +124,8 @@ class WeChatClient:
         return body
 
     def _post(self, path: str, params: dict | None, payload: dict) -> requests.Response:
+        import requests
+
         try:
             return self.http.post(f"{self.base_url}{path}", params=params, timeout=TIMEOUT,
                                   data=json.dumps(payload, ensure_ascii=False).encode(),

@@ -1,5 +1,4 @@
 """Announcements, the user's notifications, the outbox and escalation blocks."""
-from __future__ import annotations
 
 from typing import Annotated, Literal
 

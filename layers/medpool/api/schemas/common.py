@@ -1,5 +1,4 @@
 """Building blocks shared by every schema."""
-from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Generic, TypeVar
@@ -13,7 +12,9 @@ T = TypeVar("T")
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # department and category codes
+CODE_PATH = {"id": CODE_PATTERN}  # categories, departments, blocks (a department)
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
+AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]  # a device's id
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
@@ -99,13 +100,13 @@ def omittable() -> Any:
 class Body(BaseModel):
     """A request body: strict JSON types, unknown fields rejected."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
 class Query(BaseModel):
     """Query parameters (strings converted), unknown parameters rejected."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class PageQuery(Query):
@@ -114,7 +115,7 @@ class PageQuery(Query):
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
 
 
 class PageOut(Out, Generic[T]):

@@ -1,22 +1,20 @@
-"""Categories and devices."""
-from __future__ import annotations
+"""Categories, devices and a device's history (with its loans)."""
 
 from typing import Annotated, Literal
 
 from pydantic import StringConstraints
 
-from medpool.api.schemas.common import (CODE_PATTERN, ID_PATTERN, Body, Code, Name, Out, PageQuery, Query, days,
-                                        integer, omittable)
+from medpool.api.schemas.common import (CODE_PATH, AssetTag, Body, Code, Name, Out, PageQuery, Query, days, integer,
+                                        omittable)
+from medpool.api.schemas.loans import LoanOut, RecordOut
 from medpool.policy import hidden_device_fields
 
-AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Guide = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,500}$")]
 Fen = integer(0, 10**11)
 LoanHours = integer(1, 24 * 365)
 PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
-CODE_PATH = {"id": CODE_PATTERN}  # categories, departments, blocks (a department)
 DeviceStatus = Literal["available", "reserved", "on_loan", "maintenance", "retired"]
 
 
@@ -122,3 +120,16 @@ class DeviceOut(Out):
 
 class RetireQuery(Query):
     reason: ShortText | None = None
+
+
+class DeviceDetailOut(DeviceOut):
+    current_loan: LoanOut | None = None
+    category_name: str
+    guide: str | None = None
+    guide_url: str | None = None
+
+
+class DeviceHistoryOut(Out):
+    device: DeviceOut
+    loans: list[LoanOut]
+    records: list[RecordOut]

@@ -1,13 +1,10 @@
-"""Loans, their timeline, device history and the audit feed."""
-from __future__ import annotations
+"""Loans, their timeline and the audit feed."""
 
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from medpool.api.schemas.common import Body, Code, Day, Out, PageQuery, Time
-from medpool.api.schemas.devices import AssetTag, DeviceOut
-from medpool.services.loans import is_overdue
+from medpool.api.schemas.common import AssetTag, Body, Code, Day, Out, PageQuery, Time
 
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -110,24 +107,13 @@ class LoanOut(Out):
     @classmethod
     def of(cls, loan: object, timeline: list | None = None) -> "LoanOut":
         """The API view of a loan: `overdue` also covers loans visibly past due before the check ran."""
+        from medpool.services.loans import is_overdue  # not at import: the loan service brings its own imports
+
         out = cls.model_validate(loan)
         out.overdue = is_overdue(loan)
         if timeline is not None:
             out.timeline = [RecordOut.model_validate(record) for record in timeline]
         return out
-
-
-class DeviceDetailOut(DeviceOut):
-    current_loan: LoanOut | None = None
-    category_name: str
-    guide: str | None = None
-    guide_url: str | None = None
-
-
-class DeviceHistoryOut(Out):
-    device: DeviceOut
-    loans: list[LoanOut]
-    records: list[RecordOut]
 
 
 class RecordListQuery(PageQuery):

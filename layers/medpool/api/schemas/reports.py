@@ -1,5 +1,4 @@
 """Statistics, billing, import and export (docs/statistics.md defines the figures)."""
-from __future__ import annotations
 
 from typing import Annotated, Literal
 

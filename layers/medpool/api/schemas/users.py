@@ -1,5 +1,4 @@
 """Login, registration, users and departments."""
-from __future__ import annotations
 
 from typing import Literal
 
