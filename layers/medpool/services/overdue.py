@@ -17,7 +17,6 @@ from medpool.errors import Conflict
 from medpool.models.loan import Loan
 from medpool.services import notifications
 from medpool.services.notify import outbox
-from medpool.services.notify import stream as notify_stream
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
@@ -99,5 +98,7 @@ def run() -> dict:
     """The scheduled job: the check, then the notifier's sweep: events the stream path has not fanned
     out yet (this run's own among them) and every pending notification that is due."""
     result = check()
+    from medpool.services.notify import stream as notify_stream  # the WeChat client: the schedule's, not the routes'
+
     result.delivery = notify_stream.sweep()
     return asdict(result)

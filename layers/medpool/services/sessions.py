@@ -7,11 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from medpool import clock, hs256
+import jwt
+
+from medpool import clock
 from medpool.config import get_secrets, get_settings
 from medpool.errors import Unauthenticated
 from medpool.models.user import User
 
+ALGORITHM = "HS256"
 ISSUER = "medpool"
 SESSION, REGISTRATION = "session", "registration"
 
@@ -33,17 +36,18 @@ def _issue(kind: str, subject: str, lifetime: timedelta, extra: dict | None = No
     expires = issued + lifetime
     claims = {"iss": ISSUER, "aud": get_settings().stage, "typ": kind, "sub": subject,
               "iat": int(issued.timestamp()), "exp": int(expires.timestamp()), **(extra or {})}
-    token = hs256.encode(claims, get_secrets().token_signing_key)
+    token = jwt.encode(claims, get_secrets().token_signing_key, algorithm=ALGORITHM)
     return IssuedToken(token=token, expires_at=clock.to_iso(expires.replace(microsecond=0)))
 
 
 def _verify(token: str, kind: str, invalid: Unauthenticated) -> dict:
     try:
-        claims = hs256.decode(token, get_secrets().token_signing_key, audience=get_settings().stage, issuer=ISSUER,
-                              require=("exp", "sub", "typ"))
-    except hs256.ExpiredToken as error:
+        claims = jwt.decode(token, get_secrets().token_signing_key, algorithms=[ALGORITHM],
+                            audience=get_settings().stage, issuer=ISSUER,
+                            options={"require": ["exp", "sub", "typ"]})
+    except jwt.ExpiredSignatureError as error:
         raise Unauthenticated("登录已过期，请重新登录", code=f"{kind}_expired") from error
-    except hs256.InvalidToken as error:
+    except jwt.PyJWTError as error:
         raise invalid from error
     if claims.get("typ") != kind or not isinstance(claims.get("sub"), str):
         raise invalid

@@ -12,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from pynamodb.exceptions import UpdateError
 
@@ -21,9 +21,9 @@ from medpool.config import get_settings
 from medpool.errors import MedpoolError
 from medpool.models.notification import Notification
 from medpool.services.transactions import is_condition_failure
-from medpool.services.wechat_tokens import SharedToken
-from medpool.wechat import get_wechat_client
-from medpool.wechat.client import NOT_SUBSCRIBED
+
+if TYPE_CHECKING:  # the WeChat client is loaded by the code that sends (resend and feeds import this module too)
+    from medpool.services.wechat_tokens import SharedToken
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)  # a claimed item is invisible to other dispatchers this long
@@ -90,6 +90,9 @@ def _retry_or_fail(notice: Notification, lease: str, error: str, stats: Delivery
 
 def _send_one(notice: Notification, tokens: SharedToken, stats: DeliveryStats) -> bool:
     """Claim, send and record one notification; False when WeChat could not be reached."""
+    from medpool.wechat import get_wechat_client
+    from medpool.wechat.client import NOT_SUBSCRIBED
+
     settings = get_settings()
     template_id = settings.template_id(notice.template)
     lease = _claim(notice, clock.now_iso())
@@ -131,6 +134,8 @@ def due(notice: Notification, now: str) -> bool:
 def deliver(notices: Iterable[Notification], tokens: SharedToken | None = None,
             deadline: float | None = None) -> DeliveryStats:
     """Send the given pending notifications (one shared access token, refreshed at most once)."""
+    from medpool.services.wechat_tokens import SharedToken
+
     tokens, stats, failures = tokens or SharedToken(), DeliveryStats(), 0
     for notice in notices:
         if deadline is not None and time.monotonic() > deadline:
@@ -162,6 +167,8 @@ class _LockedTokens:
 
 def deliver_side_by_side(notices: list[Notification], tokens: SharedToken | None = None) -> DeliveryStats:
     """Send one event's notifications concurrently (each is claimed first, so still once each)."""
+    from medpool.services.wechat_tokens import SharedToken
+
     notices = [n for n in notices if n.queue == "pending"]
     if len(notices) <= 1:
         return deliver(notices, tokens)
