@@ -29,6 +29,7 @@ from medpool.services import sessions
 pytestmark = pytest.mark.e2e
 EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_EXAMPLES", "3"))
 STATEFUL_EXAMPLES = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_EXAMPLES", "3"))
+STATEFUL_STEPS = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_STEPS", "6"))  # make fuzz: 20
 DOCUMENT = build_document()
 schema = schemathesis.openapi.from_dict(
     DOCUMENT, config=SchemathesisConfig.from_str(fuzz.schemathesis_config(DOCUMENT, excluded=[])))
@@ -106,7 +107,7 @@ def test_linked_operations_conform(caller, live_api, caller_headers):
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             case.validate_response(response, checks=CHECKS)
 
-    CallerWorkflow.run(settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=fuzz.STATEFUL_STEPS,
+    CallerWorkflow.run(settings=settings(max_examples=STATEFUL_EXAMPLES, stateful_step_count=STATEFUL_STEPS,
                                          **SETTINGS))
     print(f"stateful as {caller}: " + ", ".join(f"{op} {dict(counts)}" for op, counts in sorted(statuses.items())))
     assert statuses, "the stateful run made no call"
