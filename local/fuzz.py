@@ -1,12 +1,15 @@
 """`make fuzz`, second half: the schemathesis CLI (`st run <api>/openapi.json`) against a throwaway local stack,
-once per kind of caller (their Authorization header), all checks, every phase including the stateful one
-(the document's links from a loan answer to the loan operations). Prints st's own output and a summary
-per caller; exits non-zero when any run found a failure.
+once per kind of caller (their Authorization header), all checks (undeclared methods included), every phase
+including the stateful one (the document's links from a loan answer to the next steps of the loan). A seventh
+run, the ward with the equipment department, follows a loan through its life. Prints st's own output and a
+summary per caller (failures by check code; per loan operation, the 2xx answers of the stateful phase, read
+from st's VCR cassette); exits non-zero when any run found a failure.
 
 A schema-valid request may be refused only with what its operation documents (route `errors`): each
 operation's `positive_data_acceptance` expected statuses are written into the run's schemathesis.toml.
 
-Settings: MEDPOOL_FUZZ_EXAMPLES (200 per operation and caller), MEDPOOL_FUZZ_CALLERS (all six),
+Settings: MEDPOOL_FUZZ_EXAMPLES (200 per operation and caller), MEDPOOL_FUZZ_CALLERS (all seven),
+MEDPOOL_FUZZ_STATEFUL_STEPS (20 steps per stateful scenario),
 MEDPOOL_FUZZ_EXCLUDE_CHECKS (checks left out, comma-separated), MEDPOOL_FUZZ_PHASES (st's --phases, default all),
 MEDPOOL_FUZZ_REPORTS (report directory)."""
 from __future__ import annotations
@@ -43,11 +46,12 @@ STATEFUL_STEPS = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_STEPS", "20"))
 # bills and statistics (docs/data-and-loans.md), so reading it afterwards is no use after free (ST301).
 STILL_READABLE_AFTER_DELETE = {"getDevice", "getDeviceHistory", "getDeviceCode"}
 # The loan operations the stateful phase must reach with real ids (a 2xx needs a loan that exists).
-LOAN_OPERATIONS = ["createLoan", "getLoan", "cancelLoan", "approveLoan", "rejectLoan", "handOverLoan", "extendLoan",
-              "requestReturn", "confirmReturn"]
+LOAN_OPERATIONS = ["createLoan", "getLoan", "cancelLoan", "approveLoan", "rejectLoan", "handOverLoan",
+                   "extendLoan", "requestReturn", "confirmReturn"]
 
 
-def schemathesis_config(document: dict, excluded: list[str], operation_headers: dict[str, dict[str, str]] | None = None) -> str:
+def schemathesis_config(document: dict, excluded: list[str],
+                        operation_headers: dict[str, dict[str, str]] | None = None) -> str:
     """schemathesis.toml: per operation, the statuses a schema-valid request may get (and its headers, when
     they differ from the caller's); mostly real categories, devices and due times a day ahead (a due time in
     the future is a business rule no schema can express), so that createLoan succeeds and the stateful phase
@@ -75,8 +79,8 @@ def schemathesis_config(document: dict, excluded: list[str], operation_headers: 
             if operation["operationId"] in STILL_READABLE_AFTER_DELETE:
                 lines.append("checks.use_after_free.enabled = false")
             if headers := (operation_headers or {}).get(operation["operationId"]):
-                lines.append("headers = { " + ", ".join(f"{json.dumps(k)} = {json.dumps(v)}" for k, v in headers.items())
-                             + " }")
+                pairs = ", ".join(f"{json.dumps(name)} = {json.dumps(value)}" for name, value in headers.items())
+                lines.append(f"headers = {{ {pairs} }}")
             lines.append("")
     return "\n".join(lines)
 
@@ -145,10 +149,11 @@ def _summary(caller: str, report: dict, stateful: dict[str, Counter]) -> str:
     operations, cases = report["operations"], report["test_cases"]
     reached = ", ".join(f"{op} {sum(n for status, n in stateful.get(op, Counter()).items() if status < 300)}"
                         f"/{sum(stateful.get(op, Counter()).values())}" for op in LOAN_OPERATIONS)
+    server, methods, refused = (sum(failures[code] for code in codes)
+                                for codes in (SERVER_ERRORS, UNDECLARED_METHOD, SCHEMA_VALID_REFUSED))
     return (f"{caller:18} operations tested {operations['tested']}/{operations['selected']}, cases generated "
-            f"{cases['generated']}, with failures {cases['with_failures']}; failures: server errors "
-            f"{sum(failures[c] for c in SERVER_ERRORS)}, undeclared methods {sum(failures[c] for c in UNDECLARED_METHOD)}, "
-            f"schema-valid refused outside the document {sum(failures[c] for c in SCHEMA_VALID_REFUSED)}, other "
+            f"{cases['generated']}, with failures {cases['with_failures']}; failures: server errors {server}, "
+            f"undeclared methods {methods}, schema-valid refused outside the document {refused}, other "
             f"{json.dumps(others) if others else 0}; errors {len(report.get('errors', []))}\n"
             f"{'':18} stateful phase, loan operations 2xx/calls: {reached}")
 
@@ -196,6 +201,11 @@ def main() -> int:
         stateful = stateful_statuses(cassette, document) if cassette.exists() else {}
         summaries.append(_summary(caller, json.loads(report.read_text()), stateful) if report.exists()
                          else f"{caller:18} no report (st exited {code})")
+        if caller == "ward_and_equipment":  # the links must take a loan through its life with real ids
+            missing = [op for op in LOAN_OPERATIONS if not any(s < 300 for s in stateful.get(op, Counter()))]
+            summaries.append(f"{'':18} every loan operation answered 2xx in the stateful phase: "
+                             + (f"NO, never: {', '.join(missing)}" if missing else "yes"))
+            failed = failed or bool(missing)
     print("\n=== st run summary per caller ===")
     print("\n".join(summaries))
     print(f"reports: {reports}")
