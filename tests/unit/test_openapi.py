@@ -44,3 +44,26 @@ def test_request_bodies_are_described(api):
     schema = document["components"]["schemas"][schema_name]
     assert schema["additionalProperties"] is False
     assert set(schema["required"]) == {"registration_token", "name", "department_id", "phone", "employee_no"}
+
+
+def test_loan_links_name_fields_the_answer_and_the_next_step_have():
+    """Each loan link fills the next step's id and body from fields a loan answer has, into fields the step takes."""
+    from medpool.api.openapi import LOAN_STEPS
+    from medpool.api.schemas.loans import LoanOut
+
+    specs = {spec.operation_id: spec for spec in ROUTES}
+    document = build_document()
+    operations = {op["operationId"]: op for ops in document["paths"].values() for op in ops.values()}
+    followed = set()
+    for source, targets in LOAN_STEPS.items():
+        links = operations[source]["responses"][str(specs[source].status)]["links"]
+        assert set(links) == set(targets)
+        for target, link in links.items():
+            assert link["parameters"] == {"id": "$response.body#/id"}
+            for field, value in link.get("requestBody", {}).items():
+                assert field in specs[target].body.model_fields
+                if value.startswith("$response.body#/"):
+                    assert value.removeprefix("$response.body#/") in LoanOut.model_fields
+            followed.add(target)
+    assert followed == {"getLoan", "cancelLoan", "approveLoan", "rejectLoan", "handOverLoan", "extendLoan",
+                        "requestReturn", "confirmReturn"}

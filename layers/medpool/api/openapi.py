@@ -16,6 +16,27 @@ ROLE_ERROR = "没有权限：须为设备科管理人员或系统管理员 (the 
 PATH_ERROR = "路径中的对象不存在或不可见 (the object named in the path does not exist)"
 # Operations on one object, linked from every answer that is that object (stateful testing follows them).
 RESOURCES = {"LoanOut": "/loans/{id}", "AnnouncementOut": "/announcements/{id}", "DeviceOut": "/devices/{id}"}
+# A loan's answers link to the steps its new state allows (docs/data-and-loans.md), not to every operation on a
+# loan: a client (and a fuzzer's stateful phase) follows them from an application to its return.
+LOAN_STEPS = {
+    "createLoan": ("getLoan", "cancelLoan", "approveLoan", "rejectLoan"),  # pending
+    "approveLoan": ("getLoan", "cancelLoan", "handOverLoan", "extendLoan"),  # approved
+    "handOverLoan": ("getLoan", "requestReturn", "extendLoan", "confirmReturn"),  # in use
+    "extendLoan": ("getLoan", "handOverLoan", "requestReturn", "confirmReturn"),  # approved or in use
+    "requestReturn": ("getLoan", "confirmReturn"),  # return requested
+    # getLoan, cancelLoan, rejectLoan, confirmReturn: the loan is ended, or its state is any one
+}
+# The request body a link gives, where the next step needs a value of the answer besides its id: approval takes the
+# device the application named; hand-over and return confirmation take the assigned device, typed in (a manager's
+# fallback: the label secret a scan carries is in no answer).
+LINK_BODIES = {
+    "approveLoan": {"device_id": "$response.body#/requested_device_id"},
+    "handOverLoan": {"device_id": "$response.body#/device_id"},
+    "confirmReturn": {"device_id": "$response.body#/device_id", "condition": "ok"},
+}
+# A link's requestBody is the whole body (as OpenAPI means it), not fields merged into a generated body:
+# schemathesis' default merge would keep a generated `scan` beside the linked `device_id` (422 scan_or_device_id).
+WHOLE_BODY = {"x-schemathesis": {"merge_body": False}}
 
 
 def _parameters(spec: RouteSpec) -> list[dict]:
@@ -54,13 +75,24 @@ def _error_responses(spec: RouteSpec, error_ref: dict) -> dict[str, dict]:
 
 
 def _links(spec: RouteSpec, by_path: dict[str, list[RouteSpec]]) -> dict[str, dict]:
-    """An answer that is an object links to the operations on that object (its id fills their path)."""
+    """An answer that is an object links to the operations on that object (its id fills their path); a loan's
+    answer to the next steps of the loan's workflow, with the body they need."""
     target = RESOURCES.get(spec.response.__name__) if spec.response else None
     if target is None:
         return {}
-    return {other.operation_id: {"operationId": other.operation_id, "parameters": {"id": "$response.body#/id"}}
-            for path, specs in sorted(by_path.items()) if path.startswith(target) for other in specs
-            if other.path_params == ["id"] and other is not spec}
+    loan = target == RESOURCES["LoanOut"]
+    links = {}
+    for path, specs in sorted(by_path.items()):
+        for other in specs:
+            if not path.startswith(target) or other.path_params != ["id"] or other is spec:
+                continue
+            if loan and other.operation_id not in LOAN_STEPS.get(spec.operation_id, ()):
+                continue
+            link = {"operationId": other.operation_id, "parameters": {"id": "$response.body#/id"}}
+            if loan and other.operation_id in LINK_BODIES:
+                link.update(requestBody=LINK_BODIES[other.operation_id], **WHOLE_BODY)
+            links[other.operation_id] = link
+    return links
 
 
 def build_document() -> dict:

@@ -1,14 +1,12 @@
 """Announcements, the user's notifications, the outbox and escalation blocks."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import StringConstraints
+from medpool.api.schemas.common import Body, Code, Out, PageQuery, Time, omittable, required_text
 
-from medpool.api.schemas.common import Body, Code, Out, PageQuery, Time, omittable
-
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Title = required_text(64)
 ANNOUNCEMENT_PATH = {"id": r"^A[0-9]{14}[0-9A-F]{6}$"}  # services.announcements: A + time + 6 hex
-AnnouncementText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+AnnouncementText = required_text(5000)
 
 
 class CreateAnnouncementBody(Body):

@@ -15,10 +15,21 @@ CODE_PATTERN = r"^[A-Za-z0-9_-]{1,32}$"  # department and category codes
 CODE_PATH = {"id": CODE_PATTERN}  # categories, departments, blocks (a department)
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 AssetTag = Annotated[str, StringConstraints(pattern=ID_PATTERN)]  # a device's id
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+# One character that is not Unicode white space (what strip_whitespace strips): a required text of only white
+# space ("   ", "\u0085") is refused, and the pattern says so in the API document, not only the server.
+NOT_BLANK = r"[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def required_text(max_length: int) -> Any:
+    """Text with at least one visible character, white space stripped, at most `max_length` characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
+                                            pattern=NOT_BLANK)]
+
+
+Name = required_text(32)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
-EmployeeNo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+EmployeeNo = required_text(32)
 Limit = Annotated[int, Field(ge=1, le=100)]
 
 

@@ -4,9 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from medpool.api.schemas.common import AssetTag, Body, Code, Day, Out, PageQuery, Time
+from medpool.api.schemas.common import AssetTag, Body, Code, Day, Out, PageQuery, Time, required_text
 
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Reason = required_text(500)
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
 LoanStatus = Literal["pending", "approved", "in_use", "return_requested", "returned", "rejected", "cancelled"]
 Urgency = Literal["routine", "urgent", "emergency"]
