@@ -1,7 +1,7 @@
 """approve: the equipment department approves (assigning a device), rejects, and hands devices over."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RecallBody,
-                                       RejectLoanBody
+from medpool.api.schemas.loans import (LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RecallBody,
+                                       RejectLoanBody)
 from medpool.policy import Access
 from medpool.services import loan_flow, recall
 

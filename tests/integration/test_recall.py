@@ -158,3 +158,18 @@ def test_two_managers_recalling_at_once_make_one_recall():
     stored = _stored(loan.id)
     assert stored.recall_reason == results[0].recall_reason and _actions(loan.id).count("loan.recall") == 1
     assert stored.expected_return_at == results[0].recall_return_by
+
+
+def test_the_ward_is_told_of_a_recall_and_the_managers_of_the_answer():
+    from medpool.services.notify import fanout
+
+    loan = make_loan("in_use", device_id="MON-008", key="recall-notify-01")
+    recalled = recall.recall(_manager(), loan.id, "急诊抢救需要", iso_in(3))
+    asked = fanout.prepare(NotifyEvent.get(outbox.event_id(loan.id, "loan_recalled", recalled.recalled_at)))
+    ward = set(fanout.department_users("ICU")) | {"demo-nurse-icu"}
+    assert {n.openid for n in asked} == ward and "demo-manager" not in ward
+    assert asked[0].data["phrase4"] == "调回" and "急诊抢救需要" in asked[0].body
+    recall.answer(_nurse(), loan.id, False, reason="患者仍在使用")
+    answered = fanout.prepare(NotifyEvent.get(outbox.event_id(loan.id, "recall_answered", recalled.recalled_at)))
+    assert {n.openid for n in answered} == set(fanout.managers()) >= {"demo-manager", "demo-admin"}
+    assert "无法归还：患者仍在使用" in answered[0].body
