@@ -173,3 +173,33 @@ def test_the_ward_is_told_of_a_recall_and_the_managers_of_the_answer():
     answered = fanout.prepare(NotifyEvent.get(outbox.event_id(loan.id, "recall_answered", recalled.recalled_at)))
     assert {n.openid for n in answered} == set(fanout.managers()) >= {"demo-manager", "demo-admin"}
     assert "无法归还：患者仍在使用" in answered[0].body
+
+
+def _stale_first_read(monkeypatch, module, stale: Loan) -> None:
+    """The module's first read of the loan answers it as it was before the other writer (then fresh reads)."""
+    from medpool.services import loans
+
+    reads = iter([stale])
+    monkeypatch.setattr(module, "get_loan_record", lambda loan_id: next(reads, None) or loans.get_loan_record(loan_id))
+
+
+def test_a_recall_read_before_a_return_request_is_refused_on_its_second_run(monkeypatch):
+    loan = make_loan("in_use", device_id="MON-009", key="recall-stale-001")
+    stale = _stored(loan.id)
+    loan_flow.request_return(_nurse(), loan.id)
+    _stale_first_read(monkeypatch, recall, stale)
+    with pytest.raises(Conflict) as refused:
+        recall.recall(_manager(), loan.id, "急诊", iso_in(2))  # its write fails (status, version), its rerun refuses
+    assert refused.value.code == "loan_not_in_use"
+    stored = _stored(loan.id)
+    assert stored.recall_state is None and stored.recall_open is None and "loan.recall" not in _actions(loan.id)
+
+
+def test_a_return_request_read_before_a_recall_closes_it_on_its_second_run(monkeypatch):
+    loan = make_loan("in_use", device_id="MON-010", key="recall-stale-002")
+    stale = _stored(loan.id)
+    recall.recall(_manager(), loan.id, "急诊", iso_in(2))
+    _stale_first_read(monkeypatch, loan_flow, stale)
+    returned = loan_flow.request_return(_nurse(), loan.id)  # its write fails (version), its rerun closes the recall
+    assert (returned.status, returned.recall_state) == ("return_requested", "returned")
+    assert _stored(loan.id).recall_open is None and _actions(loan.id)[-2:] == ["loan.recall", "loan.request_return"]
