@@ -318,7 +318,8 @@ def request_return(actor: User, loan_id: str) -> Loan:
     loan.status, loan.return_requested_at = "return_requested", now
     _mark_if_late(loan, now)
     closed = loan.close_recall("returned")  # the recall is answered by the return itself
-    return _commit(actor, "loan.request_return", loan, "in_use", after={"recall_state": "returned"} if closed else None)
+    return _commit(actor, "loan.request_return", loan, "in_use",
+                   after={"recall_state": "returned"} if closed else None)
 
 
 @_once_more_on_race
@@ -350,4 +351,5 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
     closed = loan.close_recall("returned")  # a take-back ends a standing recall
     return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
-                   ledger_entries=entries, identified=identified, after={"recall_state": "returned"} if closed else None)
+                   ledger_entries=entries, identified=identified,
+                   after={"recall_state": "returned"} if closed else None)
