@@ -203,3 +203,16 @@ def test_a_return_request_read_before_a_recall_closes_it_on_its_second_run(monke
     returned = loan_flow.request_return(_nurse(), loan.id)  # its write fails (version), its rerun closes the recall
     assert (returned.status, returned.recall_state) == ("return_requested", "returned")
     assert _stored(loan.id).recall_open is None and _actions(loan.id)[-2:] == ["loan.recall", "loan.request_return"]
+
+
+def test_a_late_refusal_lifts_the_flag_raised_against_the_recall_time():
+    clock.freeze(clock.now())
+    loan = make_loan("in_use", device_id="MON-006", key="recall-late-no-01")  # due in 24 h (MON-006: back after the race)
+    recall.recall(_manager(), loan.id, "急诊", iso_in(1))
+    clock.freeze(clock.now() + timedelta(hours=2))
+    assert loan.id in overdue.check().flagged
+    refused = recall.answer(_nurse(), loan.id, False, reason="患者仍在使用")
+    assert (refused.overdue, refused.overdue_at, refused.expected_return_at) == (False, None, loan.expected_return_at)
+    answer = [r for r in Record.query(f"loan#{loan.id}", consistent_read=True) if r.action == "loan.recall_answer"][0]
+    assert answer.before["overdue"] is True and answer.after["recall_state"] == "refused"
+    assert loan.id not in overdue.check().flagged  # due again only at the restored time
