@@ -53,7 +53,8 @@ def _bare_transaction(endpoint: str, table: str):
 
 
 def _flows(api, nurse, manager, scenes):
-    """Per round: the whole loop on one loan, a rejected application, a cancelled approval; then two lists."""
+    """Per round: the whole loop on one loan, a rejected application, a cancelled approval, a recall refused
+then taken back; then two lists."""
     due = {}
 
     def apply(n, kind):
@@ -75,6 +76,16 @@ def _flows(api, nurse, manager, scenes):
         [(None, lambda n, loan: apply(n, "cancel")),
          (None, lambda n, loan: api.post(f"/loans/{loan}/approve", {"device_id": "MON-002"}, manager)),
          ("cancel (approved: releases the device)", lambda n, loan: api.post(f"/loans/{loan}/cancel", None, nurse))],
+        [(None, lambda n, loan: apply(n, "recall")),
+         (None, lambda n, loan: api.post(f"/loans/{loan}/approve", {"device_id": "MON-003"}, manager)),
+         (None, lambda n, loan: api.post(f"/loans/{loan}/handover", {"scan": scenes["MON-003"]}, nurse)),
+         ("recall", lambda n, loan: api.post(f"/loans/{loan}/recall", {"reason": "bench",
+                                                                               "return_by": _iso_in(3)}, manager)),
+         ("answer recall (cannot)", lambda n, loan: api.post(f"/loans/{loan}/recall-answer",
+                                                             {"accept": False, "reason": "bench"}, nurse)),
+         ("open recalls (GET /loans?recall=open)", lambda n, loan: api.get("/loans?recall=open", manager)),
+         (None, lambda n, loan: api.post(f"/loans/{loan}/confirm-return",
+                                         {"condition": "ok", "scan": scenes["MON-003"]}, manager))],
         [("pending queue (GET /loans?status=pending)", lambda n, loan: api.get("/loans?status=pending", manager)),
          ("availability board (GET /categories)", lambda n, loan: api.get("/categories", nurse))],
     ]
@@ -105,7 +116,7 @@ def run() -> None:
             api = ApiClient(chalice_client=chalice_client)
             nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
             # the devices' printed labels, scanned at hand-over and at return
-            scenes = {device_id: label_scene(device_id) for device_id in ("MON-001", "MON-002")}
+            scenes = {device_id: label_scene(device_id) for device_id in ("MON-001", "MON-002", "MON-003")}
             flows = _flows(api, nurse, manager, scenes)
             with count_dynamodb() as total:
                 for n in range(ROUNDS):

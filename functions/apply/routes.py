@@ -24,9 +24,15 @@ def create_loan(request: Request) -> LoanOut:
 
 @api.route("GET", "/loans", "listLoans", Access.ACTIVE, summary="借用列表（申请方：本科室；设备科：全部）",
            query=LoanListQuery, response=PageOut[LoanOut],
-           errors={403: "申请方只能查看本科室 (other_department)"})
+           errors={400: "调回列表不与其他条件同用 (recall_filter_alone)",
+                   403: "申请方只能查看本科室；调回列表仅限设备科 (other_department, managers_only)"})
 def list_loans(request: Request) -> PageOut[LoanOut]:
     q = request.query
+    if q.recall:
+        from medpool.services import recall  # the recall list only
+
+        return page_out(LoanOut, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
+                                                  limit=q.limit, cursor=q.cursor), LoanOut.of)
     page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
     return page_out(LoanOut, page, LoanOut.of)
 

@@ -1,8 +1,9 @@
 """approve: the equipment department approves (assigning a device), rejects, and hands devices over."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RejectLoanBody
+from medpool.api.schemas.loans import (LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RecallBody,
+                                       RejectLoanBody)
 from medpool.policy import Access
-from medpool.services import loan_flow
+from medpool.services import loan_flow, recall
 
 api = FunctionApi("approve")
 
@@ -44,3 +45,13 @@ def extend_loan(request: Request) -> LoanOut:
     body = request.changes
     return LoanOut.of(loan_flow.extend(request.user, request.params["id"], body["expected_return_at"], body["reason"],
                                        body.get("over_limit_reason")))
+
+
+@api.route("POST", "/loans/{id}/recall", "recallLoan", Access.MANAGER, summary="调回（请使用科室提前归还）",
+           body=RecallBody, response=LoanOut,
+           params=LOAN_PATH,
+           errors={409: "借用不在使用中，或已有未结束的调回 (loan_not_in_use, recall_open)",
+                   422: "归还时间须晚于当前时间、早于当前应还时间 (recall_return_by_past, recall_return_by_late)"})
+def recall_loan(request: Request) -> LoanOut:
+    body = request.body
+    return LoanOut.of(recall.recall(request.user, request.params["id"], body.reason, body.return_by))

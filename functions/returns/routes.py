@@ -1,8 +1,8 @@
 """return: the borrowing department asks to return; the equipment department confirms with the condition."""
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.loans import LOAN_PATH, ConfirmReturnBody, LoanOut
+from medpool.api.schemas.loans import LOAN_PATH, ConfirmReturnBody, LoanOut, RecallAnswerBody
 from medpool.policy import Access
-from medpool.services import loan_flow
+from medpool.services import loan_flow, recall
 
 api = FunctionApi("returns")
 
@@ -22,3 +22,13 @@ def confirm_return(request: Request) -> LoanOut:
     body = request.body
     return LoanOut.of(loan_flow.confirm_return(request.user, request.params["id"], body.condition, body.note,
                                                device_id=body.device_id, scan=body.scan))
+
+
+@api.route("POST", "/loans/{id}/recall-answer", "answerRecall", Access.ACTIVE,
+           summary="答复调回（同意按时归还，或说明无法归还的理由）", body=RecallAnswerBody, response=LoanOut,
+           params=LOAN_PATH,
+           errors={403: "只能答复本科室的调回 (other_department)", 409: "没有待答复的调回 (no_open_recall)",
+                   422: "无法归还须说明理由；归还时间无效 (recall_reason_required, recall_return_by_invalid)"})
+def answer_recall(request: Request) -> LoanOut:
+    body = request.body
+    return LoanOut.of(recall.answer(request.user, request.params["id"], body.accept, body.reason, body.return_by))

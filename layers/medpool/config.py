@@ -40,6 +40,7 @@ class Settings:
     notify_max_attempts: int = 5
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
+    recall_answer_hours: float = 2.0  # a recall (调回) the ward has not answered for N hours is listed to managers
     # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
     login_limit_source: tuple[int, int] = (120, 60)
     login_limit_openid: tuple[int, int] = (10, 60)
@@ -102,6 +103,7 @@ def load_settings() -> Settings:
         notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
+        recall_answer_hours=float(_env("MEDPOOL_RECALL_ANSWER_HOURS", "2")),
         login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
         import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),

@@ -1,4 +1,4 @@
-/** The loan loop: createLoan · listLoans · getLoan · cancel · approve · reject · hand over · extend · return. */
+/** The loan loop: createLoan · listLoans · getLoan · cancel · approve · reject · hand over · extend · recall · return. */
 const api = require('./api');
 const { newIdempotencyKey } = require('./idempotency');
 
@@ -30,6 +30,21 @@ const handOverByAssetTag = (id, deviceId) => api.post(path(id, 'handover'), { de
 const extendLoan = (id, expectedReturnAt, reason, overLimitReason) => api.post(path(id, 'extend'),
   overLimitReason ? { expected_return_at: expectedReturnAt, reason, over_limit_reason: overLimitReason }
     : { expected_return_at: expectedReturnAt, reason });
+/**
+ * 调回 (managers; in-use loans): `reason`, and `returnBy` a UTC ISO 8601 time after now and before the current due
+ * time (422 recall_return_by_past / recall_return_by_late); 409 loan_not_in_use, recall_open. The due time becomes
+ * `returnBy` at once.
+ */
+const recallLoan = (id, reason, returnBy) => api.post(path(id, 'recall'), { reason, return_by: returnBy });
+/** The ward answers a recall: `accept` true (optionally an earlier `returnBy`), or false with a `reason`. */
+function answerRecall(id, { accept, reason, returnBy }) {
+  const body = { accept: Boolean(accept) };
+  if (reason) body.reason = reason;
+  if (accept && returnBy) body.return_by = returnBy;
+  return api.post(path(id, 'recall-answer'), body);
+}
+/** Managers: recalls unanswered for the configured hours, then refused ones (GET /loans?recall=open). */
+const listOpenRecalls = (query = {}) => api.get('/loans', { ...query, recall: 'open' });
 const requestReturn = (id) => api.post(path(id, 'return-request'), {});
 /**
  * Managers take the device back: `condition` ok / damaged, optional `note`, and the device identified by
@@ -45,5 +60,5 @@ function confirmReturn(id, { condition, note, scene, deviceId }) {
 
 module.exports = {
   createLoan, listLoans, getLoan, cancelLoan, approveLoan, rejectLoan, handOverLoan, handOverByAssetTag, extendLoan,
-  requestReturn, confirmReturn,
+  recallLoan, answerRecall, listOpenRecalls, requestReturn, confirmReturn,
 };

@@ -20,6 +20,7 @@ const ACTION = {
   'loan.create': '提交申请', 'loan.approve': '批准并分配设备', 'loan.reject': '驳回申请', 'loan.cancel': '取消申请',
   'loan.hand_over': '完成交接', 'loan.request_return': '申请归还', 'loan.confirm_return': '确认归还',
   'loan.overdue': '已逾期', 'loan.due_soon': '即将到期提醒', 'loan.extend': '续借', 'loan.import': '导入历史记录',
+  'loan.recall': '调回', 'loan.recall_answer': '答复调回',
   'device.create': '登记设备', 'device.update': '修改设备', 'device.available': '恢复可借',
   'device.reserved': '预留给借用', 'device.on_loan': '借出', 'device.maintenance': '送修/校准',
   'device.retired': '报废', 'device.label_issue': '生成标签', 'device.label_rotate': '重新打印标签',
@@ -32,6 +33,11 @@ const ACTION = {
 const NOTIFICATION_EVENT = {
   loan_approved: '申请已批准', loan_rejected: '申请被驳回', loan_handed_over: '设备已交接', loan_returned: '归还已确认',
   loan_due_soon: '即将到期', loan_overdue: '借用逾期', new_request: '新的借用申请',
+  loan_recalled: '设备调回', recall_answered: '调回已答复',
+};
+// A recall's state (调回) on an in-use loan.
+const RECALL_STATE = {
+  requested: '调回待答复', accepted: '已同意归还', refused: '无法归还', returned: '已归还', withdrawn: '已撤回',
 };
 const NOTIFICATION_STATE = {
   pending: '待发送', sent: '已发送', not_subscribed: '用户未订阅', failed: '发送失败', in_app: '仅站内消息',
@@ -42,5 +48,5 @@ const label = (table, code) => (code && table[code]) || code || '';
 
 module.exports = {
   LOAN_STATUS, LOAN_STATUS_TAG, DEVICE_STATUS, DEVICE_STATUS_TAG, URGENCY, URGENCY_TAG, ROLE, USER_STATUS,
-  CONDITION, RATE_UNIT, ACTION, NOTIFICATION_EVENT, NOTIFICATION_STATE, NOTIFICATION_STATE_TAG, label,
+  CONDITION, RATE_UNIT, ACTION, NOTIFICATION_EVENT, RECALL_STATE, NOTIFICATION_STATE, NOTIFICATION_STATE_TAG, label,
 };

@@ -10,6 +10,9 @@ function loanActions(loan, user) {
     handover: (manager || ownDepartment) && status === 'approved',
     extend: manager && (status === 'approved' || status === 'in_use'),
     requestReturn: ownDepartment && status === 'in_use',
+    // 调回: one standing recall at a time (requested or accepted); after a refusal a manager may recall again
+    recall: manager && status === 'in_use' && !['requested', 'accepted'].includes(loan.recall_state),
+    answerRecall: ownDepartment && status === 'in_use' && loan.recall_state === 'requested',
     confirmReturn: manager && status === 'return_requested',
   };
 }

@@ -20,6 +20,11 @@ function loanView(loan, names = {}, categories = {}) {
     returnedAtText: formatTime(loan.returned_at),
     chargeText: yuan(loan.charge_fen),
     conditionText: L.label(L.CONDITION, loan.condition),
+    recallStateText: L.label(L.RECALL_STATE, loan.recall_state),
+    recallOpen: loan.status === 'in_use' && loan.recall_state === 'requested',
+    recallRefused: loan.status === 'in_use' && loan.recall_state === 'refused',
+    recallReturnByText: formatTime(loan.recall_return_by),
+    recalledAtText: formatTime(loan.recalled_at),
     timeline: (loan.timeline || []).map((entry) => ({
       ...entry,
       atText: formatTime(entry.at),

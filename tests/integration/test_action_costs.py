@@ -104,3 +104,27 @@ def test_the_availability_board_reads_the_categories_only(people):
     reply, calls = cost(lambda: api.get("/categories", nurse))
     assert calls == {"GetItem": 1, "Query": 1}
     assert {c["id"] for c in reply.body["items"]} >= {"monitor", "ventilator"}
+
+
+def test_a_recall_and_its_answer_cost_three_calls_each(people):
+    """Recall (调回): the loan read, the loan + record + outbox event written, like the other actions."""
+    api, nurse, manager = people
+    loan = apply(api, nurse, "cost-recall-01", category_id="monitor")[0].body["id"]
+    api.post(f"/loans/{loan}/approve", {"device_id": "MON-005"}, manager)
+    assert api.post(f"/loans/{loan}/handover", {"scan": label_scene("MON-005")}, nurse).status == 200
+    costs = {}
+    recalled, costs["recall"] = cost(lambda: api.post(f"/loans/{loan}/recall",
+                                                      {"reason": "急诊抢救需要", "return_by": iso_in(3)}, manager))
+    answered, costs["answer recall"] = cost(lambda: api.post(f"/loans/{loan}/recall-answer",
+                                                             {"accept": False, "reason": "患者仍在使用"}, nurse))
+    assert recalled.body["recall_state"] == "requested" and answered.body["recall_state"] == "refused"
+    listed, costs["list recalls"] = cost(lambda: api.get("/loans?recall=open", manager))
+    assert loan in [item["id"] for item in listed.body["items"]]
+    for action, calls in costs.items():
+        assert calls in ONE_READ + ({"GetItem": 1, "Query": 2},), (action, calls)
+    assert costs["list recalls"] == {"GetItem": 1, "Query": 2}  # the session, the two recall partitions
+    assert api.get("/loans?recall=open", nurse).status == 403
+    assert api.get("/loans?recall=open&status=in_use", manager).status == 400
+    detail = api.get(f"/loans/{loan}", manager).body
+    assert [r["action"] for r in detail["timeline"]][-2:] == ["loan.recall", "loan.recall_answer"]
+    assert detail["recall_answer_reason"] == "患者仍在使用" and detail["recall_reason"] == "急诊抢救需要"

@@ -13,7 +13,8 @@ from medpool.services import announcements, loans
 from medpool.services.list_keys import backfill_list_keys
 from medpool.tables import create_tables
 
-KEYS = ("status_key", "department_status", "device_status", "department_device_status", "department_in_use")
+KEYS = ("status_key", "department_status", "device_status", "department_device_status", "department_in_use",
+        "recall_open")
 
 
 def _put_raw(model, item, drop):

@@ -56,6 +56,9 @@ TABLE = {
     "rejectLoan": ("POST", "/loans/{loan}/reject", {"reason": "暂无设备"}, (401, 401, 403, 403, 200, 200), "pending"),
     "handOverLoan": ("POST", "/loans/{loan}/handover", "SCAN", (401, 401, 200, 403, 200, 200), "approved"),
     "extendLoan": ("POST", "/loans/{loan}/extend", "EXTEND", (401, 401, 403, 403, 200, 200), "in_use"),
+    "recallLoan": ("POST", "/loans/{loan}/recall", "RECALL", (401, 401, 403, 403, 200, 200), "in_use"),
+    "answerRecall": ("POST", "/loans/{loan}/recall-answer", {"accept": True}, (401, 401, 200, 403, 200, 200),
+                     "recalled"),
     "requestReturn": ("POST", "/loans/{loan}/return-request", None, (401, 401, 200, 403, 200, 200), "in_use"),
     "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok", "scan": "SCAN"},
                       (401, 401, 403, 403, 200, 200), "return_requested"),
@@ -86,6 +89,16 @@ def test_every_route_has_a_row_and_every_row_a_route():
     assert {spec.operation_id for spec in ROUTES} == set(TABLE)
 
 
+def _prepared_loan(state: str):
+    """A loan in the given state; `recalled`: in use, with a recall awaiting the ward's answer."""
+    if state != "recalled":
+        return make_loan(state)
+    from medpool.services import recall
+
+    loan = make_loan("in_use")
+    return recall.recall(User.get("demo-manager"), loan.id, "急诊抢救需要", iso_in(2))
+
+
 def _token(principal: str) -> str | None:
     if principal == "anonymous":
         return None
@@ -98,7 +111,7 @@ def _token(principal: str) -> str | None:
 def test_route_access(api, operation_id, principal):
     method, path, body, expected, *prepare = TABLE[operation_id]
     if prepare:
-        path = path.replace("{loan}", make_loan(prepare[0]).id)
+        path = path.replace("{loan}", _prepared_loan(prepare[0]).id)
     if "{announcement}" in path:
         from medpool.services import announcements
 
@@ -114,6 +127,8 @@ def test_route_access(api, operation_id, principal):
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
     if body == "EXTEND":
         body = {"expected_return_at": iso_in(48), "reason": "患者仍需使用"}
+    if body == "RECALL":
+        body = {"reason": "急诊抢救需要", "return_by": iso_in(2)}
     if body == "SCAN":
         body = {"scan": label_scene("MON-001")}  # the prepared loan's device, its label scanned
     if isinstance(body, dict) and body.get("scan") == "SCAN":

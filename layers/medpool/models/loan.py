@@ -21,6 +21,11 @@ LATE = "late"
 OK_FACETS = ("pending", "approved", "return_requested", "returned", "rejected", "cancelled")
 LATE_FACETS = ("return_requested#late", "returned#late")
 ALL_FACETS = OK_FACETS + LATE_FACETS + ("in_use",)
+# a recall's states: requested (awaiting the ward's answer), accepted, refused (the ward cannot), then closed by
+# the return request or the take-back (returned) or by a manager's extension (withdrawn)
+RECALL_STATES = ("requested", "accepted", "refused", "returned", "withdrawn")
+RECALL_OPEN = ("requested", "accepted")  # a second recall is refused while one of these stands
+RECALL_LISTED = ("requested", "refused")  # the managers' recall list (`recall_open` partitions)
 
 
 def facet(status: str, late: bool) -> str:
@@ -146,6 +151,18 @@ class LoanDepartmentDueIndex(GlobalSecondaryIndex):
     expected_return_at = UnicodeAttribute(range_key=True)
 
 
+class LoanRecallIndex(GlobalSecondaryIndex):
+    """Recalls managers look at: partition `requested` (by recall time: unanswered for N hours is a key range)
+    and `refused`. Sparse: in-use loans with such a recall."""
+
+    class Meta:
+        index_name = "recall_open-recalled_at"
+        projection = AllProjection()
+
+    recall_open = UnicodeAttribute(hash_key=True)
+    recalled_at = UnicodeAttribute(range_key=True)
+
+
 class Loan(Model):
     class Meta(BaseMeta):
         table_name = "loans"
@@ -182,6 +199,16 @@ class Loan(Model):
     max_loan_hours = NumberAttribute(null=True)  # the category's maximum loan length, fixed at application
     charge_fen = NumberAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
+    # a recall (调回): the manager's ask for an early return (docs/data-and-loans.md, "Recall")
+    recall_state = UnicodeAttribute(null=True)  # RECALL_STATES
+    recall_reason = UnicodeAttribute(null=True)
+    recalled_at = UnicodeAttribute(null=True)
+    recalled_by = UnicodeAttribute(null=True)
+    recall_return_by = UnicodeAttribute(null=True)  # the due time the manager asked for
+    recall_previous_due = UnicodeAttribute(null=True)  # the due time before the recall (restored on a refusal)
+    recall_answered_at = UnicodeAttribute(null=True)
+    recall_answered_by = UnicodeAttribute(null=True)
+    recall_answer_reason = UnicodeAttribute(null=True)  # why the ward cannot return it
     version = VersionAttribute()
     # list keys, derived from the fields above on every put (list_keys)
     status_key = UnicodeAttribute(null=True)
@@ -189,6 +216,7 @@ class Loan(Model):
     device_status = UnicodeAttribute(null=True)
     department_device_status = UnicodeAttribute(null=True)
     department_in_use = UnicodeAttribute(null=True)
+    recall_open = UnicodeAttribute(null=True)
 
     by_department = LoanDepartmentIndex()
     by_queue = LoanQueueIndex()
@@ -200,6 +228,7 @@ class Loan(Model):
     by_device_status = LoanDeviceStatusIndex()
     by_department_device_status = LoanDepartmentDeviceStatusIndex()
     by_department_due = LoanDepartmentDueIndex()
+    by_recall = LoanRecallIndex()
 
     def list_keys(self) -> dict[str, str | None]:
         """The list keys this loan's fields call for (absent ones leave their sparse index)."""
@@ -208,7 +237,16 @@ class Loan(Model):
         return {"status_key": state, "department_status": f"{self.department_id}#{state}",
                 "device_status": f"{device}#{state}" if device else None,
                 "department_device_status": f"{self.department_id}#{device}#{state}" if device else None,
-                "department_in_use": self.department_id if self.status == "in_use" else None}
+                "department_in_use": self.department_id if self.status == "in_use" else None,
+                "recall_open": self.recall_state if self.status == "in_use" and self.recall_state in RECALL_LISTED
+                else None}
+
+    def close_recall(self, state: str) -> bool:
+        """A return request or take-back (returned), or an extension (withdrawn), ends a standing recall."""
+        if self.recall_state not in ("requested", "accepted", "refused"):
+            return False
+        self.recall_state = state
+        return True
 
     def serialize(self, null_check: bool = True) -> dict:
         """Every put (save, batch write, transaction) goes through here: the list keys follow the fields.

@@ -29,7 +29,8 @@ from medpool.services.transactions import transaction
 T = TypeVar("T", bound=Callable[..., Loan])
 # transitions the applicant is notified of (an event in the transaction's outbox, pushed by the notifier)
 NOTIFY = {"loan.approve": "loan_approved", "loan.reject": "loan_rejected", "loan.hand_over": "loan_handed_over",
-          "loan.confirm_return": "loan_returned"}
+          "loan.confirm_return": "loan_returned", "loan.recall": "loan_recalled",
+          "loan.recall_answer": "recall_answered"}
 # the device fields a loan changes (written as an update when the device was not read)
 HOLDING = ("status", "status_reason", "current_loan_id", "holder_department_id", "status_changed_at", "updated_at")
 
@@ -300,9 +301,10 @@ def extend(actor: User, loan_id: str, expected_return_at: str, reason: str,
     loan_from = loan.status
     _stamp(loan)
     loan.expected_return_at, loan.overdue, loan.overdue_at = new_due, False, None
+    withdrawn = loan.close_recall("withdrawn")  # the agreed new due time replaces a standing recall
     note = f"{reason}（超出上限 {over_limit['max_loan_hours']} 小时的理由：{over_limit_reason}）" if over_limit else reason
-    return _commit(actor, "loan.extend", loan, loan_from, note=note, before=before,
-                   after={"over_limit": over_limit} if over_limit else None)
+    after = {**({"over_limit": over_limit} if over_limit else {}), **({"recall_state": "withdrawn"} if withdrawn else {})}
+    return _commit(actor, "loan.extend", loan, loan_from, note=note, before=before, after=after or None)
 
 
 @_once_more_on_race
@@ -315,7 +317,9 @@ def request_return(actor: User, loan_id: str) -> Loan:
     now = _stamp(loan)
     loan.status, loan.return_requested_at = "return_requested", now
     _mark_if_late(loan, now)
-    return _commit(actor, "loan.request_return", loan, "in_use")
+    closed = loan.close_recall("returned")  # the recall is answered by the return itself
+    return _commit(actor, "loan.request_return", loan, "in_use",
+                   after={"recall_state": "returned"} if closed else None)
 
 
 @_once_more_on_race
@@ -345,5 +349,7 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
     if condition == "damaged":
         device.status, device.status_reason = "maintenance", f"归还时损坏：{note or '未说明'}（借用 {loan.id}）"
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
+    closed = loan.close_recall("returned")  # a take-back ends a standing recall
     return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
-                   ledger_entries=entries, identified=identified)
+                   ledger_entries=entries, identified=identified,
+                   after={"recall_state": "returned"} if closed else None)

@@ -1,5 +1,7 @@
-// Loans with status / overdue filters: the applicant's department (查询 tab) or all loans (managers).
+// Loans with status / overdue filters: the applicant's department (查询 tab) or all loans (managers, who also
+// have 调回待处理: recalls unanswered for the configured hours, then refused ones).
 const loans = require('../../services/loans');
+const session = require('../../services/session');
 const { departmentNames } = require('../../services/departments');
 const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
@@ -16,10 +18,12 @@ const FILTERS = [
   { value: 'rejected', label: '已驳回' },
   { value: 'cancelled', label: '已取消' },
 ];
+const MANAGER_FILTERS = FILTERS.concat([{ value: 'recall', label: '调回待处理' }]);
 
 function queryFor(filter) {
   if (!filter) return {};
   if (filter === 'overdue') return { overdue: 'true' };
+  if (filter === 'recall') return { recall: 'open' };
   return { status: filter };
 }
 
@@ -27,6 +31,8 @@ Component({
   data: { filters: FILTERS, filter: '', loading: true, error: '', loans: [], cursor: null },
   methods: {
     refresh() {
+      const filters = session.isManager() ? MANAGER_FILTERS : FILTERS;
+      if (this.data.filters !== filters) this.setData({ filters });
       return runLoad(this, async () => {
         const [page, names, cats] = await Promise.all([loans.listLoans(queryFor(this.data.filter)), departmentNames(), categoryNames()]);
         return { loans: (page.items || []).map((l) => loanView(l, names, cats)), cursor: page.next_cursor || null };

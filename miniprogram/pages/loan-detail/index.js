@@ -1,7 +1,8 @@
 // A loan with its timeline and the actions of the loop: cancel, approve (pick or scan a device),
 // reject (reason), hand over (scan the device's label: its scene goes to the API; managers may type the asset tag
 // instead), extend (续借: managers pick a new return time in Shanghai, sent as UTC, with a reason), request return,
-// confirm return (condition, the device's label scanned or its asset tag typed). Opened from a device page that was
+// confirm return (condition, the device's label scanned or its asset tag typed), recall (调回: managers pick a
+// reason chip and an earlier return time; the ward sees a red banner and answers 同意归还 / 无法归还 with a reason). Opened from a device page that was
 // itself opened by scanning the label (options `scene`), hand-over and return use that scan.
 const loans = require('../../services/loans');
 const devices = require('../../services/devices');
@@ -17,7 +18,9 @@ const { sceneOfOptions } = require('../../utils/device-code');
 const { shanghaiDate, shanghaiClock, toUtcIso } = require('../../utils/time');
 
 const EXTEND_DEFAULT_HOURS = 24;
+const RECALL_DEFAULT_HOURS = 2;
 const REASON_MAX = 500;
+const RECALL_REASONS = ['急诊抢救需要', '其他科室急需', '设备需维护或检定', '全院设备调配'];
 
 /** Default new return time: 24 hours after the current due time, or after now when that is already past. */
 function defaultExtension(expectedReturnAt) {
@@ -27,8 +30,18 @@ function defaultExtension(expectedReturnAt) {
   return { extendDay: shanghaiDate(at), extendClock: shanghaiClock(at) };
 }
 
+/** Default recall time: 2 hours from now, or halfway to the current due time when that is sooner. */
+function defaultRecall(expectedReturnAt) {
+  const now = Date.now();
+  const due = Date.parse(expectedReturnAt);
+  const at = new Date(Number.isNaN(due) ? now + RECALL_DEFAULT_HOURS * 3600 * 1000
+    : Math.min(now + RECALL_DEFAULT_HOURS * 3600 * 1000, now + (due - now) / 2));
+  return { recallDay: shanghaiDate(at), recallClock: shanghaiClock(at) };
+}
+
 Component({
   data: {
+    recalling: false, recallReasons: RECALL_REASONS, recallReason: '', recallDay: '', recallClock: '',
     loading: true, error: '', busy: false, id: '', loan: {}, can: {}, scene: '', isManager: false,
     picking: false, candidates: [], pickedDevice: '', returning: false, condition: 'ok', note: '',
     extending: false, today: '', extendDay: '', extendClock: '', extendReason: '', overLimit: false, overLimitReason: '',
@@ -45,7 +58,7 @@ Component({
       });
     },
     viewOf(loan, names, cats) {
-      return { loan: loanView(loan, names, cats), can: loanActions(loan, session.currentUser()), picking: false, returning: false, extending: false };
+      return { loan: loanView(loan, names, cats), can: loanActions(loan, session.currentUser()), picking: false, returning: false, extending: false, recalling: false };
     },
     async apply(action, message) {
       return runAction(this, async () => {
@@ -164,6 +177,57 @@ Component({
         const fresh = await loans.getLoan(id).catch(() => null);
         if (fresh) this.setData(this.viewOf(fresh, names, cats));
       });
+    },
+    onStartRecall() {
+      this.setData({ recalling: true, today: shanghaiDate(), recallReason: '', ...defaultRecall(this.data.loan.expected_return_at) });
+    },
+    onCancelRecall() {
+      this.setData({ recalling: false });
+    },
+    onRecallChip(event) {
+      this.setData({ recallReason: event.currentTarget.dataset.reason });
+    },
+    onRecallReason(event) {
+      this.setData({ recallReason: event.detail });
+    },
+    onRecallDay(event) {
+      this.setData({ recallDay: event.detail.value });
+    },
+    onRecallClock(event) {
+      this.setData({ recallClock: event.detail.value });
+    },
+    // The new due time must be after now and before the current one (the API says the same: 422).
+    onConfirmRecall() {
+      const { id, recallDay, recallClock, loan } = this.data;
+      const reason = (this.data.recallReason || '').trim();
+      if (!reason || reason.length > REASON_MAX) {
+        wx.showToast({ title: reason ? `原因不能超过 ${REASON_MAX} 字` : '请选择或填写调回原因', icon: 'none' });
+        return Promise.resolve();
+      }
+      const returnBy = toUtcIso(recallDay, recallClock);
+      if (Date.parse(returnBy) <= Date.now()) {
+        wx.showToast({ title: '归还时间须晚于现在', icon: 'none' });
+        return Promise.resolve();
+      }
+      if (Date.parse(returnBy) >= Date.parse(loan.expected_return_at)) {
+        wx.showToast({ title: '调回时间须早于当前应还时间', icon: 'none' });
+        return Promise.resolve();
+      }
+      return this.apply(() => loans.recallLoan(id, reason, returnBy), '已发出调回');
+    },
+    async onAcceptRecall() {
+      const by = this.data.loan.recallReturnByText;
+      if (!(await confirm('同意归还', `确认将于 ${by} 前归还设备？`))) return undefined;
+      return this.apply(() => loans.answerRecall(this.data.id, { accept: true }), '已答复');
+    },
+    async onRefuseRecall() {
+      const reason = await prompt('无法归还', '请说明理由，如：患者仍在使用');
+      if (reason === null) return undefined;
+      if (!reason) {
+        wx.showToast({ title: '请说明无法归还的理由', icon: 'none' });
+        return undefined;
+      }
+      return this.apply(() => loans.answerRecall(this.data.id, { accept: false, reason }), '已答复');
     },
     async onRequestReturn() {
       if (!(await confirm('申请归还', '确认设备已停止使用，申请归还？'))) return undefined;

@@ -49,6 +49,21 @@ class ExtendLoanBody(Body):
     over_limit_reason: Reason | None = None
 
 
+class RecallBody(Body):
+    """A manager's recall (调回): why, and the new due time (after now, before the current one)."""
+
+    reason: Reason
+    return_by: Time
+
+
+class RecallAnswerBody(Body):
+    """The ward's answer: accept (by the recall's time, or an earlier `return_by`), or not, with a reason."""
+
+    accept: bool
+    reason: Reason | None = None
+    return_by: Time | None = None
+
+
 class ConfirmReturnBody(Body):
     """`condition`, and the device taken back: `scan` (its label's scene) or `device_id` (typed asset tag)."""
 
@@ -63,6 +78,8 @@ class LoanListQuery(PageQuery):
     overdue: bool | None = None
     department_id: Code | None = None
     device_id: AssetTag | None = None
+    recall: Literal["open"] | None = Field(
+        None, description="managers: recalls unanswered for MEDPOOL_RECALL_ANSWER_HOURS, then refused ones (alone)")
 
 
 class RecordOut(Out):
@@ -102,6 +119,15 @@ class LoanOut(Out):
     rate_fen: int | None = None
     rate_unit: str | None = None
     charge_fen: int | None = None
+    recall_state: Literal["requested", "accepted", "refused", "returned", "withdrawn"] | None = None
+    recall_reason: str | None = None
+    recalled_at: str | None = None
+    recalled_by: str | None = None
+    recall_return_by: str | None = None
+    recall_previous_due: str | None = None
+    recall_answered_at: str | None = None
+    recall_answered_by: str | None = None
+    recall_answer_reason: str | None = None
     timeline: list[RecordOut] | None = None
 
     @classmethod

@@ -46,9 +46,11 @@ def department_users(department_id: str) -> list[str]:
 def recipients_of(event: str, loan: Loan) -> list[str]:
     if event in LOAN_EVENT_RECIPIENTS:
         return [loan.applicant_openid]
-    if event == "new_request":
+    if event in ("new_request", "recall_answered"):
         return managers()[:MAX_RECIPIENTS]
-    people = department_users(loan.department_id)
+    people = department_users(loan.department_id)  # loan_due_soon, loan_overdue, loan_recalled: the ward
+    if event == "loan_recalled":
+        people.append(loan.applicant_openid)
     if event == "loan_overdue":
         people += managers()
     return list(dict.fromkeys(people))[:MAX_RECIPIENTS]

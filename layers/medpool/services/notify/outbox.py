@@ -13,11 +13,13 @@ from medpool.models.loan import Loan
 from medpool.models.notify_event import RESEND, NotifyEvent
 
 DUE_EVENTS = ("loan_due_soon", "loan_overdue")  # about one due time of the loan, not the loan as a whole
+RECALL_EVENTS = ("loan_recalled", "recall_answered")  # about one recall of the loan (keyed by its time)
 KEEP = timedelta(days=35)  # then DynamoDB's TTL deletes the event (its notifications stay)
 PENDING = "pending"
 # what the texts and the recipients need of the loan, as committed
 LOAN_FIELDS = ("status", "department_id", "applicant_openid", "category_id", "device_id", "urgency", "reason",
-               "reject_reason", "expected_return_at", "requested_at", "condition", "charge_fen")
+               "reject_reason", "expected_return_at", "requested_at", "condition", "charge_fen", "recall_state",
+               "recall_reason", "recall_return_by", "recalled_at", "recall_answer_reason")
 
 
 def event_id(loan_id: str, event: str, due: str | None = None) -> str:
@@ -31,7 +33,7 @@ def _expiry(at: str):
 
 def event_of(event: str, loan: Loan, at: str | None = None) -> NotifyEvent:
     at = at or loan.updated_at or loan.requested_at
-    due = loan.expected_return_at if event in DUE_EVENTS else None
+    due = loan.expected_return_at if event in DUE_EVENTS else loan.recalled_at if event in RECALL_EVENTS else None
     fields = {name: getattr(loan, name) for name in LOAN_FIELDS if getattr(loan, name, None) is not None}
     return NotifyEvent(event_id(loan.id, event, due), event=event, loan_id=loan.id, due=due,
                        loan={"id": loan.id, **fields}, at=at, sweep=PENDING, expires_at=_expiry(at))

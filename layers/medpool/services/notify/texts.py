@@ -20,6 +20,8 @@ EVENTS = {
     "loan_due_soon": ("loan_due", "即将到期", "借用即将到期"),
     "loan_overdue": ("loan_due", "已逾期", "借用已逾期"),
     "new_request": ("new_request", "", "新的借用申请"),
+    "loan_recalled": ("loan_due", "调回", "设备科请求提前归还（调回）"),
+    "recall_answered": ("loan_result", "已答复调回", "科室已答复调回"),
 }
 
 
@@ -44,6 +46,12 @@ def _note(event: str, loan: Loan, department: str) -> str:
         return "请按时归还，或联系设备科续借"
     if event == "loan_overdue":
         return f"{department}的借用已逾期，请尽快归还"
+    if event == "loan_recalled":
+        return f"原因：{loan.recall_reason or '未说明'}。请在借用页面答复"
+    if event == "recall_answered":
+        if loan.recall_state == "refused":
+            return f"{department}无法归还：{loan.recall_answer_reason or '未说明'}"
+        return f"{department}同意于 {local_time(loan.expected_return_at)} 前归还"
     return loan.reason
 
 
