@@ -34,7 +34,7 @@ CALLERS = {"anonymous": None, "pending": "demo-pending", "applicant": "demo-nurs
            "ward_and_equipment": "demo-nurse-icu"}
 # The ward and the equipment department together (the loan workflow as it runs): the applicant, except for what
 # only a manager does. A manager does not approve their own application, so neither alone takes a loan through.
-MANAGER_STEPS = {"approveLoan", "rejectLoan", "handOverLoan", "extendLoan", "confirmReturn"}
+MANAGER_STEPS = {"approveLoan", "rejectLoan", "handOverLoan", "extendLoan", "confirmReturn", "recallLoan"}
 BASE_ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]  # as tests/e2e/test_fuzz_schema.py
 # One category and its devices (medpool.demo's monitors): an application naming both is then consistent.
 CATEGORIES = ["monitor"]
@@ -47,7 +47,7 @@ STATEFUL_STEPS = int(os.environ.get("MEDPOOL_FUZZ_STATEFUL_STEPS", "20"))
 STILL_READABLE_AFTER_DELETE = {"getDevice", "getDeviceHistory", "getDeviceCode"}
 # The loan operations the stateful phase must reach with real ids (a 2xx needs a loan that exists).
 LOAN_OPERATIONS = ["createLoan", "getLoan", "cancelLoan", "approveLoan", "rejectLoan", "handOverLoan",
-                   "extendLoan", "requestReturn", "confirmReturn"]
+                   "extendLoan", "requestReturn", "confirmReturn", "recallLoan", "answerRecall"]
 
 
 def schemathesis_config(document: dict, excluded: list[str],

@@ -121,7 +121,8 @@ LOAN_LINKS = {source: OPERATIONS[source][2]["responses"][status]["links"]
               for source in fuzz.LOAN_OPERATIONS for status in OPERATIONS[source][2]["responses"]
               if "links" in OPERATIONS[source][2]["responses"][status]}
 # What a link leaves to the client (the fuzzer generates it): the parts of a body that are no answer's value.
-CLIENT_BODIES = {"rejectLoan": {"reason": "设备已全部借出"}, "extendLoan": {"reason": "患者仍需使用"}}
+CLIENT_BODIES = {"rejectLoan": {"reason": "设备已全部借出"}, "extendLoan": {"reason": "患者仍需使用"},
+                 "recallLoan": {"reason": "急诊抢救需用"}, "answerRecall": {"accept": True}}
 
 
 def _evaluate(expression, answer: dict):
@@ -162,6 +163,12 @@ WALKS = [
     ["approveLoan", "handOverLoan", "requestReturn", "getLoan"], ["approveLoan", "handOverLoan", "confirmReturn"],
     ["approveLoan", "handOverLoan", "getLoan"], ["approveLoan", "handOverLoan", "extendLoan", "confirmReturn"],
     ["approveLoan", "extendLoan", "getLoan"],
+    ["approveLoan", "handOverLoan", "recallLoan", "answerRecall", "requestReturn", "confirmReturn"],
+    ["approveLoan", "handOverLoan", "recallLoan", "answerRecall", "getLoan"],
+    ["approveLoan", "handOverLoan", "recallLoan", "answerRecall", "confirmReturn"],
+    ["approveLoan", "handOverLoan", "recallLoan", "getLoan"],
+    ["approveLoan", "handOverLoan", "recallLoan", "requestReturn"],
+    ["approveLoan", "handOverLoan", "recallLoan", "confirmReturn"],
 ]
 
 
@@ -185,9 +192,10 @@ def test_the_loan_links_lead_to_2xx_answers_with_the_real_id(walk, live_api, cal
         answer = reply.json()
         params = {name: _evaluate(expression, answer) for name, expression in link["parameters"].items()}
         body = {**CLIENT_BODIES.get(step, {}), **_evaluate(link.get("requestBody", {}), answer)}
-        if step == "extendLoan":
-            body["expected_return_at"] = (datetime.now(timezone.utc) + timedelta(hours=48)).strftime(
-                "%Y-%m-%dT%H:%M:%SZ")
+        if step in ("extendLoan", "recallLoan"):  # a due time later / a recall time earlier than the current one
+            hours = 48 if step == "extendLoan" else 1
+            body["expected_return_at" if step == "extendLoan" else "return_by"] = (
+                datetime.now(timezone.utc) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
         reply = _call(live_api, step, headers(step), params, body)
         assert 200 <= reply.status_code < 300, (at, step, reply.status_code, reply.text[:300])
         assert reply.json()["id"] == answer["id"]

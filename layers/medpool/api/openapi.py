@@ -21,8 +21,10 @@ RESOURCES = {"LoanOut": "/loans/{id}", "AnnouncementOut": "/announcements/{id}",
 LOAN_STEPS = {
     "createLoan": ("getLoan", "cancelLoan", "approveLoan", "rejectLoan"),  # pending
     "approveLoan": ("getLoan", "cancelLoan", "handOverLoan", "extendLoan"),  # approved
-    "handOverLoan": ("getLoan", "requestReturn", "extendLoan", "confirmReturn"),  # in use
+    "handOverLoan": ("getLoan", "requestReturn", "extendLoan", "confirmReturn", "recallLoan"),  # in use
     "extendLoan": ("getLoan", "handOverLoan", "requestReturn", "confirmReturn"),  # approved or in use
+    "recallLoan": ("getLoan", "answerRecall", "requestReturn", "confirmReturn"),  # in use, recall requested
+    "answerRecall": ("getLoan", "requestReturn", "confirmReturn"),  # in use, recall answered
     "requestReturn": ("getLoan", "confirmReturn"),  # return requested
     # getLoan, cancelLoan, rejectLoan, confirmReturn: the loan is ended, or its state is any one
 }
