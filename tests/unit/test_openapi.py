@@ -66,4 +66,4 @@ def test_loan_links_name_fields_the_answer_and_the_next_step_have():
                     assert value.removeprefix("$response.body#/") in LoanOut.model_fields
             followed.add(target)
     assert followed == {"getLoan", "cancelLoan", "approveLoan", "rejectLoan", "handOverLoan", "extendLoan",
-                        "requestReturn", "confirmReturn"}
+                        "requestReturn", "confirmReturn", "recallLoan", "answerRecall"}
