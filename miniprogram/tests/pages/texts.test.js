@@ -1,0 +1,49 @@
+// Text a user reads (issue 14 item 11): one product name, no server variable names, no placeholder that
+// contradicts the device asked for.
+const fs = require('fs');
+const path = require('path');
+const { renderPage } = require('../helpers/render');
+const { users } = require('../helpers/fixtures');
+
+const ROOT = path.resolve(__dirname, '../..');
+const PRODUCT = '医疗设备调配平台';
+
+function shownFiles(dir, out = []) {
+  fs.readdirSync(dir, { withFileTypes: true }).forEach((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) shownFiles(full, out);
+    else if (/\.(wxml|json|js)$/.test(e.name)) out.push(full);
+  });
+  return out;
+}
+
+test('the nav bar and the launch screen use the one product name', () => {
+  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
+  const launch = JSON.parse(fs.readFileSync(path.join(ROOT, 'pages/launch/index.json'), 'utf8'));
+  expect(app.window.navigationBarTitleText).toBe(PRODUCT);
+  expect(launch.navigationBarTitleText).toBe(PRODUCT);
+  expect(fs.readFileSync(path.join(ROOT, 'pages/launch/index.wxml'), 'utf8')).toContain(PRODUCT);
+});
+
+test('no page or component shows a server variable name or the English working name', () => {
+  const files = ['pages', 'components', 'custom-tab-bar'].flatMap((d) => shownFiles(path.join(ROOT, d)));
+  const offending = files.filter((f) => {
+    const text = fs.readFileSync(f, 'utf8').replace(/^\s*(\/\/|\*|\/\*).*$/gm, ''); // comments are not shown
+    return /MEDPOOL_[A-Z_]+/.test(text) || /['"`>][^'"`<]*MedPool/.test(text);
+  });
+  expect(offending.map((f) => path.relative(ROOT, f))).toEqual([]);
+});
+
+test('逾期限制 off says so without naming the server setting', async () => {
+  const r = await renderPage('pages/blocks/index', { user: users.manager, routes: { 'GET /blocks': { enabled: false, hours: 0, items: [] } } });
+  expect(r.text()).toContain('逾期限制未开启');
+  expect(r.text()).not.toMatch(/MEDPOOL|ESCALATION/);
+});
+
+test('the apply form placeholder does not contradict an invasive ventilator (no 无创)', () => {
+  // (simulate keeps a field's placeholder as a property, not in the DOM: read the template)
+  const wxml = fs.readFileSync(path.join(ROOT, 'pages/apply-form/index.wxml'), 'utf8');
+  const placeholder = wxml.match(/label="用途"[^>]*placeholder="([^"]*)"/)[1];
+  expect(placeholder).toContain('写明床号和病情');
+  expect(placeholder).not.toContain('无创');
+});
