@@ -7,6 +7,7 @@ const users = require('../../services/users');
 const { formatTime, shanghaiDate } = require('../../utils/time');
 const { ACTION, label } = require('../../utils/labels');
 const { runLoad } = require('../../utils/load');
+const paging = require('../../utils/paging');
 const { parseRecordSearch, matchPeople } = require('../../utils/record-search');
 
 const USER_PAGES = 5;
@@ -34,7 +35,7 @@ async function findPerson(text) {
 }
 
 Component({
-  data: { loading: true, error: '', items: [], cursor: null, day: '', today: '', search: '', filter: {}, dayText: '' },
+  data: { loading: true, error: '', items: [], cursor: null, day: '', today: '', search: '', filter: {}, dayText: '', paging: paging.IDLE },
   methods: {
     onLoad(query = {}) {
       const today = shanghaiDate();
@@ -69,12 +70,16 @@ Component({
         this.setData({ filter, who });
         this.showDay();
         const page = await reports.listRecords(this.query());
-        return { items: (page.items || []).map(recordView), cursor: page.next_cursor || null };
+        const items = (page.items || []).map(recordView);
+        const cursor = page.next_cursor || null;
+        return { items, cursor, paging: { ...paging.IDLE, done: !cursor && items.length > 0 } };
       });
     },
-    async loadMore() {
-      const page = await reports.listRecords({ ...this.query(), cursor: this.data.cursor });
-      this.setData({ items: this.data.items.concat((page.items || []).map(recordView)), cursor: page.next_cursor || null });
+    loadMore() {
+      return paging.nextPage(this, { fetch: (cursor) => reports.listRecords({ ...this.query(), cursor }), map: recordView });
+    },
+    onReachBottom() {
+      return this.loadMore();
     },
     onDay(event) {
       this.setData({ day: event.detail.value });
