@@ -34,6 +34,20 @@ function appCss() {
 
 const pageRoot = (css) => css.replace(/(^|[},\s])page(?=[\s{,.:[])/g, '$1main');
 
+/** Inputs keep value / placeholder as properties: copy them to attributes for wechat-base.css to show. */
+function reflectFields(root) {
+  root.querySelectorAll('wx-input, wx-textarea').forEach((el) => {
+    const node = el.__wxElement; // its template attributes are kept on the virtual tree node (j-component)
+    const data = {};
+    ((node && node._vt && node._vt.attrs) || []).forEach(({ name, value }) => { data[name] = value; });
+    ['value', 'placeholder'].forEach((name) => {
+      if (data[name] !== undefined && data[name] !== null && data[name] !== '') el.setAttribute(name, String(data[name]));
+    });
+    if (data.password && data.value) el.setAttribute('value', '•'.repeat(String(data.value).length));
+  });
+  return root;
+}
+
 function renderTabBar(selected) {
   const id = simulate.load(path.join(ROOT, 'custom-tab-bar/index'), 'custom-tab-bar', { rootPath: ROOT });
   const comp = simulate.render(id);
@@ -77,7 +91,7 @@ describe.each(screens().map((s) => [s.name, s]))('%s', (name, screen) => {
     const html = `<!doctype html><html class="${APP.style === 'v2' ? 'style-v2' : ''}"><head><meta charset="utf-8">
 <style>${BASE_CSS}</style><style>${pageCss}</style><style>${tabCss}</style></head><body>
 <div class="sim-navbar" style="background:${APP.window.navigationBarBackgroundColor}"><div class="sim-status">9:41</div><div class="sim-title">${escape(title)}</div><div class="sim-capsule">··· ◉</div></div>
-<div class="sim-page${tabHtml ? ' sim-page--tab' : ''}">${r.comp.dom.outerHTML}</div>
+<div class="sim-page${tabHtml ? ' sim-page--tab' : ''}">${reflectFields(r.comp.dom).outerHTML}</div>
 ${tabHtml ? `<div class="sim-tabbar">${tabHtml}</div>` : ''}${overlay(r.wx)}
 </body></html>`;
     fs.writeFileSync(path.join(OUT, `${name}.html`), rpx(html));
