@@ -77,3 +77,30 @@ test('announcements page on scroll with the shared footer', async () => {
   expect(r.text()).toContain('公告3');
   expect(r.text()).toContain('没有更多了');
 });
+
+test("审批 tab: scrolling pages the queue; back from a loan's page the queue stays on screen", async () => {
+  const { loan } = require('../helpers/fixtures');
+  let answerFirst = () => page([loan({ id: 'L-1', urgency: 'emergency' }), loan({ id: 'L-2' })], 'C2');
+  const r = await renderPage('pages/apply/index', {
+    user: users.manager,
+    routes: { 'GET /loans': (call) => (call.query.cursor ? page([loan({ id: 'L-3', reason: '第二页的申请' })]) : answerFirst()) },
+  });
+  const queue = () => r.page.selectComponent('#body');
+  expect(queue().data.loans).toHaveLength(2);
+  expect(r.text()).toContain('抢救申请 1 件');
+  await r.page.onReachBottom();
+  await settle();
+  expect(queue().data.loans.map((l) => l.id)).toEqual(['L-1', 'L-2', 'L-3']);
+  expect(r.text()).toContain('没有更多了');
+
+  let release;
+  answerFirst = () => new Promise((resolve) => { release = resolve; }).then(() => page([loan({ id: 'L-1', urgency: 'emergency' })]));
+  const shown = r.page.onShow();
+  await settle();
+  expect(queue().data.loading).toBe(false);
+  expect(r.text()).toContain('第二页的申请'); // still on screen while the queue is read again
+  release();
+  await shown;
+  await settle();
+  expect(queue().data.loans.map((l) => l.id)).toEqual(['L-1']);
+});
