@@ -3,7 +3,7 @@ const loans = require('../../services/loans');
 const { departmentNames } = require('../../services/departments');
 const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
-const { runLoad } = require('../../utils/load');
+const paging = require('../../utils/paging');
 
 const FILTERS = [
   { value: '', label: '全部' },
@@ -24,23 +24,31 @@ function queryFor(filter) {
 }
 
 Component({
-  data: { filters: FILTERS, filter: '', loading: true, error: '', loans: [], cursor: null },
+  data: { filters: FILTERS, filter: '', loading: true, error: '', loans: [], cursor: null, paging: paging.IDLE },
   methods: {
-    refresh() {
-      return runLoad(this, async () => {
-        const [page, names, cats] = await Promise.all([loans.listLoans(queryFor(this.data.filter)), departmentNames(), categoryNames()]);
-        return { loans: (page.items || []).map((l) => loanView(l, names, cats)), cursor: page.next_cursor || null };
-      });
+    list() {
+      return {
+        key: 'loans',
+        fetch: async (cursor) => {
+          const query = cursor ? { ...queryFor(this.data.filter), cursor } : queryFor(this.data.filter);
+          const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
+          this.names = names;
+          this.cats = cats;
+          return page;
+        },
+        map: (l) => loanView(l, this.names, this.cats),
+      };
     },
-    async loadMore() {
-      if (!this.data.cursor) return;
-      const query = { ...queryFor(this.data.filter), cursor: this.data.cursor };
-      const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
-      this.setData({ loans: this.data.loans.concat((page.items || []).map((l) => loanView(l, names, cats))), cursor: page.next_cursor || null });
+    /** On show (also back from a loan's page): the list stays on screen while it is read again. */
+    refresh() {
+      return paging.refresh(this, this.list());
+    },
+    loadMore() {
+      return paging.nextPage(this, this.list());
     },
     onFilter(event) {
-      this.setData({ filter: event.detail.value });
-      return this.refresh();
+      this.setData({ filter: event.detail.value, loans: [] });
+      return paging.firstPage(this, this.list());
     },
   },
 });

@@ -104,3 +104,14 @@ test("审批 tab: scrolling pages the queue; back from a loan's page the queue s
   await settle();
   expect(queue().data.loans.map((l) => l.id)).toEqual(['L-1']);
 });
+
+test('查询 tab (loan list): a double scroll event reads the next page once', async () => {
+  const { loan } = require('../helpers/fixtures');
+  const r = await renderPage('pages/query/index', {
+    routes: { 'GET /loans': (call) => (call.query.cursor ? page([loan({ id: 'L-3' })]) : page([loan({ id: 'L-1' }), loan({ id: 'L-2' })], 'C2')) },
+  });
+  await Promise.all([r.page.onReachBottom(), r.page.onReachBottom()]);
+  await settle();
+  expect(r.callsTo('GET /loans').filter((c) => c.query.cursor)).toHaveLength(1);
+  expect(r.page.selectComponent('#body').data.loans.map((l) => l.id)).toEqual(['L-1', 'L-2', 'L-3']);
+});
