@@ -47,3 +47,16 @@ test('the apply form placeholder does not contradict an invasive ventilator (no 
   expect(placeholder).toContain('写明床号和病情');
   expect(placeholder).not.toContain('无创');
 });
+
+test('公告 tab: 我的消息 and 公告 are two headed sections', async () => {
+  const { renderPage: render } = require('../helpers/render');
+  const { page } = require('../helpers/fixtures');
+  const r = await render('pages/announcements/index', {
+    routes: {
+      'GET /notifications': page([{ id: 'M1', title: '申请已批准', body: '已预留，请到设备调配中心领取', created_at: '2024-03-01T02:10:00Z' }]),
+      'GET /announcements': page([{ id: 'A1', title: '呼吸机调配规则', body: '抢救优先', pinned: true, published_at: '2024-03-01T00:00:00Z' }]),
+    },
+  });
+  const headings = r.comp.querySelectorAll('.heading').map((h) => h.dom.textContent);
+  expect(headings).toEqual(['我的消息', '公告']);
+});
