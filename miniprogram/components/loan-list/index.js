@@ -11,7 +11,7 @@ const FILTERS = [
   { value: 'approved', label: '待交接' },
   { value: 'in_use', label: '使用中' },
   { value: 'overdue', label: '已逾期' },
-  { value: 'return_requested', label: '归还中' },
+  { value: 'return_requested', label: '待确认归还' },
   { value: 'returned', label: '已归还' },
   { value: 'rejected', label: '已驳回' },
   { value: 'cancelled', label: '已取消' },

@@ -12,8 +12,8 @@ const FILTERS = [
   { value: 'disabled', label: '已停用' }, { value: 'rejected', label: '已拒绝' },
 ];
 const MORE = [
-  { text: '设为申请方', fields: { role: 'applicant' } },
-  { text: '设为管理方', fields: { role: 'manager' } },
+  { text: '设为科室人员', fields: { role: 'applicant' } },
+  { text: '设为设备科人员', fields: { role: 'manager' } },
   { text: '停用账号', fields: { status: 'disabled' } },
   { text: '恢复启用', fields: { status: 'active' } },
   { text: '删除用户', remove: true },

@@ -60,3 +60,12 @@ test('公告 tab: 我的消息 and 公告 are two headed sections', async () => 
   const headings = r.comp.querySelectorAll('.heading').map((h) => h.dom.textContent);
   expect(headings).toEqual(['我的消息', '公告']);
 });
+
+test('no 申请方/管理方 jargon and one name for a return waiting to be confirmed', () => {
+  const files = ['pages', 'components', 'utils'].flatMap((d) => shownFiles(path.join(ROOT, d)));
+  const jargon = files.filter((f) => /申请方|管理方|归还中/.test(fs.readFileSync(f, 'utf8')));
+  expect(jargon.map((f) => path.relative(ROOT, f))).toEqual([]);
+  const { LOAN_STATUS, ROLE } = require('../../utils/labels');
+  expect(LOAN_STATUS.return_requested).toBe('待确认归还');
+  expect(ROLE).toEqual({ applicant: '科室人员', manager: '设备科人员', admin: '系统管理员' });
+});
