@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_FLAGS := --disable-pip-version-check -q
 
-.PHONY: run test bench fuzz deps check-tools clean-data openapi
+.PHONY: run test bench fuzz deps check-tools clean-data openapi screenshots chromium
 
 run: deps miniprogram/node_modules/.installed  ## start DynamoDB Local, demo data, the WeChat stand-in and the API on :8000
 	$(PY) -m local.run
@@ -49,6 +49,18 @@ openapi: deps  ## regenerate the API document served at /openapi.json
 miniprogram/node_modules/.installed: miniprogram/package.json miniprogram/package-lock.json
 	cd miniprogram && npm ci --no-audit --no-fund --loglevel=error && npm run build:npm
 	touch $@
+
+# Pictures for a reviewer (not a test, not in `make test`): every page in its main states at 375x812 and a contact
+# sheet, in build/screenshots/. Needs Debian's chromium and a CJK font: installed here with apt-get when run as root,
+# otherwise install them first (`sudo apt-get install -y chromium fonts-wqy-microhei`) or set CHROMIUM_PATH.
+screenshots: chromium miniprogram/node_modules/.installed  ## render every mini program page to PNG (build/screenshots/contact-sheet.png)
+	cd miniprogram && node scripts/screenshots/index.js $(SCREENS)
+
+chromium:
+	@test -n "$$CHROMIUM_PATH" || command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-microhei; \
+	  else echo "headless Chromium is required: sudo apt-get install -y chromium fonts-wqy-microhei (or set CHROMIUM_PATH)"; exit 1; fi; }
+	@fc-list :lang=zh | grep -q . || { [ "$$(id -u)" = 0 ] && apt-get install -y --no-install-recommends fonts-wqy-microhei || echo "warning: no CJK font (fonts-wqy-microhei): Chinese text will not render"; }
 
 clean-data:  ## forget the local database
 	rm -rf .data

@@ -13,6 +13,11 @@ function roleTab(path, titles) {
         selectTab(this, path);
         return this.selectComponent('#body').refresh();
       },
+      /** Scrolled to the end: the role's list (if it pages) reads its next page. */
+      onReachBottom() {
+        const body = this.selectComponent('#body');
+        return body && typeof body.loadMore === 'function' ? body.loadMore() : undefined;
+      },
       onPullDownRefresh() {
         return this.selectComponent('#body').refresh().then(() => wx.stopPullDownRefresh());
       },

@@ -1,7 +1,5 @@
-/** Shape GET /stats rows (`categories`, per category) for the table and charts. */
-const { yuan } = require('./money');
-
-const pct = (x) => (x === null || x === undefined ? '' : `${(Number(x) * 100).toFixed(1)}%`);
+/** Shape GET /stats rows (`categories`, per category) for the cards and charts. */
+const { money, count, percent } = require('./format');
 
 function statsRows(stats, names = {}) {
   const items = (stats && stats.categories) || [];
@@ -11,12 +9,13 @@ function statsRows(stats, names = {}) {
       ...s,
       name: s.name || names[s.category_id] || s.category_id,
       loans: s.loans || 0,
-      hoursText: hours !== undefined ? `${Math.round(Number(hours))} 小时` : '',
-      utilizationText: pct(s.utilization),
-      damageText: pct(s.damage_rate),
-      revenueText: yuan(s.revenue_fen),
-      overdueText: pct(s.overdue_rate),
-      benefitText: pct(s.benefit_rate),
+      loansText: count(s.loans || 0),
+      hoursText: hours !== undefined && hours !== null ? `${count(hours)} 小时` : '',
+      utilizationText: percent(s.utilization),
+      damageText: percent(s.damage_rate),
+      revenueText: money(s.revenue_fen),
+      overdueText: percent(s.overdue_rate),
+      benefitText: percent(s.benefit_rate),
     };
   });
 }

@@ -5,7 +5,7 @@ const loans = require('../../services/loans');
 const { departmentNames } = require('../../services/departments');
 const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
-const { runLoad } = require('../../utils/load');
+const paging = require('../../utils/paging');
 const { scanDeviceId } = require('../../utils/scan');
 const subscribe = require('../../services/subscribe');
 
@@ -16,25 +16,36 @@ const QUEUES = [
 ];
 
 Component({
-  data: { queues: QUEUES, queue: 'pending', emptyText: QUEUES[0].empty, loading: true, error: '', loans: [], cursor: null, emergencies: 0, subscribeText: '' },
+  data: { queues: QUEUES, queue: 'pending', emptyText: QUEUES[0].empty, loading: true, error: '', loans: [], cursor: null, emergencies: 0, subscribeText: '', paging: paging.IDLE },
   methods: {
-    refresh() {
-      return runLoad(this, async () => {
-        const [page, names, cats] = await Promise.all([loans.listLoans({ status: this.data.queue }), departmentNames(), categoryNames()]);
-        const items = (page.items || []).map((l) => loanView(l, names, cats));
-        return { loans: items, cursor: page.next_cursor || null, emergencies: items.filter((l) => l.isEmergency).length };
-      });
+    list() {
+      return {
+        key: 'loans',
+        fetch: async (cursor) => {
+          const query = cursor ? { status: this.data.queue, cursor } : { status: this.data.queue };
+          const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
+          this.names = names;
+          this.cats = cats;
+          return page;
+        },
+        map: (l) => loanView(l, this.names, this.cats),
+      };
     },
-    async loadMore() {
-      if (!this.data.cursor) return;
-      const [page, names, cats] = await Promise.all([
-        loans.listLoans({ status: this.data.queue, cursor: this.data.cursor }), departmentNames(), categoryNames()]);
-      this.setData({ loans: this.data.loans.concat((page.items || []).map((l) => loanView(l, names, cats))), cursor: page.next_cursor || null });
+    counted(done) {
+      this.setData({ emergencies: this.data.loans.filter((l) => l.isEmergency).length });
+      return done;
+    },
+    /** On show (also back from a loan's page): the queue stays on screen while it is read again. */
+    refresh() {
+      return paging.refresh(this, this.list()).then((ok) => this.counted(ok));
+    },
+    loadMore() {
+      return paging.nextPage(this, this.list()).then((ok) => this.counted(ok));
     },
     onQueue(event) {
       const queue = event.detail.value;
-      this.setData({ queue, emptyText: QUEUES.find((q) => q.value === queue).empty });
-      return this.refresh();
+      this.setData({ queue, emptyText: QUEUES.find((q) => q.value === queue).empty, loans: [] });
+      return paging.firstPage(this, this.list()).then((ok) => this.counted(ok));
     },
     /** The prompt must be asked from the tap itself (no await before it). */
     async onSubscribe() {

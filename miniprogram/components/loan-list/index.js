@@ -5,7 +5,7 @@ const session = require('../../services/session');
 const { departmentNames } = require('../../services/departments');
 const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
-const { runLoad } = require('../../utils/load');
+const paging = require('../../utils/paging');
 
 const FILTERS = [
   { value: '', label: '全部' },
@@ -13,7 +13,7 @@ const FILTERS = [
   { value: 'approved', label: '待交接' },
   { value: 'in_use', label: '使用中' },
   { value: 'overdue', label: '已逾期' },
-  { value: 'return_requested', label: '归还中' },
+  { value: 'return_requested', label: '待确认归还' },
   { value: 'returned', label: '已归还' },
   { value: 'rejected', label: '已驳回' },
   { value: 'cancelled', label: '已取消' },
@@ -28,25 +28,33 @@ function queryFor(filter) {
 }
 
 Component({
-  data: { filters: FILTERS, filter: '', loading: true, error: '', loans: [], cursor: null },
+  data: { filters: FILTERS, filter: '', loading: true, error: '', loans: [], cursor: null, paging: paging.IDLE },
   methods: {
+    list() {
+      return {
+        key: 'loans',
+        fetch: async (cursor) => {
+          const query = cursor ? { ...queryFor(this.data.filter), cursor } : queryFor(this.data.filter);
+          const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
+          this.names = names;
+          this.cats = cats;
+          return page;
+        },
+        map: (l) => loanView(l, this.names, this.cats),
+      };
+    },
+    /** On show (also back from a loan's page): the list stays on screen while it is read again. */
     refresh() {
       const filters = session.isManager() ? MANAGER_FILTERS : FILTERS;
       if (this.data.filters !== filters) this.setData({ filters });
-      return runLoad(this, async () => {
-        const [page, names, cats] = await Promise.all([loans.listLoans(queryFor(this.data.filter)), departmentNames(), categoryNames()]);
-        return { loans: (page.items || []).map((l) => loanView(l, names, cats)), cursor: page.next_cursor || null };
-      });
+      return paging.refresh(this, this.list());
     },
-    async loadMore() {
-      if (!this.data.cursor) return;
-      const query = { ...queryFor(this.data.filter), cursor: this.data.cursor };
-      const [page, names, cats] = await Promise.all([loans.listLoans(query), departmentNames(), categoryNames()]);
-      this.setData({ loans: this.data.loans.concat((page.items || []).map((l) => loanView(l, names, cats))), cursor: page.next_cursor || null });
+    loadMore() {
+      return paging.nextPage(this, this.list());
     },
     onFilter(event) {
-      this.setData({ filter: event.detail.value });
-      return this.refresh();
+      this.setData({ filter: event.detail.value, loans: [] });
+      return paging.firstPage(this, this.list());
     },
   },
 });

@@ -3,7 +3,7 @@ const announcements = require('../../services/announcements');
 const notifications = require('../../services/notifications');
 const session = require('../../services/session');
 const { formatTime } = require('../../utils/time');
-const { runLoad } = require('../../utils/load');
+const paging = require('../../utils/paging');
 const { selectTab } = require('../../utils/tabs');
 
 const view = (a) => ({ ...a, publishedText: formatTime(a.published_at) });
@@ -11,16 +11,13 @@ const noticeView = (n) => ({ id: n.id, title: n.title || '', body: n.body || '',
   createdText: formatTime(n.created_at) });
 
 Component({
-  data: { loading: true, error: '', items: [], cursor: null, expanded: '', isManager: false, notices: [] },
+  data: { loading: true, error: '', items: [], cursor: null, expanded: '', isManager: false, notices: [], paging: paging.IDLE },
   methods: {
     onShow() {
       selectTab(this, '/pages/announcements/index');
       this.setData({ isManager: session.isManager() });
       this.loadNotices();
-      return runLoad(this, async () => {
-        const page = await announcements.listAnnouncements();
-        return { items: (page.items || []).map(view), cursor: page.next_cursor || null };
-      });
+      return paging.refresh(this, this.list());
     },
     // 我的消息: every notification is kept in the app (WeChat pushes can be refused); never blocks the tab.
     loadNotices() {
@@ -36,9 +33,14 @@ Component({
     onPullDownRefresh() {
       return this.onShow().then(() => wx.stopPullDownRefresh());
     },
-    async loadMore() {
-      const page = await announcements.listAnnouncements({ cursor: this.data.cursor });
-      this.setData({ items: this.data.items.concat((page.items || []).map(view)), cursor: page.next_cursor || null });
+    list() {
+      return { fetch: (cursor) => announcements.listAnnouncements(cursor ? { cursor } : undefined), map: view };
+    },
+    loadMore() {
+      return paging.nextPage(this, this.list());
+    },
+    onReachBottom() {
+      return this.loadMore();
     },
     onToggle(event) {
       const { id } = event.currentTarget.dataset;

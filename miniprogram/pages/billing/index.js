@@ -2,7 +2,7 @@
 const reports = require('../../services/reports');
 const { departmentNames } = require('../../services/departments');
 const { shanghaiMonth } = require('../../utils/time');
-const { yuan } = require('../../utils/money');
+const { money, balance } = require('../../utils/format');
 const { runLoad, runAction } = require('../../utils/load');
 
 function billingRows(billing, names) {
@@ -10,9 +10,11 @@ function billingRows(billing, names) {
   return items.map((b) => {
     const charges = b.charges_fen || 0;
     const credits = b.credits_fen || 0;
+    const net = balance(b.net_fen !== undefined && b.net_fen !== null ? b.net_fen : credits - charges);
     return {
       ...b, name: b.name || names[b.department_id] || b.department_id,
-      chargesText: yuan(charges), creditsText: yuan(credits), netText: yuan(b.net_fen !== undefined ? b.net_fen : credits - charges),
+      chargesText: money(charges), creditsText: money(credits), netText: net.text,
+      netClass: { 1: 'td--credit', '-1': 'td--owed', 0: '' }[net.sign],
     };
   });
 }
@@ -29,7 +31,7 @@ Component({
         const [billing, names] = await Promise.all([reports.getBilling({ month: this.data.month }), departmentNames()]);
         const rows = billingRows(billing, names);
         const sum = (key) => rows.reduce((total, r) => total + (r[key] || 0), 0);
-        return { rows, totals: { chargesText: yuan(sum('charges_fen')), creditsText: yuan(sum('credits_fen')) } };
+        return { rows, totals: { chargesText: money(sum('charges_fen')), creditsText: money(sum('credits_fen')) } };
       });
     },
     onMonth(event) {

@@ -30,7 +30,7 @@ Component({
         const [out, names] = await Promise.all([blocks.listBlocks(), departmentNames()]);
         const summary = out.enabled
           ? `科室有借用逾期超过 ${out.hours} 小时未归还时，只能提交抢救申请，直到归还或由设备科解除。`
-          : '逾期限制未开启（服务器未设置 MEDPOOL_ESCALATION_HOURS）：逾期不会限制科室申请。';
+          : '逾期限制未开启：借用逾期不会限制科室提交申请。如需开启，请联系系统管理员。';
         return { enabled: Boolean(out.enabled), hours: out.hours || 0, summary, items: (out.items || []).map((b) => blockView(b, names)) };
       });
     },

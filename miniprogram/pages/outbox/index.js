@@ -3,7 +3,8 @@
 const notifications = require('../../services/notifications');
 const L = require('../../utils/labels');
 const { formatTime } = require('../../utils/time');
-const { runLoad, runAction } = require('../../utils/load');
+const { runAction } = require('../../utils/load');
+const paging = require('../../utils/paging');
 const { showSuccess } = require('../../utils/feedback');
 
 const QUEUES = [
@@ -42,18 +43,18 @@ Component({
     onPullDownRefresh() {
       return this.reload().then(() => wx.stopPullDownRefresh());
     },
+    list() {
+      const { queue } = this.data;
+      return { fetch: (cursor) => notifications.listOutbox(cursor ? { queue, cursor } : { queue }), map: outboxView };
+    },
     reload() {
-      return runLoad(this, async () => {
-        const page = await notifications.listOutbox({ queue: this.data.queue });
-        return { items: (page.items || []).map(outboxView), cursor: page.next_cursor || null };
-      });
+      return paging.firstPage(this, this.list());
     },
     loadMore() {
-      if (!this.data.cursor) return undefined;
-      return runAction(this, async () => {
-        const page = await notifications.listOutbox({ queue: this.data.queue, cursor: this.data.cursor });
-        this.setData({ items: this.data.items.concat((page.items || []).map(outboxView)), cursor: page.next_cursor || null });
-      });
+      return paging.nextPage(this, this.list());
+    },
+    onReachBottom() {
+      return this.loadMore();
     },
     onQueue(event) {
       const queue = event.detail.value;

@@ -3,7 +3,8 @@
 const users = require('../../services/users');
 const { departmentItems } = require('../../services/departments');
 const { userView } = require('../../utils/views');
-const { runLoad, runAction } = require('../../utils/load');
+const { runAction } = require('../../utils/load');
+const paging = require('../../utils/paging');
 const { actionSheet, confirm, showSuccess } = require('../../utils/feedback');
 
 const FILTERS = [
@@ -11,8 +12,8 @@ const FILTERS = [
   { value: 'disabled', label: '已停用' }, { value: 'rejected', label: '已拒绝' },
 ];
 const MORE = [
-  { text: '设为申请方', fields: { role: 'applicant' } },
-  { text: '设为管理方', fields: { role: 'manager' } },
+  { text: '设为科室人员', fields: { role: 'applicant' } },
+  { text: '设为设备科人员', fields: { role: 'manager' } },
   { text: '停用账号', fields: { status: 'disabled' } },
   { text: '恢复启用', fields: { status: 'active' } },
   { text: '删除用户', remove: true },
@@ -25,24 +26,38 @@ function view(user, departments) {
 }
 
 Component({
-  data: { loading: true, error: '', busy: false, filters: FILTERS, status: 'pending', items: [], cursor: null, departments: [] },
+  data: {
+    loading: true, error: '', busy: false, filters: FILTERS, status: 'pending', items: [], cursor: null, departments: [], paging: paging.IDLE,
+  },
   methods: {
     onShow() {
       return this.reload();
     },
-    reload() {
-      return runLoad(this, async () => {
-        const [page, departments] = await Promise.all([users.listUsers({ status: this.data.status }), departmentItems()]);
-        return { departments, items: (page.items || []).map((u) => view(u, departments)), cursor: page.next_cursor || null };
-      });
+    list() {
+      return {
+        fetch: async (cursor) => {
+          const query = cursor ? { status: this.data.status, cursor } : { status: this.data.status };
+          const [page, departments] = await Promise.all([users.listUsers(query), departmentItems()]);
+          this.departments = departments;
+          this.setData({ departments });
+          return page;
+        },
+        map: (u) => view(u, this.departments || []),
+      };
     },
-    async loadMore() {
-      const [page, departments] = await Promise.all([users.listUsers({ status: this.data.status, cursor: this.data.cursor }), departmentItems()]);
-      this.setData({ departments, items: this.data.items.concat((page.items || []).map((u) => view(u, departments))), cursor: page.next_cursor || null });
+    /** The list again, kept on screen while it is read (after an action, or back from another page). */
+    reload() {
+      return paging.refresh(this, this.list());
+    },
+    loadMore() {
+      return paging.nextPage(this, this.list());
+    },
+    onReachBottom() {
+      return this.loadMore();
     },
     onFilter(event) {
-      this.setData({ status: event.detail.value });
-      return this.reload();
+      this.setData({ status: event.detail.value, items: [] });
+      return paging.firstPage(this, this.list());
     },
     update(openid, fields, message) {
       return runAction(this, async () => {

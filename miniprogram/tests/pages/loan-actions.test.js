@@ -62,11 +62,11 @@ test('hand-over scans the label and sends its scene (asset tag + label secret); 
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-999.Secret0009')));
   await tap(r.comp, '#handover');
-  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: WRONG_DEVICE, icon: 'none' }));
+  expect(r.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: WRONG_DEVICE })); // long: a dialog
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: 'medpool:device:VENT-001' })); // a label of an earlier version
   await tap(r.comp, '#handover');
-  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: INVALID_SCAN, icon: 'none' }));
+  expect(r.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: INVALID_SCAN }));
   expect(r.text()).toContain('待交接');
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001.Secret0001')));
@@ -142,7 +142,7 @@ test('extend: the default is 24 hours after the current due time (Shanghai); the
   r.page.onExtendDay({ detail: { value: '2099-03-04' } });
   await tap(r.comp, '#confirm-extend');
   expect(r.callsTo('POST /loans/L-1/extend').map((c) => c.body)).toEqual([{ expected_return_at: '2099-03-04T04:00:00.000Z', reason: '手术延期' }]);
-  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: NOT_EXTENDABLE, icon: 'none' }));
+  expect(r.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: NOT_EXTENDABLE }));
   expect(r.text()).toContain('2099-03-02 12:00'); // unchanged
   expect(r.comp.querySelector('#confirm-extend')).toBeTruthy(); // still open to correct and retry
 
@@ -163,7 +163,7 @@ test('extend past the category limit: the API asks for an over-limit reason, the
   r.page.onExtendClock({ detail: { value: '16:00' } });
   r.page.onExtendReason({ detail: '患者仍需持续通气' });
   await tap(r.comp, '#confirm-extend');
-  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: TOO_LONG, icon: 'none' }));
+  expect(r.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: TOO_LONG }));
   expect(r.comp.querySelector('#over-limit-reason')).toBeTruthy();
 
   await tap(r.comp, '#confirm-extend'); // the over-limit reason is still empty: nothing is sent

@@ -137,7 +137,7 @@ describe('notification outbox (listOutbox · retryNotification)', () => {
       routes: { 'GET /outbox': page([failed]), 'POST /outbox/N1/retry': apiError(409, 'notification_not_failed', '通知当前状态为 sent，不能重发') },
     });
     await tap(refused.comp, '.retry');
-    expect(refused.wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '通知当前状态为 sent，不能重发' }));
+    expect(refused.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ content: '通知当前状态为 sent，不能重发' }));
   });
 
   test('opens the loan of a notification', async () => {

@@ -29,7 +29,7 @@ const CASES = [
   ['pages/stats/index', users.manager, {}, 'GET /stats', { categories: [{ category_id: 'ventilator', name: '有创呼吸机', loans: 12, device_hours: 300, utilization: 0.42, damage_rate: 0.05, overdue_rate: 0.1, revenue_fen: 450000, benefit_rate: 0.12 }] },
     '42.0%', { categories: [] }, '该时段没有借用数据', { 'GET /categories': page([category]) }],
   ['pages/billing/index', users.manager, {}, 'GET /billing', { month: '2024-03', total_fen: 360000, departments: [{ department_id: 'ICU', name: '重症医学科', charges_fen: 360000, credits_fen: 0, net_fen: -360000, charges: [], credits: [] }] },
-    '¥3600.00', { month: '2024-03', total_fen: 0, departments: [] }, '该月没有计费数据'],
+    '-¥3,600.00', { month: '2024-03', total_fen: 0, departments: [] }, '该月没有计费数据'],
   ['pages/labels/index', users.manager, {}, 'GET /devices', page([device]), 'VENT-001', page([]), '没有设备'],
   ['pages/outbox/index', users.manager, {}, 'GET /outbox', page([{ id: 'N1', event: 'loan_overdue', title: '借用已逾期', body: '呼吸机 VENT-001 已逾期', state: 'failed', created_at: '2024-03-01T02:05:00Z', openid: 'demo-nurse-icu', attempts: 5, last_error: '内容不符合模板要求' }]),
     '内容不符合模板要求', page([]), '没有发送失败的消息'],
@@ -76,4 +76,26 @@ test('pages/pending shows an error from the API', async () => {
   expect(r.text()).toContain('账号已停用');
   await tap(r.comp, '#refresh');
   expect(r.text()).toContain('服务暂不可用，请稍后再试');
+});
+
+test('pages/billing shows a net credit with + and an owed net with -¥, coloured', async () => {
+  const billing = { month: '2024-03', total_fen: 2846000, departments: [
+    { department_id: 'ICU', name: '重症医学科', charges_fen: 2846000, credits_fen: 0, net_fen: -2846000 },
+    { department_id: 'SBK', name: '设备科', charges_fen: 0, credits_fen: 2846000, net_fen: 2846000 },
+  ] };
+  const r = await renderPage('pages/billing/index', { user: users.manager, routes: { 'GET /billing': billing } });
+  expect(r.text()).toContain('-¥28,460.00');
+  expect(r.text()).toContain('+¥28,460.00');
+  expect(r.text()).not.toContain('¥-');
+  expect(r.comp.querySelector('.td--owed')).toBeTruthy();
+  expect(r.comp.querySelector('.td--credit')).toBeTruthy();
+});
+
+test('pages/stats shows one card per category, no 7-column table', async () => {
+  const stats = { categories: [{ category_id: 'ventilator', name: '有创呼吸机', loans: 1280, device_hours: 30240, utilization: 0.42, damage_rate: 0, overdue_rate: 0.1, revenue_fen: 60480000, benefit_rate: 0.12 }] };
+  const r = await renderPage('pages/stats/index', { user: users.manager, routes: { 'GET /stats': stats, 'GET /categories': page([category]) } });
+  expect(r.comp.querySelectorAll('.stat')).toHaveLength(1);
+  expect(r.comp.querySelector('.table')).toBeFalsy();
+  expect(r.text()).toContain('¥604,800.00');
+  expect(r.text()).toContain('30,240 小时');
 });

@@ -1,5 +1,8 @@
 """What each notification says: the in-app title and text, and the subscribe-message values by keyword.
 
+WeChat cuts a `thing` value at 20 characters, so each note leads with what the reader must do (the rest may
+be cut) and the device field keeps the device number whole.
+
 Template keyword layout (choose templates with these keywords in the WeChat admin console):
   loan_result  character_string1 借用单号, thing2 设备, phrase3 状态, time4 时间, thing5 备注
   loan_due     character_string1 借用单号, thing2 设备, time3 应还时间, phrase4 状态, thing5 提示
@@ -32,26 +35,47 @@ def local_time(iso: str | None) -> str:
     return clock.parse_iso(iso).astimezone(clock.SHANGHAI).strftime("%Y年%m月%d日 %H:%M")
 
 
+THING_LIMIT = 20  # WeChat's limit on a `thing` value (medpool.wechat.client.shape_value cuts longer ones)
+
+
+def short_time(iso: str | None) -> str:
+    """A stored UTC time in Beijing time without the year, to fit a note: 11月27日 10:20."""
+    if not iso:
+        return ""
+    local = clock.parse_iso(iso).astimezone(clock.SHANGHAI)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def device_label(category: str, device_id: str | None) -> str:
+    """Category and device number within THING_LIMIT: the category is shortened, the number kept whole."""
+    if not device_id:
+        return category[:THING_LIMIT]
+    room = THING_LIMIT - len(device_id) - 1
+    if len(category) > room:
+        category = category[:room - 1] + "…" if room > 1 else ""
+    return f"{category} {device_id}".strip()
+
+
 def _note(event: str, loan: Loan, department: str) -> str:
     if event == "loan_approved":
-        return f"设备 {loan.device_id} 已预留，请到设备调配中心领取"
+        return f"已预留，请到设备调配中心领取 {loan.device_id or ''}".strip()
     if event == "loan_rejected":
         return f"原因：{loan.reject_reason or '未说明'}"
     if event == "loan_handed_over":
-        return f"请于 {local_time(loan.expected_return_at)} 前归还"
+        return f"请于 {short_time(loan.expected_return_at)} 前归还"
     if event == "loan_returned":
         charge = f"，费用 {loan.charge_fen / 100:.2f} 元" if loan.charge_fen is not None else ""
         return f"状况：{'完好' if loan.condition == 'ok' else '损坏'}{charge}"
     if event == "loan_due_soon":
         return "请按时归还，或联系设备科续借"
     if event == "loan_overdue":
-        return f"{department}的借用已逾期，请尽快归还"
+        return f"请尽快归还，{department}借用已逾期"
     if event == "loan_recalled":
-        return f"原因：{loan.recall_reason or '未说明'}。请在借用页面答复"
+        return f"请答复调回：{loan.recall_reason or '未说明'}"
     if event == "recall_answered":
         if loan.recall_state == "refused":
             return f"{department}无法归还：{loan.recall_answer_reason or '未说明'}"
-        return f"{department}同意于 {local_time(loan.expected_return_at)} 前归还"
+        return f"{department}同意于 {short_time(loan.expected_return_at)} 前归还"
     return loan.reason
 
 
@@ -59,15 +83,16 @@ def content(event: str, loan: Loan, category: str, department: str, at: str) -> 
     """(title, text, subscribe-message values) of one event about one loan."""
     template, phrase, title = EVENTS[event]
     note = _note(event, loan, department)
-    device = f"{category} {loan.device_id or ''}".strip()
+    device = device_label(category, loan.device_id)
+    full_device = f"{category} {loan.device_id or ''}".strip()  # the in-app text has room for all of it
     if template == "loan_result":
         data = {"character_string1": loan.id, "thing2": device, "phrase3": phrase, "time4": local_time(at),
                 "thing5": note}
-        text = f"{device}：{phrase}。{note}"
+        text = f"{full_device}：{phrase}。{note}"
     elif template == "loan_due":
         data = {"character_string1": loan.id, "thing2": device, "time3": local_time(loan.expected_return_at),
                 "phrase4": phrase, "thing5": note}
-        text = f"{device} 应于 {local_time(loan.expected_return_at)} 归还（{phrase}）。{note}"
+        text = f"{full_device} 应于 {local_time(loan.expected_return_at)} 归还（{phrase}）。{note}"
     else:
         urgency = URGENCY.get(loan.urgency, loan.urgency)
         data = {"character_string1": loan.id, "thing2": f"{department} {category}", "phrase3": urgency,
