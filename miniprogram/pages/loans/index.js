@@ -7,5 +7,8 @@ Component({
     onPullDownRefresh() {
       return this.onShow().then(() => wx.stopPullDownRefresh());
     },
+    onReachBottom() {
+      return this.selectComponent('#body').loadMore();
+    },
   },
 });

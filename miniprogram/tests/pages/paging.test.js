@@ -115,3 +115,17 @@ test('查询 tab (loan list): a double scroll event reads the next page once', a
   expect(r.callsTo('GET /loans').filter((c) => c.query.cursor)).toHaveLength(1);
   expect(r.page.selectComponent('#body').data.loans.map((l) => l.id)).toEqual(['L-1', 'L-2', 'L-3']);
 });
+
+test('借用单 (managers): scrolling to the bottom loads the next page of loans', async () => {
+  const { loan } = require('../helpers/fixtures');
+  const r = await renderPage('pages/loans/index', {
+    user: users.manager,
+    routes: { 'GET /loans': (c) => (c.query.cursor ? page([loan({ id: 'L-0', reason: '更早的单' })])
+      : page([loan({ id: 'L-1', reason: '新的单' })], 'C-1')) },
+  });
+  expect(r.text()).not.toContain('更早的单');
+  await r.page.onReachBottom();
+  await settle();
+  expect(r.callsTo('GET /loans').filter((c) => c.query.cursor)).toHaveLength(1);
+  expect(r.text()).toContain('更早的单');
+});
