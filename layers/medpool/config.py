@@ -40,6 +40,10 @@ class Settings:
     notify_max_attempts: int = 5
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
+    # Devices waiting for disinfection longer than this are flagged to managers (GET /devices?status=cleaning)
+    cleaning_alert_hours: float = 4.0
+    # Maintenance / calibration due within this many days: the scheduled check reminds the managers once
+    upkeep_reminder_days: int = 7
     # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
     login_limit_source: tuple[int, int] = (120, 60)
     login_limit_openid: tuple[int, int] = (10, 60)
@@ -102,6 +106,8 @@ def load_settings() -> Settings:
         notify_max_attempts=int(_env("MEDPOOL_NOTIFY_MAX_ATTEMPTS", "5")),
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
+        cleaning_alert_hours=float(_env("MEDPOOL_CLEANING_ALERT_HOURS", "4")),
+        upkeep_reminder_days=int(_env("MEDPOOL_UPKEEP_REMINDER_DAYS", "7")),
         login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
         import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),
