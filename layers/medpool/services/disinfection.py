@@ -83,7 +83,8 @@ def _record(actor: User, device_id: str, done: Disinfection, identified: device_
                    before={"status": "cleaning"}, after={"status": "available", **details}, note=note, at=now)
         if device.last_loan_id:  # the loan's timeline shows the step
             add_record(writer, kind="loan", subject_id=device.last_loan_id, actor=actor.openid,
-                       action="loan.disinfected", after={"device_id": device.id, **details}, note=note, at=now)
+                       action="loan.disinfected", before={"status": "returned"},
+                       after={"status": "returned", "device_id": device.id, **details}, note=note, at=now)
     return device
 
 

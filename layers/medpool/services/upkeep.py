@@ -103,7 +103,8 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
         raise Unprocessable(f"下次{label}日期必须晚于本次日期", code="next_due_not_after")
     device, category = _read(device_id, entry)
     last = dict(device.last_upkeep or {})
-    done = {"performed_on": performed_on, "result": entry.result, "certificate_no": entry.certificate_no}
+    done = {"performed_on": performed_on, "result": entry.result, "certificate_no": entry.certificate_no,
+            "next_due": entry.next_due}
     if last.get(entry.kind) == done:
         return device  # a repeat
     if device.status in ("reserved", "on_loan"):
@@ -164,9 +165,11 @@ def remind_due(started_at: str, days: int | None = None) -> tuple[int, list[str]
             field, _, label, _ = KINDS[kind]
             try:
                 with transaction(Conflict("已被另一次检查处理", code="overdue_race")) as writer:
-                    writer.condition_check(Device, device.id, condition=getattr(Device, field) == due)
+                    writer.condition_check(Device, device.id, condition=(getattr(Device, field) == due)
+                                           & (Device.status == device.status))
                     add_record(writer, kind="device", subject_id=device.id, actor="system",
-                               action="device.due_reminder", after={"kind": kind, field: due}, at=started_at,
+                               action="device.due_reminder", before={"status": device.status},
+                               after={"status": device.status, "kind": kind, field: due}, at=started_at,
                                note=f"{label}到期日 {due}，已提醒设备科")
                     outbox.add(writer, event)
             except Conflict:
