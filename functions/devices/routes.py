@@ -56,7 +56,9 @@ def get_device(request: Request) -> DeviceDetailOut:
     return DeviceDetailOut.model_validate({
         **DeviceOut.seen_by(request.user, found.device).model_dump(),
         "current_loan": LoanOut.of(found.current_loan) if found.current_loan else None,
-        "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url})
+        "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url,
+        "maintenance_interval_days": found.category.maintenance_interval_days,
+        "calibration_interval_days": found.category.calibration_interval_days})
 
 
 @api.route("POST", "/devices", "createDevice", Access.MANAGER, summary="登记设备", body=CreateDeviceBody,

@@ -137,7 +137,7 @@ class LoanLoop(RuleBasedStateMachine):
     def calibration_past_at(self, device_id, record_key):
         """Whether the device's calibration date, as recorded just before `record_key`, was past."""
         dated = [r for r in Record.query(f"device#{device_id}", Record.record_key < record_key, consistent_read=True)
-                 if r.action == "device.calibration" and r.after.get("next_calibration_due")]
+                 if r.action == "device.calibrated" and r.after.get("next_calibration_due")]
         return bool(dated) and dated[-1].after["next_calibration_due"] < "2026-01-01"
 
     @invariant()

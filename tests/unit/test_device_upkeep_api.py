@@ -161,7 +161,7 @@ def test_recording_a_calibration_sets_the_next_due_from_the_category(api, manage
     assert done.body["calibration_overdue"] is False
     again = api.post("/devices/MON-001/maintenance-records", body, manager)  # a retry: no second record
     assert again.body["version"] == done.body["version"]
-    records = [r for r in Record.query("device#MON-001") if r.action == "device.calibration"]
+    records = [r for r in Record.query("device#MON-001") if r.action == "device.calibrated"]
     assert len(records) == 1 and records[0].after["certificate_no"] == "JJ2026-001"
     assert records[0].before["next_calibration_due"] == day(-1)
     # a given next due wins; lendable again

@@ -22,6 +22,8 @@ from medpool.services.transactions import transaction
 KINDS = {"maintenance": ("next_maintenance_due", "maintenance_interval_days", "预防性维护", "maintenance_overdue"),
          "calibration": ("next_calibration_due", "calibration_interval_days", "计量检定", "calibration_overdue")}
 RESULTS = {"pass": "合格", "fail": "不合格"}
+# the records of a completed one ("device.maintenance" is the status change to maintenance)
+RECORD_ACTIONS = {"maintenance": "device.maintained", "calibration": "device.calibrated"}
 
 
 def today() -> str:
@@ -127,7 +129,7 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
         f"：{entry.note}" if entry.note else "")
     with transaction(Conflict("设备信息已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
         writer.save(device)  # version condition: a loan or another record in between makes this fail
-        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=f"device.{entry.kind}",
+        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=RECORD_ACTIONS[entry.kind],
                    before=before, after=after, note=note, at=now)
         availability.move(writer, device.category_id, status_from, device.status)
     return device

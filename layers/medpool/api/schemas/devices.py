@@ -186,6 +186,8 @@ class DeviceDetailOut(DeviceOut):
     category_name: str
     guide: str | None = None
     guide_url: str | None = None
+    maintenance_interval_days: int | None = None  # the category's: the maintenance form's default next date
+    calibration_interval_days: int | None = None
 
 
 class DeviceHistoryOut(Out):
