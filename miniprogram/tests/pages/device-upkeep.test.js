@@ -161,3 +161,36 @@ test('services: recordDisinfection and recordMaintenance post to the device', as
   expect(r.callsTo('POST /devices/VENT-001/disinfection')[0].body).toEqual({ device_id: 'VENT-001', method: 'uv' });
   expect(r.callsTo('POST /devices/VENT-001/maintenance-records')[0].body).toEqual({ kind: 'maintenance', result: 'pass' });
 });
+
+test('category edit: maintenance and calibration intervals (optional, whole days)', async () => {
+  const r = await renderPage('pages/category-edit/index', {
+    user: users.manager, query: { id: 'ventilator' },
+    routes: { 'GET /categories': page([category]), 'PUT /categories/ventilator': category },
+  });
+  r.page.onInput({ currentTarget: { dataset: { field: 'calibration_interval_days' } }, detail: '1.5' });
+  await tap(r.comp, '#save');
+  expect(r.callsTo('PUT /categories/ventilator')).toHaveLength(0);
+  expect(r.wx.showToast).toHaveBeenLastCalledWith({ title: '维护/检定周期须为 1-3650 的整数天', icon: 'none' });
+  r.page.onInput({ currentTarget: { dataset: { field: 'calibration_interval_days' } }, detail: '365' });
+  await tap(r.comp, '#save');
+  const body = r.callsTo('PUT /categories/ventilator')[0].body;
+  expect(body.calibration_interval_days).toBe(365);
+  expect(body).not.toHaveProperty('maintenance_interval_days');
+});
+
+test('device edit: next maintenance and calibration dates', async () => {
+  const r = await renderPage('pages/device-edit/index', {
+    user: users.manager, query: { id: 'VENT-001' },
+    routes: {
+      'GET /devices/VENT-001': { ...device, next_calibration_due: '2027-01-01' },
+      'GET /categories': page([category]),
+      'PUT /devices/VENT-001': (c) => ({ ...device, ...c.body }),
+    },
+  });
+  r.page.onInput({ currentTarget: { dataset: { field: 'next_maintenance_due' } }, detail: '2027/02/01' });
+  await tap(r.comp, '#save');
+  expect(r.callsTo('PUT /devices/VENT-001')).toHaveLength(0);
+  r.page.onInput({ currentTarget: { dataset: { field: 'next_maintenance_due' } }, detail: '2027-02-01' });
+  await tap(r.comp, '#save');
+  expect(r.callsTo('PUT /devices/VENT-001')[0].body).toMatchObject({ next_maintenance_due: '2027-02-01', next_calibration_due: '2027-01-01' });
+});
