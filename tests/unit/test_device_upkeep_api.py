@@ -64,6 +64,9 @@ def test_a_device_waiting_for_disinfection_is_never_assigned(api, manager, nurse
     refused = api.post(f"/loans/{loan_id}/approve", {"device_id": "MON-001"}, manager)
     assert refused.status == 409 and refused.error_code == "device_unavailable" and "待消毒" in refused.body["error"]["message"]
     assert api.get("/devices/MON-001", manager).body["status"] == "cleaning"
+    assert api.get("/devices/MON-001", manager).body["waiting_hours"] is not None
+    seen = api.get("/devices/MON-001", nurse).body  # the ward sees that it cannot be had, not the clerks' queue
+    assert seen["status"] == "cleaning" and seen["waiting_hours"] is None and seen["cleaning_since"] is None
     # nor by the manual status change
     assert api.put("/devices/MON-001", {"status": "available"}, manager).error_code == "invalid_status_transition"
 

@@ -99,7 +99,8 @@ class Device(Model):
     # device is not lent
     next_maintenance_due = UnicodeAttribute(null=True)
     next_calibration_due = UnicodeAttribute(null=True)
-    last_upkeep = JSONAttribute(null=True)  # per kind: {performed_on, result, certificate_no, next_due}: a repeat is a no-op
+    # per kind, the last one recorded: {performed_on, result, certificate_no, next_due} (a repeat is a no-op)
+    last_upkeep = JSONAttribute(null=True)
     # derived on every put (serialize): the sparse keys of the cleaning and due indexes
     cleaning_queue = UnicodeAttribute(null=True)
     cleaning_since = UnicodeAttribute(null=True)
