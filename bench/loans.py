@@ -53,8 +53,9 @@ def _bare_transaction(endpoint: str, table: str):
 
 
 def _flows(api, nurse, manager, scenes):
-    """Per round: the whole loop on one loan, a rejected application, a cancelled approval, a recall refused
-then taken back; then two lists."""
+    """Per round: the whole loop on one loan (with the disinfection after the return), a rejected application, a
+    cancelled approval, a recall refused then taken back, a calibration and a maintenance recorded; then the
+    lists."""
     due = {}
 
     def apply(n, kind):
@@ -70,7 +71,17 @@ then taken back; then two lists."""
                                                                        "reason": "bench"}, manager)),
          ("request return", lambda n, loan: api.post(f"/loans/{loan}/return-request", None, nurse)),
          ("confirm return", lambda n, loan: api.post(f"/loans/{loan}/confirm-return",
-                                                     {"condition": "ok", "scan": scenes["MON-001"]}, manager))],
+                                                     {"condition": "ok", "scan": scenes["MON-001"]}, manager)),
+         ("record disinfection (scan)", lambda n, loan: api.post("/devices/MON-001/disinfection",
+                                                                 {"method": "alcohol_75", "scan": scenes["MON-001"]},
+                                                                 manager))],
+        [("record calibration (next due given)",
+          lambda n, loan: api.post("/devices/MON-003/maintenance-records",
+                                   {"kind": "calibration", "result": "pass", "certificate_no": f"JD-{n}",
+                                    "next_due": "2099-01-01"}, manager)),
+         ("record maintenance (next due from the category)",
+          lambda n, loan: api.post("/devices/MON-003/maintenance-records",
+                                   {"kind": "maintenance", "result": "pass", "certificate_no": f"WB-{n}"}, manager))],
         [(None, lambda n, loan: apply(n, "reject")),
          ("reject", lambda n, loan: api.post(f"/loans/{loan}/reject", {"reason": "bench"}, manager))],
         [(None, lambda n, loan: apply(n, "cancel")),
@@ -87,7 +98,11 @@ then taken back; then two lists."""
          (None, lambda n, loan: api.post(f"/loans/{loan}/confirm-return",
                                          {"condition": "ok", "scan": scenes["MON-003"]}, manager))],
         [("pending queue (GET /loans?status=pending)", lambda n, loan: api.get("/loans?status=pending", manager)),
-         ("availability board (GET /categories)", lambda n, loan: api.get("/categories", nurse))],
+         ("availability board (GET /categories)", lambda n, loan: api.get("/categories", nurse)),
+         ("waiting for disinfection (GET /devices?status=cleaning)",
+          lambda n, loan: api.get("/devices?status=cleaning", manager)),
+         ("due within 30 days (GET /devices?due_within_days=30)",
+          lambda n, loan: api.get("/devices?due_within_days=30", manager))],
     ]
 
 

@@ -110,9 +110,20 @@ def label_scene(device_id: str) -> str:
     return device_codes.scene_of(device_codes.labelled(User.get("demo-manager"), device_id))
 
 
+def disinfect(device_id: str, method: str = "alcohol_75", openid: str = "demo-manager"):
+    """A clerk records the disinfection of a returned device (scanning its label): it is available again."""
+    from medpool.models.user import User
+    from medpool.services import disinfection
+
+    return disinfection.record(User.get(openid), device_id, disinfection.Disinfection(method=method),
+                               scan=label_scene(device_id))
+
+
 def make_loan(state: str = "pending", openid: str = "demo-nurse-icu", category_id: str = "monitor",
-              device_id: str = "MON-001", key: str = "fixture-loan-0001", urgency: str = "routine"):
-    """A loan driven through the services to `state` (pending, approved, in_use, return_requested, returned)."""
+              device_id: str = "MON-001", key: str = "fixture-loan-0001", urgency: str = "routine",
+              disinfected: bool = True):
+    """A loan driven through the services to `state` (pending, approved, in_use, return_requested, returned);
+    a returned loan's device is disinfected too (available again) unless `disinfected` is False."""
     from medpool.models.user import User
     from medpool.services import loan_flow, loans
 
@@ -128,4 +139,6 @@ def make_loan(state: str = "pending", openid: str = "demo-nurse-icu", category_i
     }
     for step in steps[:steps.index(state) + 1] if state in steps else []:
         loan = actions[step]()
+    if state == "returned" and disinfected:
+        disinfect(device_id)
     return loan

@@ -12,7 +12,8 @@ api = FunctionApi("approve")
            body=ApproveLoanBody, response=LoanOut,
            params=LOAN_PATH,
            errors={403: "不能审批自己的申请 (own_request)",
-                   409: "借用不是待审批状态或设备不可借 (loan_not_pending, device_unavailable)",
+                   409: "借用不是待审批状态、设备不可借（含待消毒）或维护/检定已过期 (loan_not_pending, "
+                        "device_unavailable, maintenance_overdue, calibration_overdue)",
                    422: "未选择设备、设备不存在或不属于该类别 (device_required, unknown_device, wrong_category)"})
 def approve_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.approve(request.user, request.params["id"], request.body.device_id))
@@ -29,7 +30,8 @@ def reject_loan(request: Request) -> LoanOut:
            summary="交接设备（扫描设备标签确认；设备科可手工输入资产编号）", body=HandOverBody, response=LoanOut,
            params=LOAN_PATH,
            errors={403: "只能交接本科室的借用；手工输入资产编号仅限设备科 (other_department, scan_required)",
-                   409: "借用不是已批准状态或设备状态不一致 (loan_not_approved, device_state_mismatch)",
+                   409: "借用不是已批准状态、设备状态不一致或维护/检定已过期 (loan_not_approved, device_state_mismatch, "
+                        "maintenance_overdue, calibration_overdue)",
                    422: "未扫码、标签已失效或扫描的设备不是分配的设备 (scan_required, invalid_scan, scan_or_device_id, wrong_device)"})
 def hand_over_loan(request: Request) -> LoanOut:
     body = request.body

@@ -3,10 +3,11 @@ from medpool.api.routing import PNG, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut, CreateCategoryBody,
                                          CreateDeviceBody, DeviceDetailOut, DeviceHistoryOut, DeviceListQuery,
-                                         DeviceOut, RetireQuery, UpdateCategoryBody, UpdateDeviceBody)
+                                         DeviceOut, DisinfectionBody, MaintenanceRecordBody, RetireQuery,
+                                         UpdateCategoryBody, UpdateDeviceBody)
 from medpool.api.schemas.loans import LoanOut, RecordOut
 from medpool.policy import Access
-from medpool.services import categories, device_codes, devices
+from medpool.services import categories, device_codes, devices, disinfection, upkeep
 
 api = FunctionApi("devices")
 
@@ -37,11 +38,14 @@ def update_category(request: Request) -> CategoryOut:
 
 
 @api.route("GET", "/devices", "listDevices", Access.ACTIVE,
-           summary="设备列表（按类别、状态、借用科室筛选；申请方只见本科室的借用信息）", query=DeviceListQuery,
-           response=PageOut[DeviceOut], errors={403: "申请方只能按本科室筛选借用中的设备 (other_department)"})
+           summary="设备列表（按类别、状态、借用科室筛选；待消毒按等待时长；30天内到期的维护/检定；申请方只见本科室的借用信息）",
+           query=DeviceListQuery, response=PageOut[DeviceOut],
+           errors={403: "申请方只能按本科室筛选借用中的设备 (other_department)",
+                   422: "筛选条件不能这样组合 (invalid_filter)"})
 def list_devices(request: Request) -> PageOut[DeviceOut]:
     q = request.query
-    page = devices.list_devices(request.user, q.category_id, q.status, q.holder, q.limit, q.cursor)
+    page = devices.list_devices(request.user, q.category_id, q.status, q.holder, q.limit, q.cursor,
+                                cleaning_alert=bool(q.cleaning_alert), due_within_days=q.due_within_days)
     return page_out(DeviceOut, page, lambda device: DeviceOut.seen_by(request.user, device))
 
 
@@ -52,7 +56,9 @@ def get_device(request: Request) -> DeviceDetailOut:
     return DeviceDetailOut.model_validate({
         **DeviceOut.seen_by(request.user, found.device).model_dump(),
         "current_loan": LoanOut.of(found.current_loan) if found.current_loan else None,
-        "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url})
+        "category_name": found.category.name, "guide": found.category.guide, "guide_url": found.category.guide_url,
+        "maintenance_interval_days": found.category.maintenance_interval_days,
+        "calibration_interval_days": found.category.calibration_interval_days})
 
 
 @api.route("POST", "/devices", "createDevice", Access.MANAGER, summary="登记设备", body=CreateDeviceBody,
@@ -101,3 +107,31 @@ def get_device_code(request: Request) -> FileResult:
            errors={422: "资产编号过长，无法放入小程序码 (device_id_too_long_for_code)"})
 def rotate_device_code(request: Request) -> DeviceOut:
     return DeviceOut.model_validate(device_codes.rotate(request.user, request.params["id"]))
+
+
+@api.route("POST", "/devices/{id}/disinfection", "recordDisinfection", Access.MANAGER,
+           summary="登记归还后的清洁消毒（扫描设备标签或手工输入资产编号），设备恢复可借", body=DisinfectionBody,
+           response=DeviceOut,
+           errors={404: "设备不存在 (device_not_found)",
+                   409: "设备不在待消毒状态或已被他人更新 (device_not_cleaning, concurrent_modification)",
+                   422: "未扫码、扫码无效、设备不一致或时间不合理 (scan_required, scan_or_device_id, invalid_scan, "
+                        "wrong_device, performed_in_future, performed_before_return)"})
+def record_disinfection(request: Request) -> DeviceOut:
+    body = request.body
+    done = disinfection.Disinfection(method=body.method, agent=body.agent, performed_by=body.performed_by,
+                                     performed_at=body.performed_at, note=body.note)
+    device = disinfection.record(request.user, request.params["id"], done, scan=body.scan, typed_id=body.device_id)
+    return DeviceOut.model_validate(device)
+
+
+@api.route("POST", "/devices/{id}/maintenance-records", "recordMaintenance", Access.MANAGER,
+           summary="登记预防性维护或计量检定（结果、证书编号、下次到期日；不合格则设备送修）",
+           body=MaintenanceRecordBody, response=DeviceOut,
+           errors={404: "设备不存在 (device_not_found)",
+                   409: "设备已预留、借出、报废或已被他人修改 (device_in_use, device_retired, concurrent_modification)",
+                   422: "日期不合理 (performed_in_future, next_due_not_after)"})
+def record_maintenance(request: Request) -> DeviceOut:
+    body = request.body
+    entry = upkeep.UpkeepRecord(kind=body.kind, result=body.result, performed_on=body.performed_on,
+                                certificate_no=body.certificate_no, next_due=body.next_due, note=body.note)
+    return DeviceOut.model_validate(upkeep.record(request.user, request.params["id"], entry))

@@ -41,6 +41,10 @@ class Settings:
     due_soon_hours: float = 2.0
     escalation_hours: float = 0.0  # 0: escalation off; N: departments with loans overdue > N hours are blocked
     recall_answer_hours: float = 2.0  # a recall (调回) the ward has not answered for N hours is listed to managers
+    # Devices waiting for disinfection longer than this are flagged to managers (GET /devices?status=cleaning)
+    cleaning_alert_hours: float = 4.0
+    # Maintenance / calibration due within this many days: the scheduled check reminds the managers once
+    upkeep_reminder_days: int = 7
     # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
     login_limit_source: tuple[int, int] = (120, 60)
     login_limit_openid: tuple[int, int] = (10, 60)
@@ -104,6 +108,8 @@ def load_settings() -> Settings:
         due_soon_hours=float(_env("MEDPOOL_DUE_SOON_HOURS", "2")),
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
         recall_answer_hours=float(_env("MEDPOOL_RECALL_ANSWER_HOURS", "2")),
+        cleaning_alert_hours=float(_env("MEDPOOL_CLEANING_ALERT_HOURS", "4")),
+        upkeep_reminder_days=int(_env("MEDPOOL_UPKEEP_REMINDER_DAYS", "7")),
         login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
         import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),

@@ -39,6 +39,8 @@ def sees_department(user: User, department_id: str) -> bool:
 # what a device tells of the loan holding it (and of its label): shown to applicants only for their own department
 HOLDING_FIELDS = ("current_loan_id", "holder_department_id", "status_reason", "status_changed_at")
 LABEL_FIELDS = ("label_issued_at",)
+# the equipment department's own work on a device (disinfection waiting times): for managers
+UPKEEP_FIELDS = ("last_disinfected_at", "cleaning_since", "waiting_hours", "cleaning_alert", "cleaning_hours_total")
 
 
 def hidden_device_fields(user: User, holder_department_id: str | None) -> tuple[str, ...]:
@@ -47,8 +49,8 @@ def hidden_device_fields(user: User, holder_department_id: str | None) -> tuple[
     if user.is_manager:
         return ()
     if holder_department_id and holder_department_id == user.department_id:
-        return LABEL_FIELDS
-    return HOLDING_FIELDS + LABEL_FIELDS
+        return LABEL_FIELDS + UPKEEP_FIELDS
+    return HOLDING_FIELDS + LABEL_FIELDS + UPKEEP_FIELDS
 
 
 def require_department(user: User, department_id: str) -> None:

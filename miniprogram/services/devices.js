@@ -1,4 +1,7 @@
-/** listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode · rotateDeviceCode */
+/**
+ * listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode · rotateDeviceCode
+ * · recordDisinfection · recordMaintenance (and the lists listCleaning, listDue built on listDevices)
+ */
 const api = require('./api');
 
 const path = (id) => `/devices/${encodeURIComponent(id)}`;
@@ -9,6 +12,20 @@ const createDevice = (body) => api.post('/devices', body);
 const updateDevice = (id, fields) => api.put(path(id), fields);
 const deleteDevice = (id) => api.del(path(id));
 const getDeviceHistory = (id, query = {}) => api.get(`${path(id)}/history`, query);
+
+/** Devices waiting for disinfection, longest waiting first (each with waiting_hours and cleaning_alert). */
+const listCleaning = (query = {}) => api.get('/devices', { ...query, status: 'cleaning' });
+/** Devices whose maintenance or calibration falls due within `days` days (past due first). */
+const listDue = (days = 30, query = {}) => api.get('/devices', { ...query, due_within_days: days });
+
+/**
+ * Record a returned device's disinfection (managers): `proof` is { scan } (the label's scene) or { device_id }
+ * (typed); `fields` { method, agent, performed_by, note }. Answers the device, available again.
+ */
+const recordDisinfection = (id, proof, fields) => api.post(`${path(id)}/disinfection`, { ...proof, ...fields });
+
+/** Record a completed maintenance or calibration: { kind, result, performed_on, certificate_no, next_due, note }. */
+const recordMaintenance = (id, body) => api.post(`${path(id)}/maintenance-records`, body);
 
 // getDeviceCode: the device's mini program code (PNG, managers only) as a downloaded temp file. WeChat
 // allows 10 downloads at once: a label sheet asks for at most MAX_PARALLEL, the rest wait. A code changes
@@ -57,4 +74,5 @@ function rotateDeviceCode(id) {
 
 module.exports = {
   listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory, getDeviceCode, rotateDeviceCode,
+  listCleaning, listDue, recordDisinfection, recordMaintenance,
 };

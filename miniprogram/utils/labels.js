@@ -7,8 +7,18 @@ const LOAN_STATUS_TAG = {
   pending: 'warning', approved: 'primary', in_use: 'success', return_requested: 'warning',
   returned: 'default', rejected: 'danger', cancelled: 'default',
 };
-const DEVICE_STATUS = { available: '可用', reserved: '已预留', on_loan: '借出中', maintenance: '维修中', retired: '已报废' };
-const DEVICE_STATUS_TAG = { available: 'success', reserved: 'primary', on_loan: 'warning', maintenance: 'danger', retired: 'default' };
+const DEVICE_STATUS = {
+  available: '可用', reserved: '已预留', on_loan: '借出中', cleaning: '待消毒', maintenance: '维修中', retired: '已报废',
+};
+const DEVICE_STATUS_TAG = {
+  available: 'success', reserved: 'primary', on_loan: 'warning', cleaning: 'warning', maintenance: 'danger', retired: 'default',
+};
+// Disinfection methods (POST /devices/{id}/disinfection `method`), in the order a clerk picks them.
+const DISINFECTION_METHOD = {
+  chlorine_wipe: '含氯消毒剂擦拭', alcohol_75: '75%酒精擦拭', hydrogen_peroxide: '过氧化氢', uv: '紫外线照射', other: '其他',
+};
+const UPKEEP_KIND = { maintenance: '预防性维护', calibration: '计量检定' };
+const UPKEEP_RESULT = { pass: '合格', fail: '不合格' };
 const URGENCY = { routine: '常规', urgent: '紧急', emergency: '抢救' };
 const URGENCY_TAG = { routine: 'default', urgent: 'warning', emergency: 'danger' };
 const ROLE = { applicant: '科室人员', manager: '设备科人员', admin: '系统管理员' };
@@ -23,7 +33,9 @@ const ACTION = {
   'loan.recall': '调回', 'loan.recall_answer': '答复调回',
   'device.create': '登记设备', 'device.update': '修改设备', 'device.available': '恢复可借',
   'device.reserved': '预留给借用', 'device.on_loan': '借出', 'device.maintenance': '送修/校准',
-  'device.retired': '报废', 'device.label_issue': '生成标签', 'device.label_rotate': '重新打印标签',
+  'device.retired': '报废', 'device.cleaning': '归还待消毒', 'device.disinfect': '清洁消毒',
+  'loan.disinfected': '设备已消毒', 'device.maintained': '完成预防性维护', 'device.calibrated': '完成计量检定',
+  'device.due_reminder': '维护/检定到期提醒', 'device.label_issue': '生成标签', 'device.label_rotate': '重新打印标签',
   'user.register': '提交注册', 'user.update': '修改用户', 'user.update_profile': '修改个人资料',
   'user.delete': '删除用户', 'user.create_admin': '设为管理员', 'user.seed': '演示账号',
   'department.create': '新建科室', 'department.update': '修改科室',
@@ -34,6 +46,7 @@ const NOTIFICATION_EVENT = {
   loan_approved: '申请已批准', loan_rejected: '申请被驳回', loan_handed_over: '设备已交接', loan_returned: '归还已确认',
   loan_due_soon: '即将到期', loan_overdue: '借用逾期', new_request: '新的借用申请',
   loan_recalled: '设备调回', recall_answered: '调回已答复',
+  device_maintenance_due: '设备维护到期', device_calibration_due: '设备计量检定到期',
 };
 // A recall's state (调回) on an in-use loan.
 const RECALL_STATE = {
@@ -49,4 +62,5 @@ const label = (table, code) => (code && table[code]) || code || '';
 module.exports = {
   LOAN_STATUS, LOAN_STATUS_TAG, DEVICE_STATUS, DEVICE_STATUS_TAG, URGENCY, URGENCY_TAG, ROLE, USER_STATUS,
   CONDITION, RATE_UNIT, ACTION, NOTIFICATION_EVENT, RECALL_STATE, NOTIFICATION_STATE, NOTIFICATION_STATE_TAG, label,
+  DISINFECTION_METHOD, UPKEEP_KIND, UPKEEP_RESULT,
 };

@@ -42,6 +42,9 @@ function deviceView(device, names = {}, categories = {}) {
     statusTag: L.DEVICE_STATUS_TAG[device.status] || 'default',
     ownerName: names[device.owner_department_id] || device.owner_department_id || '',
     priceText: yuan(device.purchase_price_fen),
+    maintenanceText: device.next_maintenance_due ? `${device.next_maintenance_due}${device.maintenance_overdue ? '（已过期，停借）' : ''}` : '未设置',
+    calibrationText: device.next_calibration_due ? `${device.next_calibration_due}${device.calibration_overdue ? '（已过期，停借）' : ''}` : '未设置',
+    waitingText: typeof device.waiting_hours === 'number' ? `已等待 ${device.waiting_hours.toFixed(1)} 小时` : '',
   };
 }
 
@@ -52,6 +55,7 @@ function categoryView(category) {
     available: a.available || 0,
     reserved: a.reserved || 0,
     onLoan: a.on_loan || 0,
+    cleaning: a.cleaning || 0,
     maintenance: a.maintenance || 0,
     rateText: category.rate_fen !== undefined ? `${yuan(category.rate_fen)}/${L.label(L.RATE_UNIT, category.rate_unit)}` : '',
   };

@@ -128,3 +128,26 @@ def test_a_recall_and_its_answer_cost_three_calls_each(people):
     detail = api.get(f"/loans/{loan}", manager).body
     assert [r["action"] for r in detail["timeline"]][-2:] == ["loan.recall", "loan.recall_answer"]
     assert detail["recall_answer_reason"] == "患者仍在使用" and detail["recall_reason"] == "急诊抢救需要"
+
+
+def test_disinfection_and_maintenance_records_cost_three_calls(people):
+    """Issue 12: the session check, one read of the device (BatchGetItem) and one TransactWriteItems; a
+    maintenance record whose next date is left to the category's interval reads the category too."""
+    api, nurse, manager = people
+    loan = apply(api, nurse, "cost-clean-0001", category_id="monitor")[0].body["id"]
+    scene = label_scene("MON-004")
+    api.post(f"/loans/{loan}/approve", {"device_id": "MON-004"}, manager)
+    api.post(f"/loans/{loan}/handover", {"scan": scene}, nurse)
+    api.post(f"/loans/{loan}/confirm-return", {"condition": "ok", "scan": scene}, manager)
+    reply, disinfection = cost(lambda: api.post("/devices/MON-004/disinfection", {"method": "uv", "scan": scene},
+                                                manager))
+    assert reply.body["status"] == "available" and disinfection in ONE_READ
+    _, given = cost(lambda: api.post("/devices/MON-004/maintenance-records",
+                                     {"kind": "calibration", "result": "pass", "next_due": "2099-01-01"}, manager))
+    assert given in ONE_READ
+    _, defaulted = cost(lambda: api.post("/devices/MON-004/maintenance-records",
+                                         {"kind": "maintenance", "result": "pass"}, manager))
+    assert defaulted == {"GetItem": 1, "BatchGetItem": 2, "TransactWriteItems": 1}
+    for query in ("status=cleaning", "due_within_days=30"):
+        _, listed = cost(lambda: api.get(f"/devices?{query}", manager))
+        assert listed == {"GetItem": 1, "Query": 1}

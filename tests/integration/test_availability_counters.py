@@ -76,7 +76,7 @@ def test_racing_approvals_of_the_device_the_ward_asked_for_one_wins(manager):
 
 
 def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):
-    ids = new_category(manager, "mixed", 6)
+    ids = new_category(manager, "mixed", 7)
     nurse = User.get("demo-nurse-icu")
     devices.update_device(manager, ids[0], {"status": "maintenance", "status_reason": "校准"})
     devices.update_device(manager, ids[1], {"status": "maintenance"})
@@ -91,11 +91,12 @@ def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):
     in_use = make_loan("in_use", category_id="mixed", device_id=ids[4], key="mixed-loan-0004")
     cancelled = make_loan("approved", category_id="mixed", device_id=ids[5], key="mixed-loan-0005")
     loan_flow.cancel(nurse, cancelled.id)
+    make_loan("returned", category_id="mixed", device_id=ids[6], key="mixed-loan-0006", disinfected=False)
     assert returned_ok.status == "returned" and approved.status == "approved" and in_use.status == "in_use"
-    assert counts("mixed") == expected(available=1, reserved=1, on_loan=1, maintenance=1, retired=1)
+    assert counts("mixed") == expected(available=1, reserved=1, on_loan=1, cleaning=1, maintenance=1, retired=1)
     report = {row["category_id"]: row for row in availability.recount(dry_run=True)}
     assert all(not row["changed"] for row in report.values()), report
-    assert report["mixed"]["counted"] == expected(available=1, reserved=1, on_loan=1, maintenance=1, retired=1)
+    assert report["mixed"]["counted"] == expected(available=1, reserved=1, on_loan=1, cleaning=1, maintenance=1, retired=1)
 
 
 def test_the_recount_corrects_drifted_counts_with_a_record(manager, capsys):

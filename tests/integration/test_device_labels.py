@@ -9,7 +9,7 @@ from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.services import device_codes, loan_flow
 from tests.integration.race import race
-from tests.support import label_scene, make_loan
+from tests.support import disinfect, label_scene, make_loan
 
 
 def actions(kind, subject_id):
@@ -76,6 +76,7 @@ def test_hand_over_racing_a_reprint_never_accepts_a_voided_label():
         if final.status == "in_use":  # the hand-over committed first: the reprint came after it
             loan_flow.request_return(nurse, loan.id)
             loan_flow.confirm_return(manager, loan.id, "ok", device_id="MON-003")
+            disinfect("MON-003")
         else:
             loan_flow.cancel(nurse, loan.id)
 

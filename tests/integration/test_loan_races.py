@@ -58,7 +58,7 @@ def test_two_different_confirm_returns_racing_one_wins():
     final = Loan.get(loan.id)
     assert (final.status, final.condition, final.charge_fen) == ("returned", won[0].condition, won[0].charge_fen)
     assert len(records("loan", loan.id, "loan.confirm_return")) == 1
-    assert Device.get("MON-003").status == {"ok": "available", "damaged": "maintenance"}[final.condition]
+    assert Device.get("MON-003").status == {"ok": "cleaning", "damaged": "maintenance"}[final.condition]
 
 
 def test_two_identical_confirm_returns_racing_apply_once_and_both_get_the_result():
@@ -70,7 +70,7 @@ def test_two_identical_confirm_returns_racing_apply_once_and_both_get_the_result
     final = Loan.get(loan.id)
     assert {(w.status, w.returned_at, w.charge_fen) for w in won} == {("returned", final.returned_at, final.charge_fen)}
     assert len(records("loan", loan.id, "loan.confirm_return")) == 1
-    assert Device.get("MON-005").status == "available"
+    assert Device.get("MON-005").status == "cleaning"
 
 
 def test_hand_over_racing_cancel():

@@ -15,12 +15,12 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, device_codes, devices, loan_flow, loans
+from medpool.services import categories, device_codes, devices, disinfection, loan_flow, loans, upkeep
 from tests.support import iso_in, label_scene
 
 ALLOWED = {("pending", "approved"), ("pending", "rejected"), ("pending", "cancelled"), ("approved", "cancelled"),
            ("approved", "in_use"), ("in_use", "return_requested"), ("return_requested", "returned"),
-           ("in_use", "returned")}
+           ("in_use", "returned"), ("returned", "returned")}  # the last: the device disinfected after the return
 HOLDING = {"approved": "reserved", "in_use": "on_loan", "return_requested": "on_loan"}
 APPLICANTS = ["demo-nurse-icu", "demo-nurse-em"]
 ACTORS = APPLICANTS + ["demo-manager"]
@@ -92,6 +92,21 @@ class LoanLoop(RuleBasedStateMachine):
         self.attempt(lambda: loan_flow.confirm_return(self.users["demo-manager"], loan_id, condition, None,
                                                       device_id=self.device_ids[device]))
 
+    @rule(device=st.integers(0, 2), scanned=st.booleans())
+    def disinfect(self, device, scanned):
+        """A clerk records the disinfection of a returned device (its label scanned, or its tag typed)."""
+        device_id = self.device_ids[device]
+        proof = {"scan": label_scene(device_id)} if scanned else {"typed_id": device_id}
+        self.attempt(lambda: disinfection.record(self.users["demo-manager"], device_id,
+                                                 disinfection.Disinfection(method="uv"), **proof))
+
+    @rule(device=st.integers(0, 2), result=st.sampled_from(["pass", "fail"]), past=st.booleans())
+    def calibrate(self, device, result, past):
+        """A calibration recorded, its next due date past or future (a past one blocks lending)."""
+        next_due = "2001-01-01" if past else "2099-01-01"
+        self.attempt(lambda: upkeep.record(self.users["demo-manager"], self.device_ids[device], upkeep.UpkeepRecord(
+            "calibration", result, performed_on="2000-06-01", next_due=next_due)))
+
     @rule(device=st.integers(0, 2))
     def reprint_label(self, device):
         self.attempt(lambda: device_codes.rotate(self.users["demo-manager"], self.device_ids[device]))
@@ -112,8 +127,18 @@ class LoanLoop(RuleBasedStateMachine):
             assert len(holders) <= 1, f"{device_id} held by {[loan.id for loan in holders]}"
             if holders:
                 assert (device.status, device.current_loan_id) == (HOLDING[holders[0].status], holders[0].id)
+                if holders[0].status == "approved":  # never reserved past its calibration date
+                    reserved = next(r for r in Record.query(f"device#{device_id}", scan_index_forward=False,
+                                                            consistent_read=True) if r.action == "device.reserved")
+                    assert not self.calibration_past_at(device_id, reserved.record_key)
             else:
-                assert device.status in ("available", "maintenance") and device.current_loan_id is None
+                assert device.status in ("available", "cleaning", "maintenance") and device.current_loan_id is None
+
+    def calibration_past_at(self, device_id, record_key):
+        """Whether the device's calibration date, as recorded just before `record_key`, was past."""
+        dated = [r for r in Record.query(f"device#{device_id}", Record.record_key < record_key, consistent_read=True)
+                 if r.action == "device.calibrated" and r.after.get("next_calibration_due")]
+        return bool(dated) and dated[-1].after["next_calibration_due"] < "2026-01-01"
 
     @invariant()
     def every_change_is_recorded_inside_the_diagram(self):

@@ -12,7 +12,7 @@ from medpool.services.imports import jobs, worker
 from medpool.services.stat_counters.cells import cell_key, day_attr
 from medpool.services.stat_counters.rebuild import rebuild_counters
 from tests.integration.race import race
-from tests.support import label_scene, make_loan
+from tests.support import disinfect, label_scene, make_loan
 
 
 def counter_items() -> dict:
@@ -37,6 +37,8 @@ def test_ten_racing_returns_of_one_category_and_department_all_count():
     won, lost = race([lambda loan=loan: loan_flow.confirm_return(manager, loan.id, "ok", device_id=loan.device_id)
                       for loan in lent])
     assert lost == [] and len(won) == 10
+    for pump in pumps:  # disinfected: lendable again by the tests after this one
+        disinfect(pump)
     months = {ledger.month_of(clock.parse_iso(loan.returned_at)) for loan in won}
     cells = [LedgerCounter._get_connection().get_item(month, cell_key("syringe_pump", "ICU"), consistent_read=True)
              ["Item"] for month in sorted(months)]
@@ -70,6 +72,8 @@ def lend(device_id, category_id, openid, key, handed, returned=None, condition="
     if returned:
         clock.freeze(at(returned))
         loan_flow.confirm_return(manager, loan.id, condition, device_id=device_id)
+        if condition == "ok":  # disinfected: the device can be lent again
+            disinfect(device_id)
     return loan.id
 
 

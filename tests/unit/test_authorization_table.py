@@ -47,6 +47,12 @@ TABLE = {
     "getDeviceCode": ("GET", "/devices/MON-001/code", None, (401, 401, 403, 403, 200, 200)),
     "getDeviceHistory": ("GET", "/devices/MON-001/history", None, (401, 401, 403, 403, 200, 200)),
     "rotateDeviceCode": ("POST", "/devices/MON-001/code/rotate", None, (401, 401, 403, 403, 200, 200)),
+    # issue 12: "cleaning" prepares MON-001 returned and waiting for disinfection
+    "recordDisinfection": ("POST", "/devices/MON-001/disinfection", {"method": "uv", "scan": "SCAN"},
+                           (401, 401, 403, 403, 200, 200), "cleaning"),
+    "recordMaintenance": ("POST", "/devices/MON-002/maintenance-records",
+                          {"kind": "calibration", "result": "pass", "certificate_no": "JD-1", "next_due": "2099-01-01"},
+                          (401, 401, 403, 403, 200, 200)),
     "createLoan": ("POST", "/loans", NEW_LOAN, (401, 401, 201, 201, 201, 201)),
     "listLoans": ("GET", "/loans", None, (401, 401, 200, 200, 200, 200)),
     "getLoan": ("GET", "/loans/{loan}", None, (401, 401, 200, 403, 200, 200), "pending"),
@@ -110,7 +116,9 @@ def _token(principal: str) -> str | None:
 @pytest.mark.parametrize("operation_id", sorted(TABLE))
 def test_route_access(api, operation_id, principal):
     method, path, body, expected, *prepare = TABLE[operation_id]
-    if prepare:
+    if prepare == ["cleaning"]:
+        make_loan("returned", disinfected=False)
+    elif prepare:
         path = path.replace("{loan}", _prepared_loan(prepare[0]).id)
     if "{announcement}" in path:
         from medpool.services import announcements

@@ -17,11 +17,16 @@ def availability(api, token, category_id):
 
 
 def test_categories_show_live_availability(api, manager):
-    assert availability(api, manager, "monitor") == {"available": 4, "reserved": 0, "on_loan": 0, "maintenance": 0}
+    assert availability(api, manager, "monitor") == {"available": 4, "reserved": 0, "on_loan": 0, "cleaning": 0,
+                                                     "maintenance": 0}
     make_loan("approved", device_id="MON-001")
     make_loan("in_use", device_id="MON-002", key="second-loan-0001")
     api.put("/devices/MON-003", {"status": "maintenance", "status_reason": "年度校准"}, manager)
-    assert availability(api, manager, "monitor") == {"available": 1, "reserved": 1, "on_loan": 1, "maintenance": 1}
+    assert availability(api, manager, "monitor") == {"available": 1, "reserved": 1, "on_loan": 1, "cleaning": 0,
+                                                     "maintenance": 1}
+    make_loan("returned", device_id="MON-004", key="third-loan-0001", disinfected=False)
+    assert availability(api, manager, "monitor") == {"available": 0, "reserved": 1, "on_loan": 1, "cleaning": 1,
+                                                     "maintenance": 1}
 
 
 def test_category_create_and_update(api, manager):

@@ -50,14 +50,20 @@ def test_the_whole_loop(api, nurse, manager):
     returned = api.post(f"/loans/{loan_id}/confirm-return", {"condition": "ok", "scan": label_scene("MON-001")},
                         manager)
     assert returned.body["status"] == "returned" and returned.body["charge_fen"] == 600
+    # And the device waits for disinfection until a clerk scans it and records it
+    assert api.get("/devices/MON-001", nurse).body["status"] == "cleaning"
+    cleaned = api.post("/devices/MON-001/disinfection", {"scan": label_scene("MON-001"), "method": "chlorine_wipe",
+                                                         "agent": "含氯消毒剂 500mg/L"}, manager)
+    assert cleaned.status == 200 and cleaned.body["status"] == "available"
     assert api.get("/devices/MON-001", nurse).body["status"] == "available"
     timeline = api.get(f"/loans/{loan_id}", nurse).body["timeline"]
     assert [r["action"] for r in timeline] == ["loan.create", "loan.approve", "loan.hand_over",
-                                               "loan.request_return", "loan.confirm_return"]
+                                               "loan.request_return", "loan.confirm_return", "loan.disinfected"]
+    assert timeline[-1]["after"]["method"] == "chlorine_wipe" and timeline[-1]["after"]["agent"] == "含氯消毒剂 500mg/L"
     history = api.get("/devices/MON-001/history", manager).body
     assert [loan["id"] for loan in history["loans"]] == [loan_id]
     changes = [r["action"] for r in history["records"] if not r["action"].startswith("device.label_")]
-    assert changes == ["device.available", "device.on_loan", "device.reserved", "device.create"]
+    assert changes == ["device.disinfect", "device.cleaning", "device.on_loan", "device.reserved", "device.create"]
 
 
 def test_charge_follows_the_billing_clock(api, nurse, manager):
@@ -310,7 +316,7 @@ def loans_of_every_kind(api):
     in use and not yet due. Yields {name: loan id}."""
     from medpool.models.user import User
     from medpool.services import loan_flow
-    from tests.support import make_loan
+    from tests.support import disinfect, make_loan
 
     em = "demo-nurse-em"
     made = {"A": make_loan("in_use", device_id="MON-001", key="kind-a-0001"),
@@ -320,6 +326,7 @@ def loans_of_every_kind(api):
     try:
         loan_flow.request_return(User.get(em), made["B"].id)
         loan_flow.confirm_return(User.get("demo-manager"), made["E"].id, "ok", device_id="MON-003")
+        disinfect("MON-003")
         made["D"] = make_loan("returned", device_id="MON-003", key="kind-d-0001")
         made["C"] = make_loan("pending", key="kind-c-0001")
         made["F"] = make_loan("in_use", device_id="MON-004", key="kind-f-0001")

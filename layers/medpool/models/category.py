@@ -22,6 +22,9 @@ class Category(Model):
     max_loan_hours = NumberAttribute()
     guide = UnicodeAttribute(null=True)
     guide_url = UnicodeAttribute(null=True)
+    # default intervals of preventive maintenance and metrology calibration (a recorded one sets the next due)
+    maintenance_interval_days = NumberAttribute(null=True)
+    calibration_interval_days = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()  # edits of the fields above; the counts below never change it
@@ -30,5 +33,6 @@ class Category(Model):
     count_available = NumberAttribute(null=True)
     count_reserved = NumberAttribute(null=True)
     count_on_loan = NumberAttribute(null=True)
+    count_cleaning = NumberAttribute(null=True)
     count_maintenance = NumberAttribute(null=True)
     count_retired = NumberAttribute(null=True)

@@ -17,5 +17,6 @@ class CategoryCounts(Model):
     count_available = NumberAttribute(null=True)
     count_reserved = NumberAttribute(null=True)
     count_on_loan = NumberAttribute(null=True)
+    count_cleaning = NumberAttribute(null=True)
     count_maintenance = NumberAttribute(null=True)
     count_retired = NumberAttribute(null=True)

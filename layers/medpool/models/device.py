@@ -1,12 +1,13 @@
 """One physical device, known by the asset tag the hospital gave it."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
 
-STATUSES = ("available", "reserved", "on_loan", "maintenance", "retired")
+STATUSES = ("available", "reserved", "on_loan", "cleaning", "maintenance", "retired")
 SCOPE = "hospital"
+UPKEEP_KINDS = ("maintenance", "calibration")
 
 
 class DeviceCategoryStatusIndex(GlobalSecondaryIndex):
@@ -42,6 +43,30 @@ class DeviceScopeIndex(GlobalSecondaryIndex):
     id = UnicodeAttribute(range_key=True)
 
 
+class DeviceCleaningIndex(GlobalSecondaryIndex):
+    """Devices waiting for disinfection, longest waiting first (sparse: only `cleaning` devices carry
+    `cleaning_queue`)."""
+
+    class Meta:
+        index_name = "cleaning_queue-cleaning_since"
+        projection = AllProjection()
+
+    cleaning_queue = UnicodeAttribute(hash_key=True)
+    cleaning_since = UnicodeAttribute(range_key=True)
+
+
+class DeviceDueIndex(GlobalSecondaryIndex):
+    """Devices by their earliest maintenance or calibration due date (sparse: only devices in the pool with
+    a due date carry `due_scope`)."""
+
+    class Meta:
+        index_name = "due_scope-next_due"
+        projection = AllProjection()
+
+    due_scope = UnicodeAttribute(hash_key=True)
+    next_due = UnicodeAttribute(range_key=True)
+
+
 class Device(Model):
     class Meta(BaseMeta):
         table_name = "devices"
@@ -65,6 +90,22 @@ class Device(Model):
     # the secret printed in the label's code (services/device_codes.py): never shown to applicants
     label_secret = UnicodeAttribute(null=True)
     label_issued_at = UnicodeAttribute(null=True)
+    # disinfection between patients: the loan whose return sent the device to `cleaning`, the last
+    # disinfection (UTC), and the hours spent waiting for disinfection, summed over every cycle
+    last_loan_id = UnicodeAttribute(null=True)
+    last_disinfected_at = UnicodeAttribute(null=True)
+    cleaning_hours_total = NumberAttribute(null=True)
+    # preventive maintenance and metrology calibration: Beijing calendar days (YYYY-MM-DD); past either, the
+    # device is not lent
+    next_maintenance_due = UnicodeAttribute(null=True)
+    next_calibration_due = UnicodeAttribute(null=True)
+    # per kind, the last one recorded: {performed_on, result, certificate_no, next_due} (a repeat is a no-op)
+    last_upkeep = JSONAttribute(null=True)
+    # derived on every put (serialize): the sparse keys of the cleaning and due indexes
+    cleaning_queue = UnicodeAttribute(null=True)
+    cleaning_since = UnicodeAttribute(null=True)
+    due_scope = UnicodeAttribute(null=True)
+    next_due = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
@@ -72,3 +113,22 @@ class Device(Model):
     by_category_status = DeviceCategoryStatusIndex()
     by_holder = DeviceHolderIndex()
     by_scope = DeviceScopeIndex()
+    by_cleaning = DeviceCleaningIndex()
+    by_due = DeviceDueIndex()
+
+    def index_keys(self) -> dict:
+        """The sparse index keys the fields imply: waiting for disinfection since the status changed; the
+        earliest due date of a device still in the pool."""
+        cleaning = self.status == "cleaning"
+        dues = [d for d in (self.next_maintenance_due, self.next_calibration_due) if d]
+        due = min(dues) if dues and self.status != "retired" else None
+        return {"cleaning_queue": SCOPE if cleaning else None,
+                "cleaning_since": (self.status_changed_at or self.created_at) if cleaning else None,
+                "due_scope": SCOPE if due else None, "next_due": due}
+
+    def serialize(self, null_check: bool = True) -> dict:
+        """Every put goes through here: the index keys follow the fields. (The loan flow's updates of a device
+        it did not read change only holding fields between available and reserved: no index key.)"""
+        for name, value in self.index_keys().items():
+            setattr(self, name, value)
+        return super().serialize(null_check=null_check)

@@ -28,10 +28,11 @@ class NotifyEvent(Model):
         stream_view_type = "NEW_IMAGE"
 
     id = UnicodeAttribute(hash_key=True)  # hash of loan, event (+ due time): a retry cannot write it twice
-    event = UnicodeAttribute()  # a services.notify.texts.EVENTS name, or RESEND
+    event = UnicodeAttribute()  # a services.notify.texts.EVENTS or DEVICE_EVENTS name, or RESEND
     loan_id = UnicodeAttribute(null=True)
     due = UnicodeAttribute(null=True)  # the due time a due event is about
     loan = JSONAttribute(null=True)  # the loan's fields the texts need, as committed
+    device = JSONAttribute(null=True)  # a device event (maintenance/calibration due): the device's fields
     notification_id = UnicodeAttribute(null=True)  # RESEND only
     at = UnicodeAttribute()  # when the change happened (the notifications' time)
     sweep = UnicodeAttribute(null=True)

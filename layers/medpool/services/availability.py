@@ -17,7 +17,7 @@ from medpool.models.device import STATUSES, Device
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
-BOARD_STATUSES = ("available", "reserved", "on_loan", "maintenance")
+BOARD_STATUSES = ("available", "reserved", "on_loan", "cleaning", "maintenance")
 RECOUNT_ATTEMPTS = 5
 
 

@@ -11,7 +11,8 @@ from medpool.services.audit import add_record, changed_fields
 from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
-FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url")
+FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url", "maintenance_interval_days",
+          "calibration_interval_days")
 
 
 def snapshot(category: Category) -> dict:

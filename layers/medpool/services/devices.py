@@ -11,18 +11,19 @@ from medpool.models.loan import Loan
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department, sees_department
-from medpool.services import availability, categories, departments, ledger
+from medpool.services import availability, categories, departments, ledger, upkeep
 from medpool.services.audit import add_record, changed_fields, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, page_of, scope_of
 from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 EDITABLE = ("name", "brand", "model", "serial_no", "owner_department_id", "location", "purchase_price_fen",
-            "purchase_date", "category_id")
+            "purchase_date", "category_id", "next_maintenance_due", "next_calibration_due")
 # manual status changes (loans move devices between available, reserved and on_loan)
 MANUAL_TRANSITIONS = {
     "available": {"maintenance", "retired"},
     "maintenance": {"available", "retired"},
+    "cleaning": {"maintenance", "retired"},  # to available only by recording the disinfection
 }
 
 
@@ -60,15 +61,17 @@ def detail(user: User, device_id: str) -> DeviceDetail:
     return DeviceDetail(device=device, current_loan=loan, category=categories.get_category(device.category_id))
 
 
-def _check_references(fields: dict) -> None:
-    if "category_id" in fields:
-        categories.require_existing(fields["category_id"])
+def _check_references(fields: dict):
+    """The category and department named must exist; returns the category read (or None)."""
+    category = categories.require_existing(fields["category_id"]) if "category_id" in fields else None
     if "owner_department_id" in fields:
         departments.require_existing(fields["owner_department_id"])
+    return category
 
 
 def create_device(actor: User, device_id: str, fields: dict) -> Device:
-    _check_references(fields)
+    category = _check_references(fields)
+    fields = {**upkeep.initial_dues(category, fields), **fields}  # due dates not given: the category's intervals
     now = clock.now_iso()
     device = Device(device_id, status="available", status_changed_at=now, created_at=now, **fields)
     with transaction(Conflict(f"资产编号 {device_id} 已登记", code="device_exists")) as writer:
@@ -129,15 +132,27 @@ def retire_device(actor: User, device_id: str, reason: str | None = None) -> Dev
 
 
 def list_devices(user: User, category_id: str | None, status: str | None, holder_department_id: str | None,
-                 limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page[Device]:
-    """Devices held by a department (an applicant: their own), of a category (by status), or all of them;
-    paginated."""
+                 limit: int = DEFAULT_LIMIT, cursor: str | None = None, *, cleaning_alert: bool = False,
+                 due_within_days: int | None = None) -> Page[Device]:
+    """Devices held by a department (an applicant: their own), of a category (by status), waiting for
+    disinfection (longest first), falling due for maintenance or calibration, or all of them; paginated."""
+    from medpool.services import disinfection  # it builds on device_codes, which builds on this module
+
     if holder_department_id:
         require_department(user, holder_department_id)
-    scope = scope_of("devices", category_id, status, holder_department_id)
+    if (cleaning_alert and status != "cleaning") or (due_within_days is not None and (
+            status or category_id or holder_department_id)):
+        raise Unprocessable("筛选条件不能这样组合", code="invalid_filter")
+    scope = scope_of("devices", category_id, status, holder_department_id, cleaning_alert, due_within_days)
     start = decode_cursor(cursor, scope)
     by_status = (Device.status == status) if status else None
-    if holder_department_id:
+    if due_within_days is not None:
+        results = upkeep.due_query(due_within_days, limit, start)
+    elif status == "cleaning" and not (category_id or holder_department_id):
+        results = disinfection.waiting_query(cleaning_alert, limit, start)
+    elif cleaning_alert:
+        raise Unprocessable("待消毒超时筛选只能单独使用", code="invalid_filter")
+    elif holder_department_id:
         results = Device.by_holder.query(
             holder_department_id, filter_condition=all_of(by_status, (Device.category_id == category_id)
                                                            if category_id else None),
@@ -178,4 +193,5 @@ def require_available_in(device: Device, category_id: str) -> None:
     if device.category_id != category_id:
         raise Unprocessable("该设备不属于申请的类别", code="wrong_category")
     if device.status != "available" or device.current_loan_id:
-        raise Conflict("该设备当前不可借用，请选择其他设备", code="device_unavailable")
+        reason = "设备归还后待消毒，" if device.status == "cleaning" else ""
+        raise Conflict(f"该设备当前不可借用，{reason}请选择其他设备", code="device_unavailable")

@@ -20,7 +20,8 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import availability, batch_reads, categories, device_codes, devices, ledger, notifications
+from medpool.services import (availability, batch_reads, categories, device_codes, devices, ledger, notifications,
+                              upkeep)
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, require_found, snapshot
@@ -157,22 +158,26 @@ def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     require_not_own_request(actor, loan.applicant_openid)
     if not chosen:
         raise Unprocessable("请选择要分配的设备", code="device_required")
+    day = upkeep.today()
     if device_id is not None:
         if device is None:
             raise devices.unknown_device(device_id)
         devices.require_available_in(device, loan.category_id)
+        upkeep.require_lendable(device, day)
     else:
         device = _unread(chosen, loan.category_id)
     now = _stamp(loan)
     loan.status, loan.device_id, loan.approved_at, loan.approved_by = "approved", chosen, now, actor.openid
     device.status, device.current_loan_id, device.holder_department_id = "reserved", loan.id, loan.department_id
     device.status_changed_at, device.status_reason, device.updated_at = now, f"预留给借用 {loan.id}", now
-    unread = Device.current_loan_id.does_not_exist() if device_id is None else None
+    unread = (Device.current_loan_id.does_not_exist() & upkeep.lendable_condition(day)
+              if device_id is None else None)
     try:
         return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread)
     except StateChanged:
         if unread is not None:
-            _explain_unread(loan, chosen, lambda found: devices.require_available_in(found, loan.category_id))
+            _explain_unread(loan, chosen, lambda found: (devices.require_available_in(found, loan.category_id),
+                                                          upkeep.require_lendable(found, day)))
         raise
 
 
@@ -256,6 +261,7 @@ def hand_over(actor: User, loan_id: str, device_id: str | None = None, *, scan: 
     _require_status(loan, "approved")
     _require_holding(loan, device, "reserved")
     device_codes.require_label(device, identified)
+    upkeep.require_lendable(device)
     _fix_rate(loan)
     now = _stamp(loan)
     loan.status, loan.handed_over_at = "in_use", now
@@ -326,8 +332,8 @@ def request_return(actor: User, loan_id: str) -> Loan:
 def confirm_return(actor: User, loan_id: str, condition: str, note: str | None = None, *,
                    device_id: str | None = None, scan: str | None = None) -> Loan:
     """The equipment department takes the device back (requested, or collected while in use), identified by
-    scanning its label or typing its asset tag: billing stops, the charge is fixed; a damaged device goes to
-    maintenance."""
+    scanning its label or typing its asset tag: billing stops, the charge is fixed; the device waits for
+    disinfection (`cleaning`), or goes to maintenance when damaged."""
     identified, refused = _identification(actor, scan, device_id)
     loan, device = _read(loan_id, identified.device_id if identified else None)
     if loan.status == "returned":
@@ -346,8 +352,11 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
         _mark_if_late(loan, now)
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, now)
     _release(device, now)
+    device.last_loan_id = loan.id  # the disinfection's record goes on this loan's timeline too
     if condition == "damaged":
         device.status, device.status_reason = "maintenance", f"归还时损坏：{note or '未说明'}（借用 {loan.id}）"
+    else:  # disinfection between patients: available only once it is recorded (services/disinfection.py)
+        device.status, device.status_reason = "cleaning", f"归还待消毒（借用 {loan.id}）"
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
     closed = loan.close_recall("returned")  # a take-back ends a standing recall
     return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,

@@ -5,7 +5,9 @@ grows with open loans, not with history. Each flag or reminder is one conditiona
 outbox event, so double or concurrent runs notify once. Both are about one due time: the transaction is
 conditioned on the `expected_return_at` read from the (eventually consistent) index, and the event id
 (and its notifications' ids) include it, so a loan extended (续借) is flagged, recorded and notified once
-per due time, and a read older than an extension changes nothing. Then the notifier's sweep runs."""
+per due time, and a read older than an extension changes nothing. Devices whose maintenance or calibration
+falls due soon (or is past) are reminded to the managers once per due date (services/upkeep.py). Then the
+notifier's sweep runs."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -15,7 +17,7 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import Conflict
 from medpool.models.loan import Loan
-from medpool.services import notifications
+from medpool.services import notifications, upkeep
 from medpool.services.notify import outbox
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
@@ -31,6 +33,8 @@ class CheckResult:
     flagged: list[str] = field(default_factory=list)
     reminded: list[str] = field(default_factory=list)
     skipped: int = 0  # already handled (by an earlier or a concurrent run), or changed since the index read
+    devices_read: int = 0  # devices falling due for maintenance or calibration (the due index)
+    upkeep_reminded: list[str] = field(default_factory=list)  # "<device>#<kind>", once per due date
     delivery: dict | None = None
 
 
@@ -91,6 +95,7 @@ def check(lead_hours: float | None = None) -> CheckResult:
             result.read += 1
             if _remind(loan, result.started_at):
                 result.reminded.append(loan.id)
+    result.devices_read, result.upkeep_reminded = upkeep.remind_due(result.started_at)
     return result
 
 

@@ -4,6 +4,8 @@ const { scanDeviceId } = require('../../utils/scan');
 
 const ENTRIES = [
   { text: '设备', icon: 'logistics', url: '/pages/devices/index' },
+  { text: '待消毒', icon: 'brush-o', url: '/pages/devices/index?view=cleaning' },
+  { text: '维护/检定到期', icon: 'calendar-o', url: '/pages/devices/index?view=due' },
   { text: '设备类别', icon: 'apps-o', url: '/pages/categories/index' },
   { text: '借用单', icon: 'orders-o', url: '/pages/loans/index' },
   { text: '用户审核', icon: 'friends-o', url: '/pages/users/index' },

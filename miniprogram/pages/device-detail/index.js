@@ -1,7 +1,9 @@
 // A device (opened from lists or by scanning its label): status, current loan, guide; managers edit,
 // change status (maintenance / back in service / retire), reprint its label and see its history. Opened by
 // scanning the label (options `scene` = asset tag + label secret), the ward hands over its approved loan here,
-// and a manager goes on to confirm the return with that scan.
+// and a manager goes on to confirm the return with that scan. A returned device waits for its disinfection
+// (待消毒): a manager records it with the label scanned here (or scans it now). Managers also see the next
+// maintenance / calibration dates (red when past: the device is not lent) and record a completed one.
 const devices = require('../../services/devices');
 const loans = require('../../services/loans');
 const { sceneOfOptions, deviceIdOfScene } = require('../../utils/device-code');
@@ -10,7 +12,18 @@ const { departmentNames } = require('../../services/departments');
 const { categoryNames } = require('../../services/categories');
 const { deviceView, loanView } = require('../../utils/views');
 const { runLoad, runAction } = require('../../utils/load');
-const { actionSheet, confirm, showSuccess } = require('../../utils/feedback');
+const { actionSheet, confirm, prompt, showSuccess } = require('../../utils/feedback');
+const { scanDevice } = require('../../utils/scan');
+const { DISINFECTION_METHOD, UPKEEP_KIND, UPKEEP_RESULT } = require('../../utils/labels');
+
+const METHODS = Object.keys(DISINFECTION_METHOD);
+const KINDS = Object.keys(UPKEEP_KIND);
+const RESULTS = Object.keys(UPKEEP_RESULT);
+
+/** today + days as a Beijing calendar day (YYYY-MM-DD), for the next due date's default. */
+function beijingDayAfter(days, now = Date.now()) {
+  return new Date(now + 8 * 3600 * 1000 + days * 86400 * 1000).toISOString().slice(0, 10);
+}
 
 const STATUS_CHOICES = [
   { status: 'maintenance', text: '送修 / 校准' },
@@ -66,6 +79,55 @@ Component({
         const [device, names, cats] = await Promise.all([devices.rotateDeviceCode(this.data.id), departmentNames(), categoryNames()]);
         this.setData({ device: { ...this.data.device, ...deviceView(device, names, cats) } });
         showSuccess('已生成新标签');
+      });
+    },
+    /** The label's scene for a disinfection: the one this page was opened with, else scan it now. */
+    async sceneForDisinfection() {
+      if (this.data.scene) return this.data.scene;
+      const code = await scanDevice();
+      if (!code) return null;
+      if (code.deviceId !== this.data.id) {
+        wx.showToast({ title: '扫描的设备与当前设备不一致', icon: 'none' });
+        return null;
+      }
+      return code.scene;
+    },
+    async onDisinfect() {
+      const scene = await this.sceneForDisinfection();
+      if (!scene) return undefined;
+      const index = await actionSheet(METHODS.map((m) => DISINFECTION_METHOD[m]));
+      if (index < 0) return undefined;
+      const agent = await prompt('消毒剂 / 备注', '如：含氯消毒剂 500mg/L（可不填）');
+      if (agent === null) return undefined;
+      return runAction(this, async () => {
+        const fields = { method: METHODS[index], ...(agent ? { agent } : {}) };
+        const [device, names, cats] = await Promise.all([
+          devices.recordDisinfection(this.data.id, { scan: scene }, fields), departmentNames(), categoryNames()]);
+        this.setData({ device: { ...this.data.device, ...deviceView(device, names, cats) } });
+        showSuccess('已登记消毒');
+      });
+    },
+    async onRecordUpkeep() {
+      const kindIndex = await actionSheet(KINDS.map((k) => `登记${UPKEEP_KIND[k]}`));
+      if (kindIndex < 0) return undefined;
+      const kind = KINDS[kindIndex];
+      const resultIndex = await actionSheet(RESULTS.map((r) => UPKEEP_RESULT[r]));
+      if (resultIndex < 0) return undefined;
+      const result = RESULTS[resultIndex];
+      const body = { kind, result };
+      if (kind === 'calibration') {
+        const certificate = await prompt('检定证书编号', '可不填');
+        if (certificate === null) return undefined;
+        if (certificate) body.certificate_no = certificate;
+      }
+      const interval = this.data.device[`${kind}_interval_days`];
+      if (result === 'pass' && interval) body.next_due = beijingDayAfter(interval); // the category's interval
+      if (result === 'fail' && !(await confirm('结果不合格', '设备将转为维修状态，停止借出。确定？'))) return undefined;
+      return runAction(this, async () => {
+        const [device, names, cats] = await Promise.all([
+          devices.recordMaintenance(this.data.id, body), departmentNames(), categoryNames()]);
+        this.setData({ device: { ...this.data.device, ...deviceView(device, names, cats) } });
+        showSuccess('已登记');
       });
     },
     onOpenLoan() {

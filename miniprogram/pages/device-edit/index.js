@@ -7,6 +7,9 @@ const { confirm, showSuccess } = require('../../utils/feedback');
 const { toFen } = require('../../utils/money');
 
 const FIELDS = ['name', 'brand', 'model', 'serial_no', 'location'];
+// next maintenance / calibration dates (Beijing days); left empty on a new device: the category's intervals
+const DUE_FIELDS = ['next_maintenance_due', 'next_calibration_due'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 Component({
   data: { loading: true, error: '', busy: false, id: '', form: {}, categories: [], departments: [], categoryIndex: -1, ownerIndex: -1 },
@@ -25,7 +28,7 @@ Component({
         const d = device || {};
         const form = { id: d.id || '', category_id: d.category_id || '', owner_department_id: d.owner_department_id || '',
           price: d.purchase_price_fen !== undefined && d.purchase_price_fen !== null ? String(d.purchase_price_fen / 100) : '' };
-        FIELDS.forEach((f) => { form[f] = d[f] || ''; });
+        FIELDS.concat(DUE_FIELDS).forEach((f) => { form[f] = d[f] || ''; });
         if (!device) {
           const equipment = departmentList.find((x) => x.is_equipment_department);
           if (equipment) form.owner_department_id = equipment.id;
@@ -53,6 +56,7 @@ Component({
       const body = { category_id: form.category_id, owner_department_id: form.owner_department_id };
       FIELDS.forEach((f) => { body[f] = (form[f] || '').trim(); });
       if (form.price !== '' && form.price !== undefined) body.purchase_price_fen = toFen(form.price);
+      DUE_FIELDS.forEach((f) => { if ((form[f] || '').trim()) body[f] = form[f].trim(); });
       return body;
     },
     onSave() {
@@ -64,6 +68,7 @@ Component({
       else if (!body.category_id) problem = '请选择类别';
       else if (!body.owner_department_id) problem = '请选择所属科室';
       else if (Number.isNaN(body.purchase_price_fen)) problem = '购置价格式不正确';
+      else if (DUE_FIELDS.some((f) => body[f] && !DAY.test(body[f]))) problem = '维护/检定日期格式应为 YYYY-MM-DD';
       if (problem) {
         wx.showToast({ title: problem, icon: 'none' });
         return Promise.resolve();

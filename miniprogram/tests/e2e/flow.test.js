@@ -7,7 +7,8 @@ const { readDeviceCode } = require('../../utils/device-code');
 
 const API = process.env.MEDPOOL_E2E_API;
 const OPERATIONS = (process.env.MEDPOOL_E2E_OPERATIONS || '').split(',').filter(Boolean);
-const LOAN_OPERATIONS = ['createLoan', 'getLoan', 'approveLoan', 'handOverLoan', 'requestReturn', 'confirmReturn', 'listCategories', 'listDevices'];
+const LOAN_OPERATIONS = ['createLoan', 'getLoan', 'approveLoan', 'handOverLoan', 'requestReturn', 'confirmReturn', 'listCategories', 'listDevices',
+  'recordDisinfection'];
 const MANAGER_OPERATIONS = ['getDeviceCode', 'listOutbox', 'retryNotification', 'listBlocks', 'liftBlock'];
 const missingManager = MANAGER_OPERATIONS.filter((op) => !OPERATIONS.includes(op));
 const managerTest = missingManager.length ? test.skip : test;
@@ -140,6 +141,12 @@ describe(`e2e against the local API${missing.length ? ' (loan flow skipped: crea
     expect(detail.status).toBe('returned');
     expect(Array.isArray(detail.timeline)).toBe(true);
     expect(detail.timeline.length).toBeGreaterThanOrEqual(5);
+    const waiting = await manager.act((s) => s.devices.getDevice(device.id));
+    expect(waiting.status).toBe('cleaning'); // 待消毒 until a clerk records the disinfection
+    const listed = await manager.act((s) => s.devices.listCleaning());
+    expect(listed.items.map((d) => d.id)).toContain(device.id);
+    const cleaned = await manager.act((s) => s.devices.recordDisinfection(device.id, { device_id: device.id }, { method: 'chlorine_wipe' }));
+    expect(cleaned.status).toBe('available');
     const back = await manager.act((s) => s.devices.getDevice(device.id));
     expect(back.status).toBe('available');
   });

@@ -2,11 +2,11 @@
 
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import StringConstraints, model_validator
 
-from medpool.api.schemas.common import (CODE_PATH, AssetTag, Body, Code, Name, Out, PageQuery, Query, days, integer,
-                                        omittable)
-from medpool.api.schemas.loans import LoanOut, RecordOut
+from medpool.api.schemas.common import (CODE_PATH, AssetTag, Body, Code, Day, Name, Out, PageQuery, Query, Time, days,
+                                        integer, omittable)
+from medpool.api.schemas.loans import LoanOut, Note, RecordOut, Scene
 from medpool.policy import hidden_device_fields
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
@@ -15,13 +15,16 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://\S{1,500}$")]
 Fen = integer(0, 10**11)
 LoanHours = integer(1, 24 * 365)
 PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
-DeviceStatus = Literal["available", "reserved", "on_loan", "maintenance", "retired"]
+DeviceStatus = Literal["available", "reserved", "on_loan", "cleaning", "maintenance", "retired"]
+IntervalDays = integer(1, 3650)
+DisinfectionMethod = Literal["chlorine_wipe", "alcohol_75", "hydrogen_peroxide", "uv", "other"]
 
 
 class Availability(Out):
     available: int
     reserved: int
     on_loan: int
+    cleaning: int  # returned, waiting for disinfection (待消毒)
     maintenance: int
 
 
@@ -33,6 +36,8 @@ class CategoryOut(Out):
     max_loan_hours: int
     guide: str | None = None
     guide_url: str | None = None
+    maintenance_interval_days: int | None = None
+    calibration_interval_days: int | None = None
     availability: Availability
 
 
@@ -49,6 +54,8 @@ class CreateCategoryBody(Body):
     max_loan_hours: LoanHours
     guide: Guide | None = None
     guide_url: Url | None = None
+    maintenance_interval_days: IntervalDays | None = None
+    calibration_interval_days: IntervalDays | None = None
 
 
 class UpdateCategoryBody(Body):
@@ -58,6 +65,8 @@ class UpdateCategoryBody(Body):
     max_loan_hours: LoanHours = omittable()
     guide: Guide = omittable()
     guide_url: Url = omittable()
+    maintenance_interval_days: IntervalDays = omittable()
+    calibration_interval_days: IntervalDays = omittable()
 
 
 class DeviceFields(Body):
@@ -68,6 +77,8 @@ class DeviceFields(Body):
     location: ShortText = omittable()
     purchase_price_fen: Fen = omittable()
     purchase_date: PurchaseDate = omittable()
+    next_maintenance_due: Day = omittable()  # Beijing calendar day; default at registration: the category's interval
+    next_calibration_due: Day = omittable()
 
 
 class CreateDeviceBody(DeviceFields):
@@ -85,9 +96,15 @@ class UpdateDeviceBody(DeviceFields):
 
 
 class DeviceListQuery(PageQuery):
+    """`status=cleaning` alone: waiting for disinfection, longest waiting first (`cleaning_alert=true`: only
+    those past MEDPOOL_CLEANING_ALERT_HOURS). `due_within_days`: maintenance or calibration due by today + N
+    days (past due first); it takes no other filter."""
+
     category_id: Code | None = None
     status: DeviceStatus | None = None
     holder: Code | None = None
+    cleaning_alert: bool | None = None
+    due_within_days: integer(0, 366) | None = None
 
 
 class DeviceOut(Out):
@@ -107,7 +124,27 @@ class DeviceOut(Out):
     current_loan_id: str | None = None
     holder_department_id: str | None = None
     label_issued_at: str | None = None  # when the label's code was last issued (managers)
+    next_maintenance_due: str | None = None
+    next_calibration_due: str | None = None
+    maintenance_overdue: bool = False  # past next_maintenance_due (Beijing day): not lent
+    calibration_overdue: bool = False
+    last_disinfected_at: str | None = None
+    cleaning_since: str | None = None  # waiting for disinfection since (the return)
+    waiting_hours: float | None = None  # hours waiting for disinfection (cleaning devices)
+    cleaning_alert: bool | None = None  # waiting longer than MEDPOOL_CLEANING_ALERT_HOURS
+    cleaning_hours_total: float | None = None  # hours spent waiting for disinfection, all cycles
     version: int
+
+    @model_validator(mode="after")
+    def _derived(self) -> "DeviceOut":
+        from medpool.services import disinfection, upkeep
+
+        today = upkeep.today()
+        self.maintenance_overdue = bool(self.next_maintenance_due and self.next_maintenance_due < today)
+        self.calibration_overdue = bool(self.next_calibration_due and self.next_calibration_due < today)
+        if self.status == "cleaning" and self.cleaning_since:
+            self.waiting_hours, self.cleaning_alert = disinfection.waited(self.cleaning_since)
+        return self
 
     @classmethod
     def seen_by(cls, user: object, device: object) -> "DeviceOut":
@@ -116,6 +153,28 @@ class DeviceOut(Out):
         for field in hidden_device_fields(user, out.holder_department_id):
             setattr(out, field, None)
         return out
+
+
+class DisinfectionBody(Body):
+    """The device at hand (`scan`: its label's scene; or `device_id`: the asset tag typed in), and how it was
+    disinfected."""
+
+    scan: Scene | None = None
+    device_id: AssetTag | None = None
+    method: DisinfectionMethod
+    agent: ShortText | None = None  # the disinfectant (e.g. 含氯消毒剂 500mg/L)
+    performed_by: ShortText | None = None  # who disinfected; default: the person recording it
+    performed_at: Time | None = None  # default: now
+    note: Note | None = None
+
+
+class MaintenanceRecordBody(Body):
+    kind: Literal["maintenance", "calibration"]
+    result: Literal["pass", "fail"]
+    performed_on: Day | None = None  # Beijing calendar day; default today
+    certificate_no: ShortText | None = None  # calibration certificate number (检定证书编号)
+    next_due: Day | None = None  # default: performed_on + the category's interval
+    note: Note | None = None
 
 
 class RetireQuery(Query):
@@ -127,6 +186,8 @@ class DeviceDetailOut(DeviceOut):
     category_name: str
     guide: str | None = None
     guide_url: str | None = None
+    maintenance_interval_days: int | None = None  # the category's: the maintenance form's default next date
+    calibration_interval_days: int | None = None
 
 
 class DeviceHistoryOut(Out):

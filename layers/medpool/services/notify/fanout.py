@@ -18,7 +18,7 @@ from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.notify_event import NotifyEvent
 from medpool.models.user import MANAGER_ROLE_KEY, User
-from medpool.services.notify.texts import EVENTS, content
+from medpool.services.notify.texts import DEVICE_EVENTS, EVENTS, content, device_content
 from medpool.services.notify.outbox import loan_of
 from medpool.services.transactions import is_condition_failure
 
@@ -64,8 +64,29 @@ def _name(model, scope: str, key: str) -> str:
         return key
 
 
+def _prepare_device(item: NotifyEvent, recipients: list[str] | None) -> list[Notification]:
+    """A device event: to the active managers, opening the device's page."""
+    device = dict(item.device or {})
+    recipients = managers()[:MAX_RECIPIENTS] if recipients is None else recipients
+    template = DEVICE_EVENTS[item.event][0]
+    title, text, data = device_content(item.event, device, _name(Category, CATEGORIES, device["category_id"]),
+                                       clock.business_day(clock.now()))
+    pushed = get_settings().template_id(template) is not None
+    notices = []
+    for openid in recipients:
+        nid = notification_id(f"device#{device['id']}", item.event, openid, item.due)
+        notices.append(Notification(
+            nid, openid=openid, created_key=f"{item.at}#{nid}", event=item.event, loan_id=None, title=title,
+            body=text, page=f"pages/device-detail/index?id={device['id']}", template=template, data=data,
+            state="pending" if pushed else "in_app", attempts=0, created_at=item.at,
+            queue="pending" if pushed else None, queue_at=item.at if pushed else None))
+    return notices
+
+
 def prepare(item: NotifyEvent, recipients: list[str] | None = None) -> list[Notification]:
     """The notifications of one event (not yet written)."""
+    if item.event in DEVICE_EVENTS:
+        return _prepare_device(item, recipients)
     loan = loan_of(item)
     recipients = recipients_of(item.event, loan) if recipients is None else recipients
     if not recipients:

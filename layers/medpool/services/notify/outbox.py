@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
@@ -47,6 +48,14 @@ def add(writer: TransactWrite, item: NotifyEvent) -> NotifyEvent:
 def enqueue(writer: TransactWrite, event: str, loan: Loan, at: str | None = None) -> NotifyEvent:
     """Put the event into the transaction of the change it reports (delivered by the stream worker)."""
     return add(writer, event_of(event, loan, at))
+
+
+def device_event(kind: str, device: Any, due: str, at: str) -> NotifyEvent:
+    """A device's maintenance or calibration falling due (to managers): once per (device, kind, due date)."""
+    event = f"device_{kind}_due"
+    fields = {"id": device.id, "name": device.name, "category_id": device.category_id, "kind": kind, "due": due}
+    return NotifyEvent(event_id(f"device#{device.id}", event, due), event=event, due=due, device=fields, at=at,
+                       sweep=PENDING, expires_at=_expiry(at))
 
 
 def resend_event(notification_id: str, at: str) -> NotifyEvent:

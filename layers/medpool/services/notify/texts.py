@@ -7,6 +7,7 @@ Template keyword layout (choose templates with these keywords in the WeChat admi
   loan_result  character_string1 借用单号, thing2 设备, phrase3 状态, time4 时间, thing5 备注
   loan_due     character_string1 借用单号, thing2 设备, time3 应还时间, phrase4 状态, thing5 提示
   new_request  character_string1 借用单号, thing2 科室与设备, phrase3 紧急程度, time4 申请时间, thing5 原因
+  device_due   character_string1 资产编号, thing2 设备, phrase3 事项, date4 到期日期, thing5 提示
 """
 from __future__ import annotations
 
@@ -26,6 +27,24 @@ EVENTS = {
     "loan_recalled": ("loan_due", "调回", "设备科请求提前归还（调回）"),
     "recall_answered": ("loan_result", "已答复调回", "科室已答复调回"),
 }
+
+
+# device events (to managers): event -> (template name, phrase, in-app title)
+DEVICE_EVENTS = {
+    "device_maintenance_due": ("device_due", "预防维护", "设备维护即将到期"),
+    "device_calibration_due": ("device_due", "计量检定", "设备计量检定即将到期"),
+}
+
+
+def device_content(event: str, device: dict, category: str, today: str) -> tuple[str, str, dict]:
+    """(title, text, subscribe-message values) of a device's maintenance or calibration falling due."""
+    _, phrase, title = DEVICE_EVENTS[event]
+    late = device["due"] < today
+    note = "已过期，设备停借，请尽快安排" if late else "到期后设备将停借，请提前安排"
+    name = f"{category} {device['name']}".strip()
+    data = {"character_string1": device["id"], "thing2": name[:20], "phrase3": phrase,
+            "date4": device["due"], "thing5": note}
+    return title, f"{name}（{device['id']}）{phrase}到期日 {device['due']}：{note}", data
 
 
 def local_time(iso: str | None) -> str:
