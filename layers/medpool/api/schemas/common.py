@@ -28,7 +28,8 @@ def required_text(max_length: int) -> Any:
 
 Name = required_text(32)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
+# starts and ends with a digit, so white space around it (which the server strips) is refused by the document too
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{3,18}[0-9]$")]
 EmployeeNo = required_text(32)
 Limit = Annotated[int, Field(ge=1, le=100)]
 
