@@ -45,17 +45,18 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write", "ledger_counters": "write",
                 "import_jobs": "write", "import_chunks": "write",
-                "notify_events": "read", "block_lifts": "read"},
+                "notify_events": "read", "wechat_tokens": "read", "block_lifts": "read"},
     # Notifications (issue 11): loan changes put one outbox event in the same transaction; no request pushes.
     # create_loan reads escalation lifts. devices and reports import the loan services but never notify: read.
     # announcements: announcements + audit record; a user's own notifications.
     "announcements": {"announcements": "write", "records": "append", "notifications": "read", "users": "read"},
-    # overdue: the scheduled check flags loans (+ record + outbox event), then the notifier's sweep (events
+    # overdue: the scheduled check flags loans (+ record + outbox event) and reminds of devices falling due for
+    # maintenance or calibration (the devices' due index), then the notifier's sweep (events
     # not fanned out, pending notifications); managers see and resend failed notifications (record + resend
     # event) and lift escalation blocks.
     "overdue": {"loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
                 "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
-                "notify_events": "write"},
+                "devices": "read", "notify_events": "write"},
     # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
     # category and department names, writes the notifications, marks the event fanned out, pushes with the
     # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).

@@ -15,7 +15,7 @@ from medpool.models.user import User
 from medpool.services import loan_flow, overdue, recall
 from medpool.services.notify import outbox
 from tests.integration.race import race
-from tests.support import iso_in, label_scene, make_loan
+from tests.support import disinfect, iso_in, label_scene, make_loan
 
 
 def _manager(openid: str = "demo-manager") -> User:
@@ -147,6 +147,7 @@ def test_a_recall_racing_a_return_request_leaves_one_consistent_state():
             assert stored.recall_state == "returned" and "loan.recall" in _actions(loan.id)
             outcomes["closed"] += 1
         loan_flow.confirm_return(_manager(), loan.id, "ok", None, scan=label_scene("MON-006"))
+        disinfect("MON-006")  # back in the pool for the next round
     assert sum(outcomes.values()) == 6
 
 
@@ -207,7 +208,7 @@ def test_a_return_request_read_before_a_recall_closes_it_on_its_second_run(monke
 
 def test_a_late_refusal_lifts_the_flag_raised_against_the_recall_time():
     clock.freeze(clock.now())
-    loan = make_loan("in_use", device_id="MON-006", key="recall-late-no-01")  # due in 24 h (MON-006: back after the race)
+    loan = make_loan("in_use", device_id="MON-006", key="recall-late-no-01")  # due in 24 h (MON-006: back and disinfected after the race)
     recall.recall(_manager(), loan.id, "急诊", iso_in(1))
     clock.freeze(clock.now() + timedelta(hours=2))
     assert loan.id in overdue.check().flagged
