@@ -129,7 +129,8 @@ def record_disinfection(request: Request) -> DeviceOut:
            body=MaintenanceRecordBody, response=DeviceOut,
            errors={404: "设备不存在 (device_not_found)",
                    409: "设备已预留、借出、报废或已被他人修改 (device_in_use, device_retired, concurrent_modification)",
-                   422: "日期不合理 (performed_in_future, next_due_not_after)"})
+                   422: "日期不合理或合格时缺少下次到期日（类别未设周期） (performed_in_future, next_due_not_after, "
+                        "next_due_required)"})
 def record_maintenance(request: Request) -> DeviceOut:
     body = request.body
     entry = upkeep.UpkeepRecord(kind=body.kind, result=body.result, performed_on=body.performed_on,

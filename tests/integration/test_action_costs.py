@@ -145,6 +145,7 @@ def test_disinfection_and_maintenance_records_cost_three_calls(people):
     _, given = cost(lambda: api.post("/devices/MON-004/maintenance-records",
                                      {"kind": "calibration", "result": "pass", "next_due": "2099-01-01"}, manager))
     assert given in ONE_READ
+    api.put("/categories/monitor", {"maintenance_interval_days": 180}, manager)  # the next date from the interval
     _, defaulted = cost(lambda: api.post("/devices/MON-004/maintenance-records",
                                          {"kind": "maintenance", "result": "pass"}, manager))
     assert defaulted == {"GetItem": 1, "BatchGetItem": 2, "TransactWriteItems": 1}

@@ -189,6 +189,8 @@ def test_a_failed_calibration_sends_the_device_to_maintenance(api, manager):
 @pytest.mark.parametrize("body, status, code", [
     ({"kind": "calibration", "result": "pass", "performed_on": "2099-01-01"}, 422, "performed_in_future"),
     ({"kind": "calibration", "result": "pass", "next_due": "2000-01-01"}, 422, "next_due_not_after"),
+    # a pass without a next date, in a category without an interval: the schedule would be lost
+    ({"kind": "calibration", "result": "pass"}, 422, "next_due_required"),
     ({"kind": "repair", "result": "pass"}, 400, None),
     ({"kind": "calibration", "result": "ok"}, 400, None),
     ({"kind": "calibration", "result": "pass", "next_due": "2026-02-30"}, 400, None),

@@ -94,9 +94,9 @@ def batch_put(entries: Iterable[LedgerEntry]) -> None:
             batch.save(entry)
 
 
-def read_months(months: list[str], prefix: str | None = None) -> Iterator[LedgerEntry]:
+def read_months(months: list[str], prefix: str | None = None, consistent: bool = False) -> Iterator[LedgerEntry]:
     """The entries of the given month partitions (one Query each, paginated), all or those whose key starts
-    with `prefix` (`loan#`, `down#`: a key condition, not a filter)."""
+    with `prefix` (`loan#`, `down#`: a key condition, not a filter); `consistent`: strongly consistent reads."""
     for month in months:
         condition = LedgerEntry.entry.startswith(prefix) if prefix else None
-        yield from LedgerEntry.query(month, condition)
+        yield from LedgerEntry.query(month, condition, consistent_read=consistent)

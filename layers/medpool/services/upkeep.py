@@ -117,7 +117,10 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
     status_from, now = device.status, clock.now_iso()
     if entry.result == "pass":
         interval = getattr(category, interval_field, None) if category is not None else None
-        setattr(device, field, entry.next_due or (_day_after(performed_on, interval) if interval else None))
+        if entry.next_due is None and not interval:  # a pass always says when the next one is due
+            raise Unprocessable(f"该类设备未设定{label}周期，请填写下次{label}日期",
+                                code="next_due_required")
+        setattr(device, field, entry.next_due or _day_after(performed_on, interval))
     elif device.status != "maintenance":
         device.status, device.status_changed_at = "maintenance", now
         device.status_reason = f"{label}不合格（{performed_on}）"

@@ -58,14 +58,17 @@ def _recompute(key: Key) -> tuple[cells.Delta | None, int | None]:
     stored = LedgerCounter._get_connection().get_item(key[0], key[1], consistent_read=True,
                                                       attributes_to_get=["month", VERSION]).get("Item")
     version = int(stored.get(VERSION, {}).get("N", 0)) if stored else None
-    entries = (e for e in ledger.read_months([key[0]], "loan#") if cells.cell_key(e.category_id, e.department_id) == key[1])
+    # consistent: an entry committed with the version just read is in what is summed
+    entries = (e for e in ledger.read_months([key[0]], "loan#", consistent=True)
+               if cells.cell_key(e.category_id, e.department_id) == key[1])
     return cells.merged(entries).get(key), version
 
 
 def rebuild_counters() -> dict:
     """Scan the ledger's loan entries, merge their deltas per cell, put every cell, delete the others."""
     versions = _versions()
-    deltas = cells.merged(entry for entry in LedgerEntry.scan() if entry.kind == "loan")
+    # consistent, like the versions read before it: a return committed before them is in the scan
+    deltas = cells.merged(entry for entry in LedgerEntry.scan(consistent_read=True) if entry.kind == "loan")
     written = deleted = recomputed = 0
     for key in sorted(set(deltas) | set(versions)):
         delta, version = deltas.get(key), versions.get(key)
