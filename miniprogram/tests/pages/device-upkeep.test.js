@@ -44,7 +44,8 @@ test('device detail opened from a list: the disinfection scans the label first, 
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001.Old0000001')));
   await tap(r.comp, '#disinfect');
-  expect(r.wx.showToast).toHaveBeenLastCalledWith(expect.objectContaining({ title: '设备码已失效', icon: 'none' }));
+  // an invalid scan asks the reader to act (scan the new label): shown in full in a dialog (utils/feedback)
+  expect(r.wx.showModal).toHaveBeenLastCalledWith(expect.objectContaining({ content: '设备码已失效' }));
   expect(r.comp.querySelector('#disinfect')).toBeTruthy();
 
   r.wx.scanCode.mockImplementationOnce(({ success }) => success(codeOf('VENT-001.Secret0001')));
