@@ -11,7 +11,7 @@ from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.services import availability, categories, devices, loan_flow
 from tests.integration.race import race
-from tests.support import iso_in, label_scene, make_loan
+from tests.support import disinfect, iso_in, label_scene, make_loan
 
 
 def counts(category_id):
@@ -86,7 +86,8 @@ def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):
     returned_ok = make_loan("returned", category_id="mixed", device_id=ids[4], key="mixed-loan-0001")
     damaged = make_loan("return_requested", category_id="mixed", device_id=ids[5], key="mixed-loan-0002")
     loan_flow.confirm_return(manager, damaged.id, "damaged", "屏幕裂", scan=label_scene(ids[5]))
-    devices.update_device(manager, ids[5], {"status": "available"})
+    devices.update_device(manager, ids[5], {"status": "available"})  # repaired: waits for disinfection first
+    disinfect(ids[5])
     approved = make_loan("approved", category_id="mixed", device_id=ids[1], key="mixed-loan-0003")
     in_use = make_loan("in_use", category_id="mixed", device_id=ids[4], key="mixed-loan-0004")
     cancelled = make_loan("approved", category_id="mixed", device_id=ids[5], key="mixed-loan-0005")

@@ -71,6 +71,24 @@ def test_a_device_waiting_for_disinfection_is_never_assigned(api, manager, nurse
     assert api.put("/devices/MON-001", {"status": "available"}, manager).error_code == "invalid_status_transition"
 
 
+def test_a_device_repaired_after_a_damaged_return_waits_for_disinfection(api, manager, nurse):
+    """Used on a patient, then repaired: back to the pool only through a recorded disinfection (review finding)."""
+    loan = make_loan("return_requested", device_id="MON-001")
+    taken = api.post(f"/loans/{loan.id}/confirm-return", {"condition": "damaged", "note": "屏幕碎裂",
+                                                          "scan": label_scene("MON-001")}, manager)
+    assert taken.status == 200 and api.get("/devices/MON-001", manager).body["status"] == "maintenance"
+    repaired = api.put("/devices/MON-001", {"status": "available", "status_reason": "已修复"}, manager)
+    assert repaired.status == 200 and repaired.body["status"] == "cleaning"
+    assert counts(api, manager)["cleaning"] == 1 and counts(api, manager)["maintenance"] == 0
+    assert api.post(f"/loans/{apply(api, nurse, 'repaired-0001')}/approve", {"device_id": "MON-001"},
+                    manager).error_code == "device_unavailable"
+    done = api.post("/devices/MON-001/disinfection", {"scan": label_scene("MON-001"), "method": "alcohol_75"}, manager)
+    assert done.body["status"] == "available"
+    # once disinfected, a later maintenance round trip needs no second disinfection
+    api.put("/devices/MON-001", {"status": "maintenance", "status_reason": "保养"}, manager)
+    assert api.put("/devices/MON-001", {"status": "available"}, manager).body["status"] == "available"
+
+
 def test_a_manager_may_type_the_asset_tag(api, manager):
     make_loan("returned", device_id="MON-002", disinfected=False)
     done = api.post("/devices/MON-002/disinfection", {"device_id": "MON-002", "method": "other", "note": "擦拭"},

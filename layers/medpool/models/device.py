@@ -1,5 +1,5 @@
 """One physical device, known by the asset tag the hospital gave it."""
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -94,6 +94,9 @@ class Device(Model):
     # disinfection (UTC), and the hours spent waiting for disinfection, summed over every cycle
     last_loan_id = UnicodeAttribute(null=True)
     last_disinfected_at = UnicodeAttribute(null=True)
+    # set by a return (ok or damaged), cleared by the disinfection: a device repaired after a damaged return, or
+    # failing a check while waiting, goes back to `cleaning`, never straight to `available`
+    needs_disinfection = BooleanAttribute(null=True)
     cleaning_hours_total = NumberAttribute(null=True)
     # preventive maintenance and metrology calibration: Beijing calendar days (YYYY-MM-DD); past either, the
     # device is not lent

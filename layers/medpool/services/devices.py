@@ -101,6 +101,9 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
                                                now)
         device.status, device.status_changed_at = status, now
         device.status_reason = changes.get("status_reason")
+        if status == "available" and device.needs_disinfection:  # repaired after use on a patient
+            status = device.status = "cleaning"
+            device.status_reason = "维修完成，待消毒"
     for field, label in (("category_id", "类别"), ("owner_department_id", "所属科室")):
         if field in changes and changes[field] != getattr(device, field) and device.current_loan_id:
             raise Conflict(f"设备已预留或借出，归还后才能更改{label}", code="device_in_use")

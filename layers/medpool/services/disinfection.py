@@ -71,6 +71,7 @@ def _record(actor: User, device_id: str, done: Disinfection, identified: device_
                "cleaning_hours": waited, "loan_id": device.last_loan_id, "identified_by": identified.method}
     device.status, device.status_reason, device.status_changed_at = "available", None, now
     device.last_disinfected_at = device.updated_at = now
+    device.needs_disinfection = None
     device.cleaning_hours_total = round(float(device.cleaning_hours_total or 0) + waited, 2)
     note = f"{METHODS[done.method]}" + (f"（{done.agent}）" if done.agent else "") + (
         f"：{done.note}" if done.note else "")

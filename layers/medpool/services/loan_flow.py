@@ -353,6 +353,7 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, now)
     _release(device, now)
     device.last_loan_id = loan.id  # the disinfection's record goes on this loan's timeline too
+    device.needs_disinfection = True  # used on a patient: back in the pool only through a disinfection
     if condition == "damaged":
         device.status, device.status_reason = "maintenance", f"归还时损坏：{note or '未说明'}（借用 {loan.id}）"
     else:  # disinfection between patients: available only once it is recorded (services/disinfection.py)
