@@ -5,12 +5,13 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttrib
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
+from medpool.models.category_counts import AvailabilityCounts
 
 SCOPE = "hospital"
 RATE_UNITS = ("hour", "day")
 
 
-class Category(Model):
+class Category(AvailabilityCounts, Model):
     class Meta(BaseMeta):
         table_name = "categories"
 
@@ -27,12 +28,6 @@ class Category(Model):
     calibration_interval_days = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
-    version = VersionAttribute()  # edits of the fields above; the counts below never change it
-    # devices of the category per status, changed (models.category_counts) in the transactions that change a
-    # device's status; read only here: a category edit is an update of its fields, never a put of the item
-    count_available = NumberAttribute(null=True)
-    count_reserved = NumberAttribute(null=True)
-    count_on_loan = NumberAttribute(null=True)
-    count_cleaning = NumberAttribute(null=True)
-    count_maintenance = NumberAttribute(null=True)
-    count_retired = NumberAttribute(null=True)
+    version = VersionAttribute()  # edits of the fields above; the counts never change it
+    # the counts (AvailabilityCounts: devices per status) are changed through models.category_counts in the
+    # transactions that move a device; read only here: a category edit updates its fields, never puts the item

@@ -8,15 +8,20 @@ from pynamodb.models import Model
 from medpool.models.base import BaseMeta
 
 
-class CategoryCounts(Model):
-    class Meta(BaseMeta):
-        table_name = "categories"
+class AvailabilityCounts:
+    """The count attributes, declared once for both views of the category item (Category reads them)."""
 
-    scope = UnicodeAttribute(hash_key=True)
-    id = UnicodeAttribute(range_key=True)
     count_available = NumberAttribute(null=True)
     count_reserved = NumberAttribute(null=True)
     count_on_loan = NumberAttribute(null=True)
     count_cleaning = NumberAttribute(null=True)
     count_maintenance = NumberAttribute(null=True)
     count_retired = NumberAttribute(null=True)
+
+
+class CategoryCounts(AvailabilityCounts, Model):
+    class Meta(BaseMeta):
+        table_name = "categories"
+
+    scope = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
