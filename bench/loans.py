@@ -130,6 +130,8 @@ def run() -> None:
         with Client(app) as chalice_client:
             api = ApiClient(chalice_client=chalice_client)
             nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
+            # the interval a maintenance record without a next date takes it from
+            api.put("/categories/monitor", {"maintenance_interval_days": 180}, manager)
             # the devices' printed labels, scanned at hand-over and at return
             scenes = {device_id: label_scene(device_id) for device_id in ("MON-001", "MON-002", "MON-003")}
             flows = _flows(api, nurse, manager, scenes)
