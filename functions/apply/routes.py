@@ -3,12 +3,12 @@ from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import IDEMPOTENCY_KEY, LOAN_PATH, CreateLoanBody, LoanListQuery, LoanOut
 from medpool.policy import Access
-from medpool.services import loan_flow, loans
+from medpool.services import loan_flow, loans, waitlist
 
 api = FunctionApi("apply")
 
 
-@api.route("POST", "/loans", "createLoan", Access.ACTIVE, summary="申请借用设备（按类别或指定设备）",
+@api.route("POST", "/loans", "createLoan", Access.ACTIVE, summary="申请借用设备（按类别或指定设备；无可用设备时进入排队）",
            body=CreateLoanBody, response=LoanOut, status=201, headers={"Idempotency-Key": IDEMPOTENCY_KEY},
            errors={409: "设备不可借 (device_unavailable)；本科室逾期被限制 (department_blocked)；同一申请正在创建 (loan_exists)",
                    422: "归还时间须在未来且不超过类别上限 (expected_return_in_past, expected_return_too_late)；类别或设备不存在、不一致或未选择 (unknown_category, unknown_device, wrong_category, category_or_device_required)；Idempotency-Key 已用于另一个申请 (idempotency_key_reused)"})
@@ -19,7 +19,7 @@ def create_loan(request: Request) -> LoanOut:
                                         urgency=body["urgency"], reason=body["reason"],
                                         expected_return_at=body["expected_return_at"]),
         request.headers["idempotency-key"])
-    return LoanOut.of(loan)
+    return LoanOut.of(loan, place=loan.place)  # a replay answers from the same read: no place (GET /loans/{id})
 
 
 @api.route("GET", "/loans", "listLoans", Access.ACTIVE, summary="借用列表（申请方：本科室；设备科：全部）",
@@ -34,14 +34,15 @@ def list_loans(request: Request) -> PageOut[LoanOut]:
         return page_out(LoanOut, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
                                                   limit=q.limit, cursor=q.cursor), LoanOut.of)
     page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
-    return page_out(LoanOut, page, LoanOut.of)
+    placed = waitlist.places(page.items)  # pending loans: their place in the waiting list
+    return page_out(LoanOut, page, lambda loan: LoanOut.of(loan, place=placed.get(loan.id)))
 
 
 @api.route("GET", "/loans/{id}", "getLoan", Access.ACTIVE, summary="借用详情与时间线", response=LoanOut,
            params=LOAN_PATH, errors={403: "申请方只能查看本科室的借用 (other_department)"})
 def get_loan(request: Request) -> LoanOut:
     loan = loans.get_loan(request.user, request.params["id"])
-    return LoanOut.of(loan, timeline=loans.timeline(loan.id))
+    return LoanOut.of(loan, timeline=loans.timeline(loan.id), place=waitlist.places([loan]).get(loan.id))
 
 
 @api.route("POST", "/loans/{id}/cancel", "cancelLoan", Access.ACTIVE, summary="取消申请（交接前）", response=LoanOut,

@@ -13,7 +13,8 @@ api = FunctionApi("devices")
 
 
 def category_out(category) -> CategoryOut:
-    return CategoryOut.model_validate({**category.attribute_values, "availability": categories.board(category)})
+    return CategoryOut.model_validate({**category.attribute_values, "availability": categories.board(category),
+                                       **categories.waiting_list(category)})
 
 
 @api.route("GET", "/categories", "listCategories", Access.ACTIVE, summary="设备类别与实时可借数量",
@@ -30,7 +31,7 @@ def create_category(request: Request) -> CategoryOut:
     return category_out(categories.create_category(request.user, fields.pop("id"), fields))
 
 
-@api.route("PUT", "/categories/{id}", "updateCategory", Access.MANAGER, summary="修改设备类别（费率、时长、操作指引）",
+@api.route("PUT", "/categories/{id}", "updateCategory", Access.MANAGER, summary="修改设备类别（费率、时长、操作指引、抢救预留与自动预留）",
            body=UpdateCategoryBody, response=CategoryOut,
            params=CODE_PATH, errors={409: "已被他人修改 (concurrent_modification)"})
 def update_category(request: Request) -> CategoryOut:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from medpool import clock
 from medpool.errors import Conflict, MedpoolError
-from medpool.models.user import User
+from medpool.models.user import SYSTEM, User
 from medpool.services import categories, departments, devices, users
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
-SYSTEM = User("system", name="系统", role="admin", status="active", department_id="-", registered_at="")
 EQUIPMENT_DEPARTMENT = "SBK"
 DEPARTMENTS = [
     ("SBK", "设备科", True),

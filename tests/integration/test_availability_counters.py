@@ -20,8 +20,9 @@ def counts(category_id):
     return {status: count or 0 for status, count in stored.items()}
 
 
-def expected(**by_status):
-    return {status: by_status.get(status, 0) for status in STATUSES}
+def expected(**counts):
+    """Devices per status and pending requests per urgency (`queue_routine=...`); absent ones are zero."""
+    return {name: counts.get(name, 0) for name in STATUSES + ("queue_emergency", "queue_urgent", "queue_routine")}
 
 
 def new_category(manager, category_id, devices_count):
@@ -57,8 +58,8 @@ def test_twenty_racing_approvals_of_one_device_one_wins_and_the_counts_are_exact
     won, lost = race([lambda loan=loan: loan_flow.approve(manager, loan.id, device_id) for loan in loans])
     assert len(won) == 1 and len(lost) == 19
     assert {error.code for error in lost} <= {"device_unavailable", "state_changed"}
-    assert counts("single") == expected(available=2, reserved=1)
-    assert availability.counted("single") == expected(available=2, reserved=1)
+    assert counts("single") == expected(available=2, reserved=1, queue_routine=19)  # 19 still wait
+    assert availability.counted("single") == expected(available=2, reserved=1, queue_routine=19)
 
 
 def test_racing_approvals_of_the_device_the_ward_asked_for_one_wins(manager):
@@ -72,7 +73,7 @@ def test_racing_approvals_of_the_device_the_ward_asked_for_one_wins(manager):
                for n in range(6)]
     won, lost = race([lambda loan=loan: loan_flow.approve(manager, loan.id, None) for loan in applied])
     assert len(won) == 1 and {error.code for error in lost} == {"device_unavailable"}
-    assert counts("asked") == expected(available=1, reserved=1)
+    assert counts("asked") == expected(available=1, reserved=1, queue_routine=5)
 
 
 def test_counts_follow_mixed_operations_and_the_recount_agrees(manager):

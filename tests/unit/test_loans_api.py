@@ -127,11 +127,20 @@ def test_a_specific_device_can_be_requested_and_is_assigned_on_approval(api, nur
 def test_approval_needs_an_available_device_of_the_category(api, nurse, manager):
     first = apply(api, nurse, key="k-first-0001").body["id"]
     second = apply(api, nurse, key="k-second-001").body["id"]
-    assert api.post(f"/loans/{first}/approve", {}, manager).error_code == "device_required"
     assert api.post(f"/loans/{first}/approve", {"device_id": "VENT-001"}, manager).error_code == "wrong_category"
     assert api.post(f"/loans/{first}/approve", {"device_id": "MON-001"}, manager).status == 200
     taken = api.post(f"/loans/{second}/approve", {"device_id": "MON-001"}, manager)
     assert (taken.status, taken.error_code) == (409, "device_unavailable")
+
+
+def test_an_approval_naming_no_device_takes_an_available_one_of_the_category(api, nurse, manager):
+    # Given a request for the category (no device named) and monitors available
+    loan_id = apply(api, nurse, key="k-picked-001").body["id"]
+    # When a manager approves it without choosing a device
+    approved = api.post(f"/loans/{loan_id}/approve", {}, manager)
+    # Then the system picked an available monitor and reserved it
+    assert approved.status == 200 and approved.body["device_id"].startswith("MON-")
+    assert api.get(f"/devices/{approved.body['device_id']}", manager).body["status"] == "reserved"
 
 
 def test_repeating_a_completed_action_changes_nothing(api, nurse, manager):

@@ -1,7 +1,7 @@
 """A device category (e.g. ventilator): billing rate, maximum loan length, operating guide, and the number of
 its devices in each status (the availability board). All categories live in one partition: a bounded list
 read whole."""
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
@@ -26,6 +26,9 @@ class Category(AvailabilityCounts, Model):
     # default intervals of preventive maintenance and metrology calibration (a recorded one sets the next due)
     maintenance_interval_days = NumberAttribute(null=True)
     calibration_interval_days = NumberAttribute(null=True)
+    # the waiting list: emergency_reserve (AvailabilityCounts) keeps the last N available devices for emergencies;
+    # with auto_reserve_emergency a freed device is reserved by the system for an emergency heading the queue
+    auto_reserve_emergency = BooleanAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()  # edits of the fields above; the counts never change it

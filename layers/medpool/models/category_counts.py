@@ -9,7 +9,8 @@ from medpool.models.base import BaseMeta
 
 
 class AvailabilityCounts:
-    """The count attributes, declared once for both views of the category item (Category reads them)."""
+    """The count attributes, declared once for both views of the category item (Category reads them), and the
+    emergency reserve the approval's count update compares the available count with."""
 
     count_available = NumberAttribute(null=True)
     count_reserved = NumberAttribute(null=True)
@@ -17,6 +18,12 @@ class AvailabilityCounts:
     count_cleaning = NumberAttribute(null=True)
     count_maintenance = NumberAttribute(null=True)
     count_retired = NumberAttribute(null=True)
+    # pending requests of the category (its waiting list) per urgency: a new request's place is known from them
+    queue_emergency = NumberAttribute(null=True)
+    queue_urgent = NumberAttribute(null=True)
+    queue_routine = NumberAttribute(null=True)
+    # set by managers on the category; here because the approval's count update is conditioned on it
+    emergency_reserve = NumberAttribute(null=True)
 
 
 class CategoryCounts(AvailabilityCounts, Model):

@@ -5,7 +5,7 @@ fields, a loan carries list keys derived from them (`list_keys`), written with e
 (`serialize`): the status facet (`returned#late` for a return given back late) for the hospital, per
 department, per device and per department + device, and the department's in-use loans by due time."""
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
@@ -59,6 +59,18 @@ class LoanQueueIndex(GlobalSecondaryIndex):
         projection = AllProjection()
 
     status = UnicodeAttribute(hash_key=True)
+    queue_key = UnicodeAttribute(range_key=True)
+
+
+class LoanCategoryQueueIndex(GlobalSecondaryIndex):
+    """The waiting list of a category: its pending requests in queue order (most urgent first, then oldest).
+    Sparse (pending loans only) and keys only: positions are counted from it, the loans read by id."""
+
+    class Meta:
+        index_name = "category_pending-queue_key"
+        projection = KeysOnlyProjection()
+
+    category_pending = UnicodeAttribute(hash_key=True)
     queue_key = UnicodeAttribute(range_key=True)
 
 
@@ -184,8 +196,10 @@ class Loan(Model):
     idempotency_key = UnicodeAttribute()
     request_fingerprint = UnicodeAttribute()
     requested_at = UnicodeAttribute()
+    queued_at = UnicodeAttribute(null=True)  # joined the waiting list at application (no device it could take)
     approved_at = UnicodeAttribute(null=True)
     approved_by = UnicodeAttribute(null=True)
+    auto_reserved = BooleanAttribute(null=True)  # approved by the system for the emergency heading the queue
     rejected_at = UnicodeAttribute(null=True)
     reject_reason = UnicodeAttribute(null=True)
     cancelled_at = UnicodeAttribute(null=True)
@@ -217,9 +231,13 @@ class Loan(Model):
     department_device_status = UnicodeAttribute(null=True)
     department_in_use = UnicodeAttribute(null=True)
     recall_open = UnicodeAttribute(null=True)
+    category_pending = UnicodeAttribute(null=True)
+
+    place = None  # not stored: the waiting-list place computed when the request was made (services.waitlist)
 
     by_department = LoanDepartmentIndex()
     by_queue = LoanQueueIndex()
+    by_category_queue = LoanCategoryQueueIndex()
     by_due = LoanDueIndex()
     by_device = LoanDeviceIndex()
     by_scope = LoanScopeIndex()
@@ -239,7 +257,8 @@ class Loan(Model):
                 "department_device_status": f"{self.department_id}#{device}#{state}" if device else None,
                 "department_in_use": self.department_id if self.status == "in_use" else None,
                 "recall_open": self.recall_state if self.status == "in_use" and self.recall_state in RECALL_LISTED
-                else None}
+                else None,
+                "category_pending": self.category_id if self.status == "pending" else None}
 
     def close_recall(self, state: str) -> bool:
         """A return request or take-back (returned), or an extension (withdrawn), ends a standing recall."""

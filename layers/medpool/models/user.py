@@ -88,3 +88,7 @@ class User(Model):
     @property
     def is_manager(self) -> bool:
         return self.role in ("manager", "admin")
+
+
+# the actor of what the system does by itself (demo data, CLI tools, the waiting list's automatic reservation)
+SYSTEM = User("system", name="系统", role="admin", status="active", department_id="-", registered_at="")

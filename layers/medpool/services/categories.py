@@ -6,13 +6,13 @@ from medpool import clock
 from medpool.errors import Conflict, NotFound
 from medpool.models.category import SCOPE, Category
 from medpool.models.user import User
-from medpool.services import availability
+from medpool.services import availability, waitlist
 from medpool.services.audit import add_record, changed_fields
 from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
 FIELDS = ("name", "rate_fen", "rate_unit", "max_loan_hours", "guide", "guide_url", "maintenance_interval_days",
-          "calibration_interval_days")
+          "calibration_interval_days", "emergency_reserve", "auto_reserve_emergency")
 
 
 def snapshot(category: Category) -> dict:
@@ -37,6 +37,15 @@ def require_existing(category_id: str) -> Category:
 def board(category: Category) -> dict[str, int]:
     """Devices of the category per status: the counts on its item (no device is read)."""
     return availability.board(category)
+
+
+def waiting_list(category: Category) -> dict:
+    """What the board says of the waiting list: the emergency reserve and what routine requests may take, the
+    automatic reservation setting, the queue's length."""
+    return {"emergency_reserve": waitlist.reserve_of(category),
+            "available_to_routine": waitlist.free_for(category, "routine"),
+            "auto_reserve_emergency": bool(category.auto_reserve_emergency),
+            "queue_length": waitlist.queue_length(category)}
 
 
 def create_category(actor: User, category_id: str, fields: dict) -> Category:

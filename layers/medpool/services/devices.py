@@ -78,7 +78,7 @@ def create_device(actor: User, device_id: str, fields: dict) -> Device:
         writer.save(device, condition=Device.id.does_not_exist())
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action="device.create",
                    after=snapshot(device))
-        availability.move(writer, device.category_id, None, device.status)
+        availability.move_device(writer, device, None, now)
     return device
 
 
@@ -123,10 +123,10 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
         ledger.add_all(writer, downtime)
         if counted_as != (device.category_id, device.status):
             if counted_as[0] == device.category_id:
-                availability.move(writer, device.category_id, counted_as[1], device.status)
+                availability.move_device(writer, device, counted_as[1], device.updated_at)
             else:  # moved to another category (never while held)
                 availability.move(writer, counted_as[0], counted_as[1], None)
-                availability.move(writer, device.category_id, None, device.status)
+                availability.move_device(writer, device, None, device.updated_at)
     return device
 
 

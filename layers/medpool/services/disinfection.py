@@ -79,7 +79,7 @@ def _record(actor: User, device_id: str, done: Disinfection, identified: device_
     condition = Device.status == "cleaning"
     with transaction(RACE) as writer:
         writer.save(device, condition=condition & label if label is not None else condition)  # + the version
-        availability.move(writer, device.category_id, "cleaning", "available")
+        availability.move_device(writer, device, "cleaning", now)
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action="device.disinfect",
                    before={"status": "cleaning"}, after={"status": "available", **details}, note=note, at=now)
         if device.last_loan_id:  # the loan's timeline shows the step

@@ -16,12 +16,13 @@ from typing import Any, Callable, TypeVar
 from medpool import clock
 from medpool.errors import Conflict, MedpoolError, Unprocessable
 from medpool.labels import LOAN_STATUS
+from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
 from medpool.services import (availability, batch_reads, categories, device_codes, devices, ledger, notifications,
-                              upkeep)
+                              upkeep, waitlist)
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, require_found, snapshot
@@ -97,10 +98,14 @@ def _write_device(writer: Any, device: Device, device_from: str, identified: dev
 def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device | None = None,
             device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
             before: dict | None = None, after: dict | None = None,
-            identified: device_codes.Identified | None = None, unread_condition: Any = None) -> Loan:
+            identified: device_codes.Identified | None = None, unread_condition: Any = None,
+            counts_guard: Any = None) -> Loan:
     """Write the loan (and device) changed in memory, conditioned on the states they were read in (and on the
     scanned label still being the device's label), with the device's move in its category's availability
-    counts. The loan's record says how the device was identified."""
+    counts (and the loan leaving the waiting list; `counts_guard` a further condition on those counts). The
+    loan's record says how the device was identified. A device made available is announced (`device_freed`:
+    the notifier tells the managers who heads its category's queue)."""
+    queue = -1 if loan_from == "pending" and loan.status != "pending" else 0
     after = {**snapshot(loan), **(after or {}), **({"method": identified.method} if identified else {})}
     with transaction(StateChanged()) as writer:
         writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
@@ -108,11 +113,14 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
                    before={"status": loan_from, **(before or {})}, after=after, note=note, at=loan.updated_at)
         if device is not None:
             _write_device(writer, device, device_from, identified, unread_condition)
-            availability.move(writer, device.category_id, device_from, device.status)
+            availability.move_device(writer, device, device_from, loan.updated_at, queue=queue, urgency=loan.urgency,
+                                     guard=counts_guard)
             add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
                        action=f"device.{device.status}", before={"status": device_from},
                        after={"status": device.status, "current_loan_id": device.current_loan_id},
                        note=f"借用 {loan.id}", at=loan.updated_at)
+        elif queue:
+            availability.move(writer, loan.category_id, None, None, queue=queue, urgency=loan.urgency)
         ledger.add_all(writer, ledger_entries or [])
         if action in NOTIFY:
             notifications.enqueue(writer, NOTIFY[action], loan)
@@ -146,19 +154,39 @@ def _explain_unread(loan: Loan, device_id: str, check: Callable[[Device], None])
         check(device)
 
 
+NO_DEVICE = Conflict("该类设备暂无可用，申请继续排队；有设备消毒完成后会通知设备科", code="no_device_available")
+
+
+def _explain_reserve(loan: Loan) -> None:
+    """After a routine or urgent approval failed: was it the emergency reserve (the loan still pending, devices
+    available, none beyond the reserve)?"""
+    current, category = batch_reads.get_many((Loan, loan.id), (Category, CATEGORIES, loan.category_id))
+    if current is None or current.status != "pending" or category is None:
+        return
+    if int(category.count_available or 0) > 0 and waitlist.free_for(category, loan.urgency) < 1:
+        raise Conflict(f"该类设备剩余 {int(category.count_available)} 台为抢救预留（预留 {waitlist.reserve_of(category)} 台），"
+                       "常规和紧急申请需排队等待", code="emergency_reserve_held")
+
+
 @_once_more_on_race
-def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
+def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool = False) -> Loan:
     """Approve a pending loan and reserve a device of its category for it: the one the manager names (read with
-    the loan), or else the one the ward asked for (not read: its update is conditioned on being available)."""
+    the loan), else the one the ward asked for, else one the system picks from the category's available
+    devices (those two not read: the update is conditioned on being available). A routine or urgent request
+    may not take the category's emergency reserve (a condition on its counts). `by_system`: the waiting list's
+    automatic reservation for an emergency heading the queue (services/notify/freed.py)."""
     loan, device = _read(loan_id, device_id)
     chosen = device_id or loan.requested_device_id
     if loan.status == "approved" and (chosen is None or loan.device_id == chosen):
         return loan
     _require_status(loan, "pending")
     require_not_own_request(actor, loan.applicant_openid)
-    if not chosen:
-        raise Unprocessable("请选择要分配的设备", code="device_required")
     day = upkeep.today()
+    picked = not chosen
+    if picked:
+        chosen = waitlist.pick_device(loan.category_id, day)
+        if chosen is None:
+            raise NO_DEVICE
     if device_id is not None:
         if device is None:
             raise devices.unknown_device(device_id)
@@ -168,17 +196,22 @@ def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
         device = _unread(chosen, loan.category_id)
     now = _stamp(loan)
     loan.status, loan.device_id, loan.approved_at, loan.approved_by = "approved", chosen, now, actor.openid
+    loan.auto_reserved = True if by_system else None
     device.status, device.current_loan_id, device.holder_department_id = "reserved", loan.id, loan.department_id
     device.status_changed_at, device.status_reason, device.updated_at = now, f"预留给借用 {loan.id}", now
     unread = (Device.current_loan_id.does_not_exist() & upkeep.lendable_condition(day)
               if device_id is None else None)
+    guard = None if loan.urgency == "emergency" else availability.outside_reserve()
     try:
-        return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread)
+        return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread,
+                       counts_guard=guard, after={"auto_reserved": True} if by_system else None)
     except StateChanged:
-        if unread is not None:
+        if unread is not None and not picked:
             _explain_unread(loan, chosen, lambda found: (devices.require_available_in(found, loan.category_id),
                                                           upkeep.require_lendable(found, day)))
-        raise
+        if guard is not None:
+            _explain_reserve(loan)
+        raise  # the loan moved, or the device picked was taken meanwhile: once more on fresh data
 
 
 @_once_more_on_race

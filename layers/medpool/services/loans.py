@@ -15,7 +15,8 @@ from medpool.models.loan import ALL_FACETS, LATE_FACETS, OK_FACETS, OPEN_STATUSE
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.policy import require_department
-from medpool.services import batch_reads, categories, devices, escalation, idempotency, notifications
+from medpool.services import (availability, batch_reads, categories, devices, escalation, idempotency, notifications,
+                              waitlist)
 from medpool.services.audit import add_record, subject_key
 from medpool.services.pages import DEFAULT_LIMIT, Page, Source, planned_page, scope_of
 from medpool.services.transactions import transaction
@@ -68,7 +69,9 @@ def _read_request(loan_id: str, request: LoanRequest) -> tuple[Loan | None, Cate
 
 def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> tuple[Loan, bool]:
     """Apply for a device of a category, or a specific device. Returns (loan, created). The category's rate and
-    maximum loan length are fixed on the loan now (docs/data-and-loans.md, "Billing clock")."""
+    maximum loan length are fixed on the loan now (docs/data-and-loans.md, "Billing clock"). A request the
+    category cannot serve now (nothing it may take, or requests ahead take it) is accepted onto the waiting list
+    (`queued_at`: it waited)."""
     if not idempotency_key:
         raise BadRequest("缺少 Idempotency-Key 请求头", code="missing_idempotency_key")
     loan_id, fingerprint = idempotency.derived_id("L", applicant.openid, idempotency_key), _fingerprint(request)
@@ -90,16 +93,21 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
         category = categories.require_existing(category_id)
     escalation.require_not_blocked(applicant.department_id, request.urgency)  # off by default; on: one Query
     now = clock.now_iso()
+    queue_key = f"{URGENCY_RANK[request.urgency]}#{now}#{loan_id}"
+    place = waitlist.place_of_new(category, request.urgency)
     loan = Loan(loan_id, status="pending", department_id=applicant.department_id, applicant_openid=applicant.openid,
                 category_id=category_id, requested_device_id=request.device_id, urgency=request.urgency,
-                queue_key=f"{URGENCY_RANK[request.urgency]}#{now}#{loan_id}", reason=request.reason,
+                queue_key=queue_key, queued_at=now if place.waiting else None, reason=request.reason,
                 expected_return_at=_check_due(request.expected_return_at, category.max_loan_hours),
                 rate_fen=category.rate_fen, rate_unit=category.rate_unit, max_loan_hours=category.max_loan_hours,
                 idempotency_key=idempotency_key, request_fingerprint=fingerprint, requested_at=now)
 
+    loan.place = place
+
     def write() -> Loan:
         with transaction(Conflict("借用申请已存在", code="loan_exists")) as writer:
             writer.save(loan, condition=Loan.id.does_not_exist())
+            availability.move(writer, category_id, None, None, queue=1, urgency=request.urgency)  # queue counts
             add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
                        after={**snapshot(loan), "reason": loan.reason}, at=now)
             # urgent and emergency requests reach the managers at once (an outbox event: the notifier finds them)

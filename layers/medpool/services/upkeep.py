@@ -134,7 +134,7 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
         writer.save(device)  # version condition: a loan or another record in between makes this fail
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=RECORD_ACTIONS[entry.kind],
                    before=before, after=after, note=note, at=now)
-        availability.move(writer, device.category_id, status_from, device.status)
+        availability.move_device(writer, device, status_from, now)
     return device
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from medpool.api.schemas.common import (CODE_PATH, AssetTag, Body, Code, Day, Name, Out, PageQuery, Query, Time, days,
                                         integer, omittable)
@@ -17,6 +17,7 @@ LoanHours = integer(1, 24 * 365)
 PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
 DeviceStatus = Literal["available", "reserved", "on_loan", "cleaning", "maintenance", "retired"]
 IntervalDays = integer(1, 3650)
+Reserve = integer(0, 1000)
 DisinfectionMethod = Literal["chlorine_wipe", "alcohol_75", "hydrogen_peroxide", "uv", "other"]
 
 
@@ -38,7 +39,12 @@ class CategoryOut(Out):
     guide_url: str | None = None
     maintenance_interval_days: int | None = None
     calibration_interval_days: int | None = None
+    emergency_reserve: int = Field(0, description="the last N available devices only emergencies may take")
+    auto_reserve_emergency: bool = Field(False, description="a freed device is reserved by the system for an "
+                                                            "emergency heading the waiting list")
     availability: Availability
+    available_to_routine: int = Field(0, description="available devices beyond the emergency reserve")
+    queue_length: int = Field(0, description="pending requests of the category (its waiting list)")
 
 
 class CategoryListOut(Out):
@@ -56,6 +62,8 @@ class CreateCategoryBody(Body):
     guide_url: Url | None = None
     maintenance_interval_days: IntervalDays | None = None
     calibration_interval_days: IntervalDays | None = None
+    emergency_reserve: Reserve | None = None
+    auto_reserve_emergency: bool | None = None
 
 
 class UpdateCategoryBody(Body):
@@ -67,6 +75,8 @@ class UpdateCategoryBody(Body):
     guide_url: Url = omittable()
     maintenance_interval_days: IntervalDays = omittable()
     calibration_interval_days: IntervalDays = omittable()
+    emergency_reserve: Reserve = omittable()
+    auto_reserve_emergency: bool = omittable()
 
 
 class DeviceFields(Body):

@@ -92,6 +92,16 @@ class RecordOut(Out):
     note: str | None = None
 
 
+class QueuePlace(Out):
+    """A pending request's place in its category's waiting list (most urgent first, then oldest)."""
+
+    position: int = Field(description="1 = next in line")
+    length: int = Field(description="pending requests of the category")
+    free: int = Field(description="available devices this request may take now (beyond the emergency reserve "
+                                  "unless it is an emergency)")
+    waiting: bool = Field(description="position > free: waiting for a device (排队中)")
+
+
 class LoanOut(Out):
     id: str
     status: LoanStatus
@@ -106,8 +116,11 @@ class LoanOut(Out):
     overdue: bool
     overdue_at: str | None = None
     requested_at: str
+    queued_at: str | None = Field(None, description="set when the request joined the waiting list at application")
+    queue: QueuePlace | None = Field(None, description="pending requests: their place in the waiting list")
     approved_at: str | None = None
     approved_by: str | None = None
+    auto_reserved: bool | None = Field(None, description="approved by the system for the emergency heading the queue")
     rejected_at: str | None = None
     reject_reason: str | None = None
     cancelled_at: str | None = None
@@ -131,12 +144,14 @@ class LoanOut(Out):
     timeline: list[RecordOut] | None = None
 
     @classmethod
-    def of(cls, loan: object, timeline: list | None = None) -> "LoanOut":
-        """The API view of a loan: `overdue` also covers loans visibly past due before the check ran."""
+    def of(cls, loan: object, timeline: list | None = None, place: object = None) -> "LoanOut":
+        """The API view of a loan: `overdue` also covers loans visibly past due before the check ran; a pending
+        loan's `queue` is the place given (services.waitlist.Place)."""
         from medpool.services.loans import is_overdue  # not at import: the loan service brings its own imports
 
         out = cls.model_validate(loan)
         out.overdue = is_overdue(loan)
+        out.queue = QueuePlace(**place.as_dict()) if place is not None and loan.status == "pending" else None
         if timeline is not None:
             out.timeline = [RecordOut.model_validate(record) for record in timeline]
         return out

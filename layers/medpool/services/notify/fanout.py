@@ -18,8 +18,9 @@ from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.notify_event import NotifyEvent
 from medpool.models.user import MANAGER_ROLE_KEY, User
+from medpool.services.notify import freed
+from medpool.services.notify.outbox import FREED, loan_of
 from medpool.services.notify.texts import DEVICE_EVENTS, EVENTS, content, device_content
-from medpool.services.notify.outbox import loan_of
 from medpool.services.transactions import is_condition_failure
 
 MAX_RECIPIENTS = 80
@@ -84,24 +85,36 @@ def _prepare_device(item: NotifyEvent, recipients: list[str] | None) -> list[Not
 
 
 def prepare(item: NotifyEvent, recipients: list[str] | None = None) -> list[Notification]:
-    """The notifications of one event (not yet written)."""
+    """The notifications of one event (not yet written). A freed device is first resolved to the request
+    heading its category's queue (services/notify/freed.py: which may reserve it for an emergency)."""
     if item.event in DEVICE_EVENTS:
         return _prepare_device(item, recipients)
+    if item.event == FREED:
+        resolved = freed.resolve(item)
+        if resolved is None:
+            return []
+        event, loan, occurrence = resolved
+        return _prepare_loan(item, event, loan, managers()[:MAX_RECIPIENTS] if recipients is None else recipients,
+                             occurrence=occurrence)
     loan = loan_of(item)
-    recipients = recipients_of(item.event, loan) if recipients is None else recipients
+    return _prepare_loan(item, item.event, loan, recipients_of(item.event, loan) if recipients is None else recipients,
+                         occurrence=item.due)
+
+
+def _prepare_loan(item: NotifyEvent, event: str, loan: Loan, recipients: list[str],
+                  occurrence: str | None) -> list[Notification]:
     if not recipients:
         return []
-    template = EVENTS[item.event][0]
+    template = EVENTS[event][0]
     department = (loan.department_id if template == "loan_result"
                   else _name(Department, DEPARTMENTS, loan.department_id))
-    title, text, data = content(item.event, loan, _name(Category, CATEGORIES, loan.category_id), department,
-                                item.at)
+    title, text, data = content(event, loan, _name(Category, CATEGORIES, loan.category_id), department, item.at)
     pushed = get_settings().template_id(template) is not None
     notices = []
     for openid in recipients:
-        nid = notification_id(loan.id, item.event, openid, item.due)
+        nid = notification_id(loan.id, event, openid, occurrence)
         notices.append(Notification(
-            nid, openid=openid, created_key=f"{item.at}#{nid}", event=item.event, loan_id=loan.id, title=title,
+            nid, openid=openid, created_key=f"{item.at}#{nid}", event=event, loan_id=loan.id, title=title,
             body=text, page=f"pages/loan-detail/index?id={loan.id}", template=template, data=data,
             state="pending" if pushed else "in_app", attempts=0, created_at=item.at,
             queue="pending" if pushed else None, queue_at=item.at if pushed else None))

@@ -4,6 +4,7 @@ a repeated overdue run or a second writer cannot write it twice (the transaction
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,7 @@ DUE_EVENTS = ("loan_due_soon", "loan_overdue")  # about one due time of the loan
 RECALL_EVENTS = ("loan_recalled", "recall_answered")  # about one recall of the loan (keyed by its time)
 KEEP = timedelta(days=35)  # then DynamoDB's TTL deletes the event (its notifications stay)
 PENDING = "pending"
+FREED = "device_freed"
 # what the texts and the recipients need of the loan, as committed
 LOAN_FIELDS = ("status", "department_id", "applicant_openid", "category_id", "device_id", "urgency", "reason",
                "reject_reason", "expected_return_at", "requested_at", "condition", "charge_fen", "recall_state",
@@ -56,6 +58,16 @@ def device_event(kind: str, device: Any, due: str, at: str) -> NotifyEvent:
     fields = {"id": device.id, "name": device.name, "category_id": device.category_id, "kind": kind, "due": due}
     return NotifyEvent(event_id(f"device#{device.id}", event, due), event=event, due=due, device=fields, at=at,
                        sweep=PENDING, expires_at=_expiry(at))
+
+
+def device_freed(device: Any, at: str) -> NotifyEvent:
+    """A device became available (disinfected, repaired, released, registered): the notifier tells the managers
+    who heads its category's waiting list, or reserves it for an emergency there (services/notify/freed.py).
+    Its id is unique to the transaction, never derived from a time another availability could share (a
+    colliding id would fail the change it reports); the notices are keyed by the availability it finds."""
+    fields = {"id": device.id, "category_id": device.category_id}
+    return NotifyEvent(event_id(f"device#{device.id}", FREED, uuid.uuid4().hex), event=FREED, due=at,
+                       device=fields, at=at, sweep=PENDING, expires_at=_expiry(at))
 
 
 def resend_event(notification_id: str, at: str) -> NotifyEvent:

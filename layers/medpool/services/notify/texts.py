@@ -26,6 +26,9 @@ EVENTS = {
     "new_request": ("new_request", "", "新的借用申请"),
     "loan_recalled": ("loan_due", "调回", "设备科请求提前归还（调回）"),
     "recall_answered": ("loan_result", "已答复调回", "科室已答复调回"),
+    # the waiting list (to managers, about the request heading a category's queue)
+    "device_freed": ("new_request", "", "有设备空闲，可批准排队申请"),
+    "loan_auto_reserved": ("new_request", "", "系统已为抢救申请自动预留设备"),
 }
 
 
@@ -91,6 +94,10 @@ def _note(event: str, loan: Loan, department: str) -> str:
         return f"请尽快归还，{department}借用已逾期"
     if event == "loan_recalled":
         return f"请答复调回：{loan.recall_reason or '未说明'}"
+    if event == "device_freed":
+        return f"请批准：{loan.device_id} 已空闲"
+    if event == "loan_auto_reserved":
+        return f"已自动预留 {loan.device_id}，请交接"
     if event == "recall_answered":
         if loan.recall_state == "refused":
             return f"{department}无法归还：{loan.recall_answer_reason or '未说明'}"
@@ -115,6 +122,8 @@ def content(event: str, loan: Loan, category: str, department: str, at: str) -> 
     else:
         urgency = URGENCY.get(loan.urgency, loan.urgency)
         data = {"character_string1": loan.id, "thing2": f"{department} {category}", "phrase3": urgency,
-                "time4": local_time(loan.requested_at), "thing5": loan.reason}
+                "time4": local_time(loan.requested_at), "thing5": note}
         text = f"{department}申请{category}（{urgency}）：{loan.reason}"
+        if event != "new_request":  # the waiting list: what to do first, then the request heading the queue
+            text = f"{note}。排队首位：{text}"
     return title, text, data
