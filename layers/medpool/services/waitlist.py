@@ -102,12 +102,13 @@ def pick_device(category_id: str, day: str | None = None) -> str | None:
     consistent: the approval's write is conditioned on the device still being available)."""
     day = day or upkeep.today()
     for device in Device.by_category_status.query(category_id, Device.status == "available"):
-        if device.current_loan_id is None and _lendable(device, day):
+        if device.current_loan_id is None and lendable(device, day):
             return device.id
     return None
 
 
-def _lendable(device: Device, day: str) -> bool:
+def lendable(device: Device, day: str | None = None) -> bool:
+    """Not past its maintenance or calibration date (upkeep.require_lendable, as a yes or no)."""
     try:
         upkeep.require_lendable(device, day)
     except Conflict:

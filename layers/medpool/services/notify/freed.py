@@ -28,8 +28,8 @@ def resolve(item: NotifyEvent) -> tuple[str, Loan, str] | None:
         loan = waitlist.find(device.current_loan_id) if device.current_loan_id else None
         reserved_here = loan is not None and loan.auto_reserved and (loan.approved_at or "") >= item.at
         return (AUTO_RESERVED, loan, _occurrence(device)) if reserved_here else None
-    if device.status != "available":
-        return None
+    if device.status != "available" or not waitlist.lendable(device):
+        return None  # taken meanwhile, or past its maintenance or calibration: nothing to offer
     head = waitlist.head(category_id)
     if head is None:
         return None

@@ -124,6 +124,6 @@ def content(event: str, loan: Loan, category: str, department: str, at: str) -> 
         data = {"character_string1": loan.id, "thing2": f"{department} {category}", "phrase3": urgency,
                 "time4": local_time(loan.requested_at), "thing5": note}
         text = f"{department}申请{category}（{urgency}）：{loan.reason}"
-        if event != "new_request":  # the waiting list: what to do first, then the request heading the queue
-            text = f"{note}。排队首位：{text}"
+        if event != "new_request":  # the waiting list: what to do first, then the request it concerns
+            text = f"{note}。{'排队首位' if event == 'device_freed' else '抢救申请'}：{text}"
     return title, text, data
