@@ -14,7 +14,7 @@ from medpool.services.list_keys import backfill_list_keys
 from medpool.tables import create_tables
 
 KEYS = ("status_key", "department_status", "device_status", "department_device_status", "department_in_use",
-        "recall_open")
+        "recall_open", "category_pending")
 
 
 def _put_raw(model, item, drop):

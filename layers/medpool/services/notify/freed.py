@@ -41,8 +41,9 @@ def resolve(item: NotifyEvent) -> tuple[str, Loan, str] | None:
             return AUTO_RESERVED, loan, f"{device_id}@{loan.approved_at}"
         except MedpoolError:
             return None  # approved meanwhile, or the device was taken: the managers act on what they see
-    if waitlist.free_for(category, head.urgency) < 1:
-        return None  # the device joins the emergency reserve: the routine head still waits
+    free = waitlist.free_for(category, head.urgency)
+    if free < 1 or waitlist.queue_length(category) < free:
+        return None  # held in the emergency reserve for a routine head; or more free than waiting: nobody waited
     head.device_id = device_id  # only for the text ("VENT-002 已空闲"); never saved
     return FREED, head, _occurrence(device)
 
