@@ -146,6 +146,21 @@ def _explain_unread(loan: Loan, device_id: str, check: Callable[[Device], None])
         check(device)
 
 
+def _emergency_takes_booked(actor: User, loan: Loan, device: Device) -> Loan | None:
+    if loan.urgency != "emergency" or device.status != "reserved":
+        return None
+    from medpool.services.bookings import preempt  # only an emergency meeting a reserved device
+
+    return preempt.for_emergency(actor, loan, device)
+
+
+def _device_down(actor: User, device: Device) -> None:
+    """A device leaving the pool: the bookings counting on it are checked (after the commit)."""
+    from medpool.services.bookings import conflicts
+
+    conflicts.on_device_down(actor.openid, device)
+
+
 @_once_more_on_race
 def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     """Approve a pending loan and reserve a device of its category for it: the one the manager names (read with
@@ -162,6 +177,9 @@ def approve(actor: User, loan_id: str, device_id: str | None) -> Loan:
     if device_id is not None:
         if device is None:
             raise devices.unknown_device(device_id)
+        taken = _emergency_takes_booked(actor, loan, device)  # emergencies first: a booked device (预约)
+        if taken is not None:
+            return taken
         devices.require_available_in(device, loan.category_id)
         upkeep.require_lendable(device, day)
     else:
@@ -360,6 +378,9 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
         device.status, device.status_reason = "cleaning", f"归还待消毒（借用 {loan.id}）"
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
     closed = loan.close_recall("returned")  # a take-back ends a standing recall
-    return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
-                   ledger_entries=entries, identified=identified,
-                   after={"recall_state": "returned"} if closed else None)
+    returned = _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
+                       ledger_entries=entries, identified=identified,
+                       after={"recall_state": "returned"} if closed else None)
+    if condition == "damaged":
+        _device_down(actor, device)
+    return returned
