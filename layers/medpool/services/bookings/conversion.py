@@ -77,15 +77,15 @@ def _reserve(booking: Booking, category: Category, device: Device, now: str) -> 
     booking.status, booking.loan_id, booking.fulfilled_at, booking.updated_at = "fulfilled", loan.id, now, now
     booking.conflict = booking.conflict_at = booking.conflict_note = None
     held = Device(device.id, category_id=device.category_id)
+    held.version = 0  # PynamoDB adds `version + 1` to the update (its version is not checked: the conditions are)
     actions = [Device.status.set("reserved"), Device.current_loan_id.set(loan.id),
                Device.holder_department_id.set(booking.department_id), Device.status_changed_at.set(now),
-               Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now),
-               Device.version.add(1)]
+               Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now)]
     free = ((Device.status == "available") & Device.current_loan_id.does_not_exist()
             & upkeep.lendable_condition() & (Device.category_id == booking.category_id))
     with transaction(Lost()) as writer:
         writer.save(loan, condition=Loan.id.does_not_exist())
-        writer.update(held, actions=actions, condition=free)
+        writer.update(held, actions=actions, condition=free, add_version_condition=False)
         availability.move(writer, booking.category_id, "available", "reserved")
         writer.save(booking)  # version as read from the index: a change since makes this fail
         book.remove(writer, booking)
