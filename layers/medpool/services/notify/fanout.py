@@ -86,7 +86,7 @@ def _prepare_device(item: NotifyEvent, recipients: list[str] | None) -> list[Not
 def prepare(item: NotifyEvent, recipients: list[str] | None = None) -> list[Notification]:
     """The notifications of one event (not yet written)."""
     if item.booking is not None:  # a booking (预约) event: its own recipients and texts
-        from medpool.services.bookings import notices as booking_notices
+        from medpool.services.bookings import notice_texts as booking_notices
 
         return booking_notices.prepare(item, recipients)
     if item.event in DEVICE_EVENTS:
