@@ -234,3 +234,23 @@ def test_an_emergency_takes_a_booked_device_and_the_booking_ward_is_told():
     counts = Category.get(SCOPE, "emer", consistent_read=True)
     assert (counts.count_available, counts.count_reserved) == (0, 1)
     assert label_scene  # the hand-over of the emergency loan goes on as usual
+
+
+def test_booking_events_reach_the_applicant_the_ward_and_the_managers_through_the_notifier(wx, notifier):
+    from medpool.models.notification import Notification
+
+    ids = _category("told", 2)
+    manager = _user(MANAGER)
+    booking = flow.approve(manager, _book("told", 1, 4, "told-book-0001").id)
+    other = flow.approve(manager, _book("told", 3, 6, "told-book-0002").id)
+    assert conversion.run().fulfilled == [booking.id]  # one device reserved for it until +4 h
+    reserved = Booking.get(booking.id).loan_id and Loan.get(Booking.get(booking.id).loan_id).device_id
+    spare = next(i for i in ids if i != reserved)
+    devices.update_device(manager, spare, {"status": "retired", "status_reason": "报废"})  # `other` loses its device
+    notifier.drain()
+    mine = {n.event: n for n in Notification.by_user.query(NURSE) if (n.page or "").endswith(booking.id)}
+    assert {"booking_approved", "booking_ready"} <= set(mine)
+    assert mine["booking_ready"].title == "预约设备已预留" and Booking.get(booking.id).loan_id in mine["booking_ready"].body
+    told = [n for n in Notification.by_user.query(MANAGER) if n.event == "booking_conflict"]
+    assert [n.page for n in told] == [f"pages/bookings/index?id={other.id}"]
+    assert "报废" in told[0].body
