@@ -38,7 +38,7 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "devices": {"bookings": "write", "devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "ledger_counters": "read",
                 "loans": "read", "users": "read", "departments": "read",
-                "notify_events": "read", "wechat_tokens": "write", "block_lifts": "read"},
+                "notify_events": "read_append", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (counters, ledger + open loans), record queries; import jobs (their
     # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
     # counter ADDs in transactions, and register devices (transactions, counted on their category item).
@@ -55,11 +55,13 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # not fanned out, pending notifications); managers see and resend failed notifications (record + resend
     # event) and lift escalation blocks.
     "overdue": {"bookings": "write", "loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
-                "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
-                "devices": "read", "notify_events": "write"},
+                "block_lifts": "write", "users": "read", "departments": "read", "categories": "write",
+                "devices": "write", "notify_events": "write"},
     # Bookings (预约, issue 13): apply creates and cancels them, approve decides (and an emergency approval may
-    # take a booked device), devices and returns mark the bookings a device leaving the pool puts at risk, the
-    # overdue schedule turns them into loans; reports reaches them only through the loan services' imports.
+    # take a booked device), devices and returns mark the bookings a device leaving the pool puts at risk (with
+    # an outbox event: devices appends to notify_events), the overdue schedule turns them into loans (a loan, the
+    # device reserved, the category's counts: it writes devices and categories); reports reaches them only
+    # through the loan services' imports.
     # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
     # category and department names, writes the notifications, marks the event fanned out, pushes with the
     # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).

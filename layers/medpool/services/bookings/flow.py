@@ -17,7 +17,7 @@ from medpool.models.booking_book import BookingBook, book_id
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.user import User
-from medpool.policy import require_department
+from medpool.policy import require_department, require_not_own_request
 from medpool.services import batch_reads, idempotency
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
@@ -189,6 +189,7 @@ def approve(actor: User, booking_id: str) -> Booking:
     if booking.status == "approved":
         return booking
     _require(booking, "requested")
+    require_not_own_request(actor, booking.applicant_openid)
     before = snapshot(booking)
     booking.status = "approved"
     booking.approved_at = booking.updated_at = clock.now_iso()
