@@ -16,7 +16,7 @@ from medpool.models.notify_event import NotifyEvent
 from medpool.models.record import Record
 from medpool.models.user import User
 from medpool.services import categories, devices, loan_flow, loans
-from medpool.services.bookings import book, capacity, conversion, flow, listing
+from medpool.services.bookings import book, capacity, conversion, flow, listing, preempt
 from tests.integration.race import race
 from tests.support import iso_in, label_scene
 
@@ -220,6 +220,7 @@ def test_an_emergency_takes_a_booked_device_and_the_booking_ward_is_told():
                                    "emer-loan-0002")
     with pytest.raises(Conflict):
         loan_flow.approve(manager, routine.id, ids[0])  # only an emergency may take it
+    assert preempt.preemptible("emer") == ids[0]  # for an emergency approval that names no device
     taken = loan_flow.approve(manager, emergency.id, ids[0])
     assert (taken.status, taken.device_id) == ("approved", ids[0])
     device = Device.get(ids[0], consistent_read=True)

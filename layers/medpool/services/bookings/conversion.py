@@ -1,6 +1,6 @@
 """The scheduled run's part (services/overdue.run, every 15 minutes): an approved booking whose window starts
 within MEDPOOL_BOOKING_LEAD_HOURS becomes an approved loan holding a device for it (device `reserved`, the
-counts moved, the loan's `booking_id`; the ward is told, `booking_ready`). When no device can be reserved,
+counts moved, the loan's `booking_id`; the ward is told, `booking_ready`, which names the loan). When no device can be reserved,
 the booking is marked `no_device` and the managers are told at once (once per window). Bookings whose window
 passed without becoming a loan (never approved, or no device until its end) expire.
 
@@ -21,7 +21,7 @@ from medpool.models.booking import Booking
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.loan import URGENCY_RANK, Loan
-from medpool.services import availability, notifications, upkeep
+from medpool.services import availability, upkeep
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.bookings.flow import snapshot
@@ -98,8 +98,7 @@ def _reserve(booking: Booking, category: Category, device: Device, now: str) -> 
         add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
                    before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
                    note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
-        notices.enqueue(writer, "booking_ready", booking, now)
-        notifications.enqueue(writer, "loan_approved", loan, now)
+        notices.enqueue(writer, "booking_ready", booking, now)  # names the loan: no second `loan_approved`
     return loan
 
 
