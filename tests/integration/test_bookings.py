@@ -252,6 +252,7 @@ def test_booking_events_reach_the_applicant_the_ward_and_the_managers_through_th
     mine = {n.event: n for n in Notification.by_user.query(NURSE) if (n.page or "").endswith(booking.id)}
     assert {"booking_approved", "booking_ready"} <= set(mine)
     assert mine["booking_ready"].title == "预约设备已预留" and Booking.get(booking.id).loan_id in mine["booking_ready"].body
-    told = [n for n in Notification.by_user.query(MANAGER) if n.event == "booking_conflict"]
+    told = [n for n in Notification.by_user.query(MANAGER) if n.event == "booking_conflict"
+            and n.page.rsplit("=", 1)[1] in (booking.id, other.id)]
     assert [n.page for n in told] == [f"pages/bookings/index?id={other.id}"]
     assert "报废" in told[0].body
