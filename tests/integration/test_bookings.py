@@ -256,3 +256,20 @@ def test_booking_events_reach_the_applicant_the_ward_and_the_managers_through_th
             and n.page.rsplit("=", 1)[1] in (booking.id, other.id)]
     assert [n.page for n in told] == [f"pages/bookings/index?id={other.id}"]
     assert "报废" in told[0].body
+
+
+def test_a_failed_calibration_and_a_damaged_return_surface_the_conflict_too():
+    from medpool.services import upkeep
+    from tests.support import make_loan
+
+    ids = _category("fail", 1)
+    manager = _user(MANAGER)
+    booking = _book("fail", 40, 44, "fail-book-0001")
+    upkeep.record(manager, ids[0], upkeep.UpkeepRecord(kind="calibration", result="fail", note="超差"))
+    marked = Booking.get(booking.id, consistent_read=True)
+    assert (marked.conflict, Device.get(ids[0]).status) == ("device_maintenance", "maintenance")
+    # a damaged return: MON-005 of the demo monitors, booked by name
+    named = _book("monitor", 60, 62, "fail-book-0002", device_id="MON-005")
+    loan = make_loan("in_use", device_id="MON-005", key="fail-loan-0001")
+    loan_flow.confirm_return(manager, loan.id, "damaged", "屏幕碎裂", scan=label_scene("MON-005"))
+    assert Booking.get(named.id, consistent_read=True).conflict == "device_maintenance"
