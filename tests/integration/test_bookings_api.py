@@ -99,3 +99,11 @@ def test_the_run_makes_the_loan_and_the_ward_sees_it(people):
     assert (stored["status"], loan["status"], loan["booking_id"], loan["expected_return_at"]) == (
         "fulfilled", "approved", booking["id"], booking["end_at"])
     assert api.post(f"/bookings/{booking['id']}/cancel", None, nurse).error_code == "booking_fulfilled"
+
+
+def test_a_manager_does_not_approve_their_own_booking(people):
+    api, _, _, manager = people
+    own = book(api, manager, "api-own-0001", 60, 62).body
+    assert api.post(f"/bookings/{own['id']}/approve", None, manager).error_code == "own_request"
+    admin = api.login("demo-admin")
+    assert api.post(f"/bookings/{own['id']}/approve", None, admin).body["status"] == "approved"
