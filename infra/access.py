@@ -22,27 +22,27 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # and the availability counts on the category item (UpdateItem ADD); a confirmed return appends its
     # statistics ledger entries in that transaction and ADDs them to the statistics counters (ledger_counters).
     # A notified change puts one outbox event (notify_events) in its transaction: append only.
-    "apply": {"loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
+    "apply": {"bookings": "write", "loans": "write", "devices": "write", "records": "read_append", "ledger": "append",
               "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
               "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
-    "approve": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
+    "approve": {"bookings": "write", "loans": "write", "devices": "write", "records": "append", "ledger": "append",
                 "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
                 "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
-    "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
+    "returns": {"bookings": "write", "loans": "write", "devices": "write", "records": "append", "ledger": "append",
                 "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
                 "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
     # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
     # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
     # refresh the shared WeChat access token. (ledger_counters: reached through the ledger's writer, which
     # adds counters only for loan entries; a device's interval adds none: read only.)
-    "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
+    "devices": {"bookings": "write", "devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "ledger_counters": "read",
                 "loans": "read", "users": "read", "departments": "read",
-                "notify_events": "read", "wechat_tokens": "write", "block_lifts": "read"},
+                "notify_events": "read_append", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (counters, ledger + open loans), record queries; import jobs (their
     # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
     # counter ADDs in transactions, and register devices (transactions, counted on their category item).
-    "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
+    "reports": {"bookings": "read", "records": "write", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write", "ledger_counters": "write",
                 "import_jobs": "write", "import_chunks": "write",
                 "notify_events": "read", "wechat_tokens": "read", "block_lifts": "read"},
@@ -54,9 +54,14 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # maintenance or calibration (the devices' due index), then the notifier's sweep (events
     # not fanned out, pending notifications); managers see and resend failed notifications (record + resend
     # event) and lift escalation blocks.
-    "overdue": {"loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
-                "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
-                "devices": "read", "notify_events": "write"},
+    "overdue": {"bookings": "write", "loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
+                "block_lifts": "write", "users": "read", "departments": "read", "categories": "write",
+                "devices": "write", "notify_events": "write"},
+    # Bookings (预约, issue 13): apply creates and cancels them, approve decides (and an emergency approval may
+    # take a booked device), devices and returns mark the bookings a device leaving the pool puts at risk (with
+    # an outbox event: devices appends to notify_events), the overdue schedule turns them into loans (a loan, the
+    # device reserved, the category's counts: it writes devices and categories); reports reaches them only
+    # through the loan services' imports.
     # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
     # category and department names, writes the notifications, marks the event fanned out, pushes with the
     # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).

@@ -1,7 +1,9 @@
-"""apply: a department applies for a device, follows its loans, cancels before hand-over."""
+"""apply: a department applies for a device, follows its loans, cancels before hand-over; books a device for a
+future window (预约), follows and cancels its bookings."""
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.loans import IDEMPOTENCY_KEY, LOAN_PATH, CreateLoanBody, LoanListQuery, LoanOut
+from medpool.api.schemas.bookings import BOOKING_PATH, BookingListQuery, BookingOut, CreateBookingBody
+from medpool.api.schemas.loans import IDEMPOTENCY_KEY, LOAN_PATH, CreateLoanBody, LoanListQuery, LoanOut, RecordOut
 from medpool.policy import Access
 from medpool.services import loan_flow, loans, waitlist
 
@@ -49,3 +51,62 @@ def get_loan(request: Request) -> LoanOut:
            params=LOAN_PATH, errors={403: "只能取消本科室的申请 (other_department)", 409: "已交接或已结束 (loan_not_cancellable)"})
 def cancel_loan(request: Request) -> LoanOut:
     return LoanOut.of(loan_flow.cancel(request.user, request.params["id"]))
+
+
+# bookings (预约): a ward books a category (or a device) for a future window (services/bookings)
+BOOKING_ERRORS = {409: "所选时段已约满或设备不可用/已被预约 (booking_full, device_not_bookable, device_booked, booking_busy)",
+                  422: "时段须在未来、结束晚于开始、180 天内且不超过类别借用上限 (booking_in_past, booking_window_invalid, "
+                       "booking_too_far, booking_too_long)；类别或设备不存在或不一致 (unknown_category, unknown_device, "
+                       "wrong_category)；Idempotency-Key 已用于另一个预约 (idempotency_key_reused)"}
+
+
+@api.route("POST", "/bookings", "createBooking", Access.ACTIVE, summary="预约设备（按类别或指定设备，未来时段）",
+           body=CreateBookingBody, response=BookingOut, status=201, headers={"Idempotency-Key": IDEMPOTENCY_KEY},
+           errors=BOOKING_ERRORS)
+def create_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    body = request.body
+    booking, _created = flow.create(request.user, flow.BookingRequest(
+        category_id=body.category_id, device_id=body.device_id, start_at=body.start_at, end_at=body.end_at,
+        reason=body.reason), request.headers["idempotency-key"])
+    return BookingOut.model_validate(booking)
+
+
+@api.route("GET", "/bookings", "listBookings", Access.ACTIVE,
+           summary="预约列表（按开始时间；某日或今日起；申请方：本科室）", query=BookingListQuery,
+           response=PageOut[BookingOut], errors={403: "申请方只能查看本科室 (other_department)"})
+def list_bookings(request: Request) -> PageOut[BookingOut]:
+    from medpool.services.bookings import listing
+
+    q = request.query
+    page = listing.list_bookings(request.user, q.day, q.category_id, q.department_id, q.limit, q.cursor)
+    return page_out(BookingOut, page)
+
+
+@api.route("GET", "/bookings/{id}", "getBooking", Access.ACTIVE, summary="预约详情与时间线", response=BookingOut,
+           params=BOOKING_PATH, errors={403: "申请方只能查看本科室的预约 (other_department)"})
+def get_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    booking = flow.get(request.user, request.params["id"])
+    out = BookingOut.model_validate(booking)
+    out.timeline = [RecordOut.model_validate(r) for r in timeline_of(booking.id)]
+    return out
+
+
+def timeline_of(booking_id: str) -> list:
+    from medpool.models.record import Record
+    from medpool.services.audit import subject_key
+
+    return list(Record.query(subject_key("booking", booking_id)))
+
+
+@api.route("POST", "/bookings/{id}/cancel", "cancelBooking", Access.ACTIVE, summary="取消预约（转为借用前）",
+           response=BookingOut, params=BOOKING_PATH,
+           errors={403: "只能取消本科室的预约 (other_department)",
+                   409: "预约已转为借用、已驳回或已过期 (booking_fulfilled, booking_not_requested)"})
+def cancel_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    return BookingOut.model_validate(flow.cancel(request.user, request.params["id"]))

@@ -2,6 +2,7 @@
 from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.loans import (LOAN_PATH, ApproveLoanBody, ExtendLoanBody, HandOverBody, LoanOut, RecallBody,
                                        RejectLoanBody)
+from medpool.api.schemas.bookings import BOOKING_PATH, BookingOut, MoveBookingBody, RejectBookingBody
 from medpool.policy import Access
 from medpool.services import loan_flow, recall
 
@@ -57,3 +58,35 @@ def extend_loan(request: Request) -> LoanOut:
 def recall_loan(request: Request) -> LoanOut:
     body = request.body
     return LoanOut.of(recall.recall(request.user, request.params["id"], body.reason, body.return_by))
+
+
+# bookings (预约): managers approve, reject (reason) or move (new window, checked again) a booking
+@api.route("POST", "/bookings/{id}/approve", "approveBooking", Access.MANAGER, summary="批准预约", response=BookingOut,
+           params=BOOKING_PATH, errors={409: "预约不是待审批状态 (booking_not_requested)"})
+def approve_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    return BookingOut.model_validate(flow.approve(request.user, request.params["id"]))
+
+
+@api.route("POST", "/bookings/{id}/reject", "rejectBooking", Access.MANAGER, summary="驳回预约",
+           body=RejectBookingBody, response=BookingOut, params=BOOKING_PATH,
+           errors={409: "预约已转为借用、已取消或已过期 (booking_not_requested)"})
+def reject_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    return BookingOut.model_validate(flow.reject(request.user, request.params["id"], request.body.reason))
+
+
+@api.route("POST", "/bookings/{id}/move", "moveBooking", Access.MANAGER, summary="调整预约时段（按新时段重新核对）",
+           body=MoveBookingBody, response=BookingOut, params=BOOKING_PATH,
+           errors={409: "预约已结束，或新时段已约满/设备不可用 (booking_not_requested, booking_full, device_not_bookable, "
+                        "device_booked, booking_busy)",
+                   422: "时段须在未来、结束晚于开始、180 天内且不超过类别借用上限 (booking_in_past, booking_window_invalid, "
+                        "booking_too_far, booking_too_long)"})
+def move_booking(request: Request) -> BookingOut:
+    from medpool.services.bookings import flow
+
+    body = request.body
+    return BookingOut.model_validate(flow.move(request.user, request.params["id"], body.start_at, body.end_at,
+                                               body.reason))

@@ -43,6 +43,7 @@ class Settings:
     recall_answer_hours: float = 2.0  # a recall (调回) the ward has not answered for N hours is listed to managers
     # Devices waiting for disinfection longer than this are flagged to managers (GET /devices?status=cleaning)
     cleaning_alert_hours: float = 4.0
+    booking_lead_hours: float = 2.0  # an approved booking becomes a loan holding a device this long before its start
     # Maintenance / calibration due within this many days: the scheduled check reminds the managers once
     upkeep_reminder_days: int = 7
     # Per-client limits on login + registration attempts: (attempts, window seconds); 0 attempts: no limit.
@@ -109,6 +110,7 @@ def load_settings() -> Settings:
         escalation_hours=float(_env("MEDPOOL_ESCALATION_HOURS", "0")),
         recall_answer_hours=float(_env("MEDPOOL_RECALL_ANSWER_HOURS", "2")),
         cleaning_alert_hours=float(_env("MEDPOOL_CLEANING_ALERT_HOURS", "4")),
+        booking_lead_hours=float(_env("MEDPOOL_BOOKING_LEAD_HOURS", "2")),
         upkeep_reminder_days=int(_env("MEDPOOL_UPKEEP_REMINDER_DAYS", "7")),
         login_limit_source=_limit("MEDPOOL_LOGIN_LIMIT_SOURCE", "120/60"),
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),

@@ -85,6 +85,14 @@ TABLE = {
     "listOutbox": ("GET", "/outbox", None, (401, 401, 403, 403, 200, 200)),
     "retryNotification": ("POST", "/outbox/N0/retry", None, (401, 401, 403, 403, 404, 404)),
     "listBlocks": ("GET", "/blocks", None, (401, 401, 403, 403, 200, 200)),
+    # bookings (issue 13): {booking} is a booking of applicant_a's department (ICU), requested
+    "createBooking": ("POST", "/bookings", "BOOKING", (401, 401, 201, 201, 201, 201)),
+    "listBookings": ("GET", "/bookings", None, (401, 401, 200, 200, 200, 200)),
+    "getBooking": ("GET", "/bookings/{booking}", None, (401, 401, 200, 403, 200, 200)),
+    "cancelBooking": ("POST", "/bookings/{booking}/cancel", None, (401, 401, 200, 403, 200, 200)),
+    "approveBooking": ("POST", "/bookings/{booking}/approve", None, (401, 401, 403, 403, 200, 200)),
+    "rejectBooking": ("POST", "/bookings/{booking}/reject", {"reason": "设备检修"}, (401, 401, 403, 403, 200, 200)),
+    "moveBooking": ("POST", "/bookings/{booking}/move", "MOVE", (401, 401, 403, 403, 200, 200)),
     "liftBlock": ("POST", "/blocks/ICU/lift", None, (401, 401, 403, 403, 409, 409)),
 }
 
@@ -131,6 +139,16 @@ def test_route_access(api, operation_id, principal):
 
         job = jobs.create("demo-manager", importing.validate_loans(IMPORT_LOANS.encode(), "csv"), "csv")
         path = path.replace("{import}", job.id)
+    if "{booking}" in path:
+        from medpool.services.bookings import flow
+
+        booking, _ = flow.create(User.get("demo-nurse-icu"), flow.BookingRequest(
+            "monitor", None, iso_in(30), iso_in(34), "择期手术"), f"authz-booking-{principal}")
+        path = path.replace("{booking}", booking.id)
+    if body == "BOOKING":
+        body = {"category_id": "monitor", "start_at": iso_in(30), "end_at": iso_in(34), "reason": "择期手术"}
+    if body == "MOVE":
+        body = {"start_at": iso_in(40), "end_at": iso_in(44), "reason": "改期"}
     if body == "REGISTER":
         body = {**REGISTER, "registration_token": sessions.issue_registration(f"new-{principal}", None).token}
     if body == "EXTEND":

@@ -21,7 +21,7 @@ OUT_OF_RANGE = [f"{FIRST_YEAR - 1}-12-31T23:00:00Z", f"{LAST_YEAR + 1}-01-01T00:
 
 def test_every_list_route_is_covered():
     assert {path for path, _ in LIST_ROUTES} == {"/announcements", "/notifications", "/loans", "/devices",
-                                                "/outbox", "/records", "/users"}
+                                                "/outbox", "/records", "/users", "/bookings"}
 
 
 @pytest.mark.parametrize("path,access", LIST_ROUTES, ids=[path for path, _ in LIST_ROUTES])
@@ -56,6 +56,20 @@ def test_create_loan_refuses_times_out_of_range(api, moment):
     before = table_counts()
     body = {"category_id": "monitor", "urgency": "routine", "reason": "术后监护", "expected_return_at": moment}
     _refused(api.post("/loans", body, nurse, headers={"Idempotency-Key": "bad-time-0001"}), before)
+
+
+@pytest.mark.parametrize("moment", OVERFLOWING + OUT_OF_RANGE)
+def test_create_and_move_booking_refuse_times_out_of_range(api, moment):
+    nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
+    good = {"category_id": "monitor", "start_at": iso_in(30), "end_at": iso_in(34), "reason": "择期手术"}
+    created = api.post("/bookings", good, nurse, headers={"Idempotency-Key": "bad-booking-0001"})
+    assert created.status == 201, created
+    before = table_counts()
+    for field in ("start_at", "end_at"):
+        _refused(api.post("/bookings", {**good, field: moment}, nurse, headers={"Idempotency-Key": "bad-time-0002"}),
+                 before)
+        _refused(api.post(f"/bookings/{created.body['id']}/move", {"start_at": iso_in(40), "end_at": iso_in(44),
+                                                                   field: moment}, manager), before)
 
 
 @pytest.mark.parametrize("moment", OVERFLOWING + OUT_OF_RANGE)

@@ -3,6 +3,8 @@ the one source of truth for local table creation and for infra/."""
 from medpool.models.announcement import Announcement
 from medpool.models.base import bind
 from medpool.models.block_lift import BlockLift
+from medpool.models.booking import Booking
+from medpool.models.booking_book import BookingBook
 from medpool.models.category import Category
 from medpool.models.category_counts import CategoryCounts
 from medpool.models.department import Department
@@ -36,6 +38,7 @@ TABLES = {
     "rate_limits": RateLimitCounter,
     "import_jobs": ImportJob,
     "import_chunks": ImportChunk,
+    "bookings": Booking,
 }
 
 
@@ -44,6 +47,7 @@ def bind_all() -> None:
     for logical_name, model in TABLES.items():
         bind(model, logical_name)
     bind(CategoryCounts, "categories")  # a second view of the category items (not a table of its own)
+    bind(BookingBook, "bookings")  # the per-category booking books, items of the bookings table
 
 
 bind_all()

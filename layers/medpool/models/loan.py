@@ -223,6 +223,7 @@ class Loan(Model):
     recall_answered_at = UnicodeAttribute(null=True)
     recall_answered_by = UnicodeAttribute(null=True)
     recall_answer_reason = UnicodeAttribute(null=True)  # why the ward cannot return it
+    booking_id = UnicodeAttribute(null=True)  # the booking (预约) this loan holds a device for
     version = VersionAttribute()
     # list keys, derived from the fields above on every put (list_keys)
     status_key = UnicodeAttribute(null=True)

@@ -33,6 +33,7 @@ class NotifyEvent(Model):
     due = UnicodeAttribute(null=True)  # the due time a due event is about
     loan = JSONAttribute(null=True)  # the loan's fields the texts need, as committed
     device = JSONAttribute(null=True)  # a device event (maintenance/calibration due): the device's fields
+    booking = JSONAttribute(null=True)  # a booking event (services/bookings/notices.py): the booking's fields
     notification_id = UnicodeAttribute(null=True)  # RESEND only
     at = UnicodeAttribute()  # when the change happened (the notifications' time)
     sweep = UnicodeAttribute(null=True)

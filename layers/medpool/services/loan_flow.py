@@ -168,6 +168,32 @@ def _explain_reserve(loan: Loan) -> None:
                        "常规和紧急申请需排队等待", code="emergency_reserve_held")
 
 
+def _emergency_takes_booked(actor: User, loan: Loan, device: Device) -> Loan | None:
+    if loan.urgency != "emergency" or device is None or device.status != "reserved":
+        return None
+    from medpool.services.bookings import preempt  # only an emergency meeting a reserved device
+
+    return preempt.for_emergency(actor, loan, device)
+
+
+def _emergency_takes_booked_in(actor: User, loan: Loan) -> Loan:
+    """An emergency naming no device when none is available: a device held for a booking not yet started."""
+    from medpool.services.bookings import preempt
+
+    held = preempt.preemptible(loan.category_id)
+    taken = _emergency_takes_booked(actor, loan, devices.find_device(held)) if held else None
+    if taken is None:
+        raise NO_DEVICE
+    return taken
+
+
+def _device_down(actor: User, device: Device) -> None:
+    """A device leaving the pool: the bookings counting on it are checked (after the commit)."""
+    from medpool.services.bookings import conflicts
+
+    conflicts.on_device_down(actor.openid, device)
+
+
 @_once_more_on_race
 def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool = False) -> Loan:
     """Approve a pending loan and reserve a device of its category for it: the one the manager names (read with
@@ -185,11 +211,16 @@ def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool
     picked = not chosen
     if picked:
         chosen = waitlist.pick_device(loan.category_id, day)
+        if chosen is None and loan.urgency == "emergency":  # emergencies first: a device held for a booking
+            return _emergency_takes_booked_in(actor, loan)
         if chosen is None:
             raise NO_DEVICE
     if device_id is not None:
         if device is None:
             raise devices.unknown_device(device_id)
+        taken = _emergency_takes_booked(actor, loan, device)  # emergencies first: a booked device (预约)
+        if taken is not None:
+            return taken
         devices.require_available_in(device, loan.category_id)
         upkeep.require_lendable(device, day)
     else:
@@ -393,6 +424,9 @@ def confirm_return(actor: User, loan_id: str, condition: str, note: str | None =
         device.status, device.status_reason = "cleaning", f"归还待消毒（借用 {loan.id}）"
     entries = ledger.loan_entries(loan, device.owner_department_id)  # statistics and billing, same transaction
     closed = loan.close_recall("returned")  # a take-back ends a standing recall
-    return _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
-                   ledger_entries=entries, identified=identified,
-                   after={"recall_state": "returned"} if closed else None)
+    returned = _commit(actor, "loan.confirm_return", loan, loan_from, device, "on_loan", note=note,
+                       ledger_entries=entries, identified=identified,
+                       after={"recall_state": "returned"} if closed else None)
+    if condition == "damaged":
+        _device_down(actor, device)
+    return returned

@@ -35,6 +35,7 @@ class CheckResult:
     skipped: int = 0  # already handled (by an earlier or a concurrent run), or changed since the index read
     devices_read: int = 0  # devices falling due for maintenance or calibration (the due index)
     upkeep_reminded: list[str] = field(default_factory=list)  # "<device>#<kind>", once per due date
+    bookings: dict | None = None  # approved bookings turned into loans, conflicts told, expired (services/bookings)
     delivery: dict | None = None
 
 
@@ -96,6 +97,9 @@ def check(lead_hours: float | None = None) -> CheckResult:
             if _remind(loan, result.started_at):
                 result.reminded.append(loan.id)
     result.devices_read, result.upkeep_reminded = upkeep.remind_due(result.started_at)
+    from medpool.services.bookings import conversion  # bookings whose window is near become loans
+
+    result.bookings = asdict(conversion.run(result.started_at))
     return result
 
 

@@ -135,6 +135,10 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=RECORD_ACTIONS[entry.kind],
                    before=before, after=after, note=note, at=now)
         availability.move_device(writer, device, status_from, now)
+    if status_from != device.status:  # failed: the bookings counting on it are checked (after the commit)
+        from medpool.services.bookings import conflicts
+
+        conflicts.on_device_down(actor.openid, device)
     return device
 
 

@@ -141,6 +141,7 @@ class LoanOut(Out):
     recall_answered_at: str | None = None
     recall_answered_by: str | None = None
     recall_answer_reason: str | None = None
+    booking_id: str | None = None  # the booking (预约) this loan holds a device for
     timeline: list[RecordOut] | None = None
 
     @classmethod

@@ -87,6 +87,10 @@ def _prepare_device(item: NotifyEvent, recipients: list[str] | None) -> list[Not
 def prepare(item: NotifyEvent, recipients: list[str] | None = None) -> list[Notification]:
     """The notifications of one event (not yet written). A freed device is first resolved to the request
     heading its category's queue (services/notify/freed.py: which may reserve it for an emergency)."""
+    if item.booking is not None:  # a booking (预约) event: its own recipients and texts
+        from medpool.services.bookings import notice_texts as booking_notices
+
+        return booking_notices.prepare(item, recipients)
     if item.event in DEVICE_EVENTS:
         return _prepare_device(item, recipients)
     if item.event == FREED:

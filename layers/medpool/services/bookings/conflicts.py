@@ -1,0 +1,59 @@
+"""A device leaving the pool (sent to maintenance or retired by a manager, or returned damaged) may leave
+live bookings of its category without a device: right after that change commits, the category's bookings
+ahead are checked again against the devices left, and each one that no longer fits (or that named this
+device) is marked `device_maintenance` with the managers told at once (outbox `booking_conflict`, once per
+device and change). A category without live bookings costs one GetItem (its booking book)."""
+from __future__ import annotations
+
+import logging
+
+from medpool import clock
+from medpool.models.booking import Booking
+from medpool.models.device import Device
+from medpool.services.bookings import book, capacity
+from medpool.services.bookings.conversion import mark_conflict
+
+log = logging.getLogger(__name__)
+STATUS_WORDS = {"maintenance": "送修/维护", "retired": "报废"}
+
+
+def at_risk(device: Device, entries: list[capacity.Entry], devices: list[Device], loans: dict) -> list[str]:
+    """Bookings that named the device, or whose window now needs more devices than the category has usable."""
+    risky = []
+    for entry in entries:
+        if entry.device_id == device.id:
+            risky.append(entry.booking_id)
+            continue
+        usable = [d for d in devices if capacity.usable(d, loans, entry.start, entry.end)]
+        if capacity.peak(entries, entry.start, entry.end) > len(usable):
+            risky.append(entry.booking_id)
+    return risky
+
+
+def on_device_down(actor_openid: str, device: Device) -> list[str]:
+    """Mark the bookings the device's leaving puts at risk; returns their ids. Never fails the change that
+    called it (already committed): an error is logged, and the conversion run finds the shortage later."""
+    try:
+        return _check(actor_openid, device)
+    except Exception:  # noqa: BLE001 - the device change is committed; the scheduled run is the backstop
+        log.exception("bookings: conflict check after device %s failed", device.id)
+        return []
+
+
+def _check(actor_openid: str, device: Device) -> list[str]:
+    now = clock.now_iso()
+    entries = [e for e in capacity.entries_of(book.read(device.category_id)) if e.end > now]
+    if not entries:
+        return []
+    devices = [device if d.id == device.id else d for d in capacity.devices_of(device.category_id)]
+    risky = at_risk(device, entries, devices, capacity.holding_loans(devices))
+    marked = []
+    word = STATUS_WORDS.get(device.status, device.status)
+    note = f"设备 {device.id} 已{word}（{device.status_reason or '未说明'}），该预约时段可用设备不足"
+    for booking in Booking.batch_get(risky, consistent_read=True) if risky else []:
+        if booking.status not in ("requested", "approved"):
+            continue
+        if mark_conflict(booking, "device_maintenance", note, now, f"device_maintenance@{device.id}@{now}",
+                         actor=actor_openid):
+            marked.append(booking.id)
+    return marked
