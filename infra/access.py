@@ -56,7 +56,7 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # event) and lift escalation blocks.
     "overdue": {"bookings": "write", "loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
                 "block_lifts": "write", "users": "read", "departments": "read", "categories": "write",
-                "devices": "write", "notify_events": "write"},
+                "devices": "write", "notify_events": "write", "ledger": "append", "ledger_counters": "write"},
     # Bookings (预约, issue 13): apply creates and cancels them, approve decides (and an emergency approval may
     # take a booked device), devices and returns mark the bookings a device leaving the pool puts at risk (with
     # an outbox event: devices appends to notify_events), the overdue schedule turns them into loans (a loan, the
@@ -65,8 +65,13 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
     # category and department names, writes the notifications, marks the event fanned out, pushes with the
     # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).
+    # A freed device (device_freed) is resolved to the head of its category's waiting list and, for an emergency
+    # there with automatic reservation on, approved by the system: the loan state machine's tables (loans,
+    # devices, categories' counts, records, the outbox; bookings when an emergency takes a booked device).
     "notify": {"notify_events": "write", "notifications": "write", "users": "read", "departments": "read",
-               "categories": "read", "wechat_tokens": "write", "loans": "read"},
+               "categories": "write", "wechat_tokens": "write", "loans": "write", "devices": "write",
+               "records": "append", "bookings": "write", "ledger": "append", "ledger_counters": "write",
+               "block_lifts": "read"},
 }
 
 
