@@ -17,6 +17,7 @@ LoanHours = integer(1, 24 * 365)
 PurchaseDate = days(1950)  # pool devices may be older than the years the system otherwise accepts
 DeviceStatus = Literal["available", "reserved", "on_loan", "cleaning", "maintenance", "retired"]
 IntervalDays = integer(1, 3650)
+ServiceLifeYears = integer(1, 50)
 DisinfectionMethod = Literal["chlorine_wipe", "alcohol_75", "hydrogen_peroxide", "uv", "other"]
 
 
@@ -72,11 +73,13 @@ class UpdateCategoryBody(Body):
 class DeviceFields(Body):
     name: Name = omittable()
     brand: ShortText = omittable()
+    manufacturer: ShortText = omittable()  # 生产厂家
     model: ShortText = omittable()
     serial_no: ShortText = omittable()
     location: ShortText = omittable()
     purchase_price_fen: Fen = omittable()
     purchase_date: PurchaseDate = omittable()
+    service_life_years: ServiceLifeYears = omittable()  # 使用年限
     next_maintenance_due: Day = omittable()  # Beijing calendar day; default at registration: the category's interval
     next_calibration_due: Day = omittable()
 
@@ -112,12 +115,16 @@ class DeviceOut(Out):
     category_id: str
     name: str
     brand: str | None = None
+    manufacturer: str | None = None
     model: str | None = None
     serial_no: str | None = None
     owner_department_id: str
     location: str | None = None
     purchase_price_fen: int | None = None
     purchase_date: str | None = None
+    service_life_years: int | None = None
+    service_life_ends_on: str | None = None  # purchase_date + service_life_years
+    records_kept_until: str | None = None  # earliest day its records may be purged: service life end + 5 years
     status: DeviceStatus
     status_reason: str | None = None
     status_changed_at: str | None = None
@@ -137,9 +144,11 @@ class DeviceOut(Out):
 
     @model_validator(mode="after")
     def _derived(self) -> "DeviceOut":
-        from medpool.services import disinfection, upkeep
+        from medpool.services import disinfection, retention, upkeep
 
         today = upkeep.today()
+        self.service_life_ends_on = retention.service_life_ends_on(self.purchase_date, self.service_life_years)
+        self.records_kept_until = retention.records_kept_until(self.purchase_date, self.service_life_years)
         self.maintenance_overdue = bool(self.next_maintenance_due and self.next_maintenance_due < today)
         self.calibration_overdue = bool(self.next_calibration_due and self.next_calibration_due < today)
         if self.status == "cleaning" and self.cleaning_since:
