@@ -85,7 +85,8 @@ def _change(record: Record, names: Names) -> dict | None:
     before, after = record.before or {}, record.after or {}
     if record.action == "device.create":
         what, old, new = "登记", "", DEVICE_STATUS.get(after.get("status"), after.get("status") or "")
-    elif record.action in STATUS_ACTIONS:
+    elif record.action in STATUS_ACTIONS or (before.get("status") and after.get("status")
+                                              and before["status"] != after["status"]):  # a disinfection, a failed check
         what = "状态变更"
         old = DEVICE_STATUS.get(before.get("status"), before.get("status") or "")
         new = DEVICE_STATUS.get(after.get("status"), after.get("status") or "")
@@ -134,7 +135,7 @@ def _assemble(device: Device, loans: list[Loan], records: list[Record], names: N
                 "certificate_no": after.get("certificate_no"), "next_due": after.get(field_name),
                 "note": record.note, "files": files_of.get(record.record_key, 0),
                 "recorded_by": names.person(record.actor)})
-        elif (change := _change(record, names)) is not None:
+        if (change := _change(record, names)) is not None:
             dossier.changes.append(change)
     total = round(sum(row["hours_used"] or 0 for row in dossier.loans), 2)
     dossier.identity = {
