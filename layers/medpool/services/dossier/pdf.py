@@ -14,6 +14,8 @@ FONT = "STSong-Light"
 def _text(value: object) -> str:
     if value is None or value == "":
         return "-"
+    if isinstance(value, float):
+        return f"{value:,.2f}"  # hours, yuan
     if isinstance(value, str) and len(value) >= 20 and value[10:11] == "T" and value.endswith("Z"):
         return clock.parse_iso(value).astimezone(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M")  # Beijing time
     return str(value)
