@@ -1,7 +1,8 @@
 """The device dossier (issue 16) on DynamoDB Local with the demo hospital's year (664 loans): for the busiest
 device, after a disinfection, a maintenance and a calibration with a certificate file, the DynamoDB calls and
 items read, time and size of the dossier as JSON, xlsx and PDF; then one workbook for a whole category and for
-the equipment department. Writes the files to build/dossier/ and the PDF's pages as PNG (with pymupdf)."""
+the equipment department. The demo year's loans are imported history (no disinfection records); one live loan
+is added, handed over, returned and disinfected. Writes the files to build/dossier/ and the PDF's pages as PNG (with pymupdf)."""
 import base64
 import time
 from collections import Counter
@@ -26,10 +27,27 @@ def _history(device_id: str) -> None:
     from medpool.services import disinfection, upkeep
     from medpool.services.certificates import attach
 
-    manager = User.get("demo-manager")
+    from medpool.services import devices, loan_flow, loans
+    from medpool.services.device_codes import labelled, scene_of
+    from datetime import timedelta
+
+    from medpool import clock
+
+    manager, nurse = User.get("demo-manager"), User.get("demo-nurse-icu")
     if Device.get(device_id).status == "cleaning":
         disinfection.record(manager, device_id, disinfection.Disinfection("chlorine_wipe", "含氯消毒剂 500mg/L"),
                             typed_id=device_id)
+    category = Device.get(device_id).category_id
+    loan, _ = loans.create_loan(nurse, loans.LoanRequest(category, device_id, "urgent", "术后监护",
+                                                         clock.to_iso(clock.now() + timedelta(hours=24))),
+                                "bench-dossier-0001")  # one live loan: hand-over, return, disinfection
+    loan_flow.approve(manager, loan.id, device_id)
+    scene = scene_of(labelled(manager, device_id))
+    loan_flow.hand_over(nurse, loan.id, scan=scene)
+    loan_flow.confirm_return(manager, loan.id, "ok", scan=scene)
+    disinfection.record(manager, device_id, disinfection.Disinfection("chlorine_wipe", "含氯消毒剂 500mg/L"),
+                        scan=scene)
+    devices.update_device(manager, device_id, {"location": "设备调配中心 A2 架"})
     today = upkeep.today()
     next_year = f"{int(today[:4]) + 1}{today[4:]}"
     upkeep.record(manager, device_id, upkeep.UpkeepRecord("maintenance", "pass", certificate_no="WB-2024-031",
