@@ -171,7 +171,8 @@ def get_device_dossier(request: Request):
 @api.route("GET", "/dossiers", "exportDossiers", Access.MANAGER,
            summary="导出一个类别或一个所属科室全部设备的档案（xlsx，一个工作簿，每个主题一张表，最多 100 台）",
            query=DossiersQuery, files=(XLSX,),
-           errors={422: "须按类别或所属科室之一导出，或设备超过 100 台 (invalid_filter, too_many_devices)"})
+           errors={422: "须按类别或所属科室之一导出、类别或科室不存在，或设备超过 100 台 (invalid_filter, unknown_category, "
+                        "unknown_department, too_many_devices)"})
 def export_dossiers(request: Request) -> FileResult:
     from medpool.services.dossier import collect, sheets
 

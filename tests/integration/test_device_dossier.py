@@ -232,6 +232,9 @@ def test_the_dossiers_of_a_category_or_a_department_in_one_workbook(real_api, ma
                                                 headers=accept).body))
     assert [row[0] for row in list(icu["设备信息"].values)[1:]] == [DEVICE]  # transferred to ICU
     assert real_api.get("/dossiers", manager_token, headers=accept).error_code == "invalid_filter"
+    assert real_api.get("/dossiers?category_id=toaster", manager_token, headers=accept).error_code == "unknown_category"
+    assert real_api.get("/dossiers?owner_department_id=NOPE", manager_token,
+                        headers=accept).error_code == "unknown_department"
     assert real_api.get("/dossiers?category_id=ventilator&owner_department_id=ICU", manager_token,
                         headers=accept).error_code == "invalid_filter"
 
@@ -241,3 +244,14 @@ def test_a_retired_device_keeps_its_dossier(real_api, manager_token, history):
     dossier = real_api.get("/devices/VENT-006/dossier", manager_token).body
     assert dossier["identity"]["status"] == "retired"
     assert [row["after"] for row in dossier["changes"] if row["what"] == "状态变更"] == ["已报废"]
+
+
+def test_an_export_over_the_device_limit_is_refused(real_api, manager_token, monkeypatch):
+    from medpool.services.dossier import collect
+
+    monkeypatch.setattr(collect, "MAX_DEVICES", 5)  # ventilators: 6
+    accept = {"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    assert real_api.get("/dossiers?category_id=ventilator", manager_token,
+                        headers=accept).error_code == "too_many_devices"
+    monkeypatch.setattr(collect, "MAX_DEVICES", 6)
+    assert real_api.get("/dossiers?category_id=ventilator", manager_token, headers=accept).status == 200

@@ -60,14 +60,20 @@ def _read(device: Device) -> tuple[list[Loan], list[Record]]:
     return loans, records
 
 
-def _names(read: list[tuple[Device, list[Loan], list[Record]]]) -> Names:
+def _reference_names() -> tuple[dict, dict]:
+    """Category and department names: one Query of each bounded partition."""
+    return ({c.id: c.name for c in categories.list_categories()},
+            {d.id: d.name for d in departments.list_departments()})
+
+
+def _names(read: list[tuple[Device, list[Loan], list[Record]]], references: tuple[dict, dict]) -> Names:
+    """The names the dossiers show: the people who recorded or uploaded (one BatchGetItem) and the references."""
     actors = sorted(({r.actor for _, _, records in read for r in records}
                      | {a.get("uploaded_by") for d, _, _ in read for a in (d.certificates or {}).values()}) - {None})
     people = {user.openid: user.name for user in User.batch_get(actors, attributes_to_get=["openid", "name"])} \
         if actors else {}
     people.setdefault("system", "系统")
-    return Names(categories={c.id: c.name for c in categories.list_categories()},
-                 departments={d.id: d.name for d in departments.list_departments()}, people=people)
+    return Names(categories=references[0], departments=references[1], people=people)
 
 
 def _loan_row(loan: Loan, names: Names, now: str) -> dict:
@@ -163,13 +169,18 @@ def device_dossier(device_id: str) -> Dossier:
     except Device.DoesNotExist as error:
         raise NotFound("设备不存在", code="device_not_found") from error
     loans, records = _read(device)
-    return _assemble(device, loans, records, _names([(device, loans, records)]))
+    return _assemble(device, loans, records, _names([(device, loans, records)], _reference_names()))
 
 
 def dossiers_of(category_id: str | None = None, owner_department_id: str | None = None) -> list[Dossier]:
     """The dossiers of a category's or an owner department's devices (by asset tag), retired ones included."""
     if bool(category_id) == bool(owner_department_id):
         raise Unprocessable("请按类别或所属科室之一导出", code="invalid_filter")
+    references = _reference_names()
+    if category_id and category_id not in references[0]:
+        raise Unprocessable("设备类别不存在", code="unknown_category")
+    if owner_department_id and owner_department_id not in references[1]:
+        raise Unprocessable("科室不存在", code="unknown_department")
     query = (Device.by_category_status.query(category_id, limit=MAX_DEVICES + 1) if category_id
              else Device.by_owner.query(owner_department_id, limit=MAX_DEVICES + 1))
     found = sorted(query, key=lambda device: device.id)
@@ -177,5 +188,5 @@ def dossiers_of(category_id: str | None = None, owner_department_id: str | None 
         raise Unprocessable(f"一次最多导出 {MAX_DEVICES} 台设备的档案，请缩小范围", code="too_many_devices")
     with ThreadPoolExecutor(max_workers=8) as pool:  # two Queries a device, side by side
         read = [(device, *pair) for device, pair in zip(found, pool.map(_read, found))]
-    names = _names(read)
+    names = _names(read, references)
     return [_assemble(device, loans, records, names) for device, loans, records in read]
