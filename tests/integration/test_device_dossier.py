@@ -255,3 +255,20 @@ def test_an_export_over_the_device_limit_is_refused(real_api, manager_token, mon
                         headers=accept).error_code == "too_many_devices"
     monkeypatch.setattr(collect, "MAX_DEVICES", 6)
     assert real_api.get("/dossiers?category_id=ventilator", manager_token, headers=accept).status == 200
+
+
+def test_the_same_certificate_sent_by_racing_retries_is_attached_once(history, certificate_dir):
+    """A client's retries racing each other: one write wins the device's version, the others find the certificate
+    on their second read and answer it; one record, one file."""
+    from medpool.services.certificates import attach
+    from tests.integration.race import race
+
+    manager = User.get("demo-manager")
+    key = upkeep_key("maintenance")
+    content = a_pdf() + b"% racing copy"
+    before = len([r for r in Record.query(f"device#{DEVICE}") if r.action == "device.certificate"])
+    won, lost = race([lambda: attach.attach(manager, DEVICE, key, content, "维护报告.pdf") for _ in range(6)])
+    assert not lost and len({entry["id"] for entry in won}) == 1 and len(won) == 6
+    records = [r for r in Record.query(f"device#{DEVICE}", consistent_read=True) if r.action == "device.certificate"]
+    assert len(records) == before + 1
+    assert (certificate_dir / attach.storage_key(DEVICE, won[0]["id"])).read_bytes() == content
