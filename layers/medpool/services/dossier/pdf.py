@@ -21,6 +21,11 @@ def _text(value: object) -> str:
     return str(value)
 
 
+def _points(text: str, size: float) -> float:
+    """A generous estimate of the text's width: a CJK character is one em, anything else at most 0.6 em."""
+    return sum(size if ord(char) > 0x2E7F else size * 0.6 for char in text)
+
+
 def render(dossier: Dossier) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -43,10 +48,18 @@ def render(dossier: Dossier) -> bytes:
     def para(value: object, style=cell) -> Paragraph:
         return Paragraph(escape(_text(value)), style)
 
+    def fitted(value: object, room: float) -> object:
+        """Text that fits its column stays a plain string (a Paragraph per cell costs several times the time)."""
+        text = _text(value)
+        return text if _points(text, cell.fontSize) <= room else para(value)
+
     def table(header: list[str], rows: list[list], widths: list[float] | None = None) -> Table:
-        data = [[para(h, head) for h in header]] + [[para(v) for v in row] for row in rows]
-        built = Table(data, colWidths=widths or [width / len(header)] * len(header), repeatRows=1)
+        widths = widths or [width / len(header)] * len(header)
+        rooms = [w - 12 for w in widths]  # less the cell's padding
+        data = [[para(h, head) for h in header]] + [[fitted(v, room) for v, room in zip(row, rooms)] for row in rows]
+        built = Table(data, colWidths=widths, repeatRows=1)
         built.setStyle(TableStyle([
+            ("FONT", (0, 1), (-1, -1), FONT, cell.fontSize, cell.leading),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#2f5d8a")),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa7b4")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
