@@ -75,6 +75,14 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
 }
 
 
+# function -> {bucket (infra/template/storage.py BUCKETS) -> S3 actions on its objects under the prefix}.
+# The devices function stores and reads certificate files; nobody may delete or list them.
+FUNCTION_BUCKETS: dict[str, dict[str, tuple[str, ...]]] = {
+    "devices": {"certificates": ("s3:GetObject", "s3:PutObject")},
+}
+BUCKET_PREFIXES = {"certificates": "certificates/"}
+
+
 def tables_of(function: str, grants: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """The declared grants of a function; a function without a declaration cannot be deployed."""
     grants = FUNCTION_TABLES if grants is None else grants

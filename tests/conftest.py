@@ -1,5 +1,6 @@
 """Test-wide setup: a local-stage configuration and the WeChat stand-in on a free port."""
 import os
+import tempfile
 
 os.environ.update({
     "MEDPOOL_STAGE": "local",
@@ -10,6 +11,8 @@ os.environ.update({
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
 })
+# certificate files (services/certificates) go to a throwaway folder, not the worktree's .data/
+os.environ.setdefault("MEDPOOL_CERTIFICATE_DIR", tempfile.mkdtemp(prefix="medpool-certificates-"))
 
 import pytest  # noqa: E402
 

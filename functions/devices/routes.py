@@ -1,11 +1,17 @@
-"""devices: categories (with live availability), devices, maintenance and retirement, device history."""
-from medpool.api.routing import PNG, FileResult, FunctionApi, Request
+"""devices: categories (with live availability), devices, maintenance and retirement, device history, the
+device dossier (设备档案) and the certificate files of maintenance and calibration records."""
+import base64
+import binascii
+
+from medpool.api.routing import JPEG, PDF, PNG, XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
-from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut, CreateCategoryBody,
-                                         CreateDeviceBody, DeviceDetailOut, DeviceHistoryOut, DeviceListQuery,
-                                         DeviceOut, DisinfectionBody, MaintenanceRecordBody, RetireQuery,
-                                         UpdateCategoryBody, UpdateDeviceBody)
+from medpool.api.schemas.devices import (CERTIFICATE_PATH, CODE_PATH, CategoryListOut, CategoryOut,
+                                         CertificateBody, CertificateOut, CreateCategoryBody, CreateDeviceBody,
+                                         DeviceDetailOut, DeviceHistoryOut, DeviceListQuery, DeviceOut,
+                                         DisinfectionBody, DossierOut, DossierQuery, DossiersQuery,
+                                         MaintenanceRecordBody, RetireQuery, UpdateCategoryBody, UpdateDeviceBody)
 from medpool.api.schemas.loans import LoanOut, RecordOut
+from medpool.errors import BadRequest
 from medpool.policy import Access
 from medpool.services import categories, device_codes, devices, disinfection, upkeep
 
@@ -137,3 +143,70 @@ def record_maintenance(request: Request) -> DeviceOut:
     entry = upkeep.UpkeepRecord(kind=body.kind, result=body.result, performed_on=body.performed_on,
                                 certificate_no=body.certificate_no, next_due=body.next_due, note=body.note)
     return DeviceOut.model_validate(upkeep.record(request.user, request.params["id"], entry))
+
+
+# The dossier and certificate routes load their services (reportlab, the certificate store) when first called.
+@api.route("GET", "/devices/{id}/dossier", "getDeviceDossier", Access.MANAGER,
+           summary="设备档案：身份信息、每次借用（科室、时间、使用时长）、清洁消毒、维护与检定（结果、证书）、损坏、转移与状态变更、"
+                   "累计使用时长（json / xlsx / pdf）",
+           query=DossierQuery, response=DossierOut, files=(XLSX, PDF), errors={404: "设备不存在 (device_not_found)"})
+def get_device_dossier(request: Request):
+    from medpool.services.dossier import collect
+
+    dossier = collect.device_dossier(request.params["id"])
+    fmt = request.query.format
+    if fmt == "xlsx":
+        from medpool.services.dossier import sheets
+
+        return FileResult(sheets.workbook([dossier]), XLSX, f"dossier-{dossier.device.id}.xlsx")
+    if fmt == "pdf":
+        from medpool.services.dossier import pdf
+
+        return FileResult(pdf.render(dossier), PDF, f"dossier-{dossier.device.id}.pdf")
+    return DossierOut.model_validate({"identity": dossier.identity, "loans": dossier.loans,
+                                      "disinfections": dossier.disinfections, "upkeep": dossier.upkeep,
+                                      "certificates": dossier.certificates, "damage": dossier.damage,
+                                      "changes": dossier.changes})
+
+
+@api.route("GET", "/dossiers", "exportDossiers", Access.MANAGER,
+           summary="导出一个类别或一个所属科室全部设备的档案（xlsx，一个工作簿，每个主题一张表，最多 100 台）",
+           query=DossiersQuery, files=(XLSX,),
+           errors={422: "须按类别或所属科室之一导出、类别或科室不存在，或设备超过 100 台 (invalid_filter, unknown_category, "
+                        "unknown_department, too_many_devices)"})
+def export_dossiers(request: Request) -> FileResult:
+    from medpool.services.dossier import collect, sheets
+
+    q = request.query
+    dossiers = collect.dossiers_of(q.category_id, q.owner_department_id)
+    return FileResult(sheets.workbook(dossiers), XLSX, f"dossiers-{q.category_id or q.owner_department_id}.xlsx")
+
+
+@api.route("POST", "/devices/{id}/certificates", "uploadCertificate", Access.MANAGER, status=201,
+           summary="为维护或检定记录上传证书文件（PDF/PNG/JPEG，最大 4 MB，base64；按文件内容判断类型；重复上传同一文件不重复保存）",
+           body=CertificateBody, response=CertificateOut, max_body=6_000_000,
+           errors={400: "content 不是 base64 (invalid_base64)", 404: "设备不存在 (device_not_found)",
+                   409: "证书文件过多或已被他人修改 (too_many_certificates, concurrent_modification)",
+                   413: "文件超过 4 MB (file_too_large)",
+                   422: "不是该设备的维护或检定记录，或文件不是 PDF/PNG/JPEG (unknown_upkeep_record, "
+                        "unsupported_file_type, empty_file)"})
+def upload_certificate(request: Request) -> CertificateOut:
+    from medpool.services.certificates import attach
+
+    body = request.body
+    try:
+        content = base64.b64decode(body.content, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise BadRequest("证书文件须以 base64 编码放在 content 中", code="invalid_base64") from error
+    return CertificateOut.model_validate(attach.attach(request.user, request.params["id"], body.record_key, content,
+                                                       body.filename))
+
+
+@api.route("GET", "/devices/{id}/certificates/{cid}", "getCertificate", Access.MANAGER,
+           summary="下载证书文件（PDF/PNG/JPEG）", files=(PDF, PNG, JPEG), params=CERTIFICATE_PATH,
+           errors={404: "设备或证书文件不存在 (device_not_found, certificate_not_found)"})
+def get_certificate(request: Request) -> FileResult:
+    from medpool.services.certificates import attach
+
+    found = attach.open_file(request.params["id"], request.params["cid"])
+    return FileResult(found.content, found.content_type, found.filename)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from infra.access import actions, tables_of
+from infra.access import BUCKET_PREFIXES, FUNCTION_BUCKETS, actions, tables_of
 from infra.bundle import ARCHITECTURE, RUNTIME
 from infra.names import ALIAS, RUNTIME_MODE, function_name, logical, table_prefix
 from infra.project import Function, Unit
+from infra.template.storage import BUCKET_SETTINGS, BUCKETS
 from infra.template.tables import has_indexes, table_logical_id
 
 SECRET = "AppSecret"
@@ -82,6 +83,9 @@ def _policy(unit: Unit, ids: dict[str, str], tables: dict[str, type],
             resources.append({"Fn::Sub": f"${{{table_id}.Arn}}/index/*"})
         statements.append({"Sid": logical(table, logical(level)), "Effect": "Allow",
                            "Action": actions(level), "Resource": resources})
+    for bucket, bucket_actions in sorted(FUNCTION_BUCKETS.get(unit.function, {}).items()):
+        statements.append({"Sid": logical(bucket, "Objects"), "Effect": "Allow", "Action": sorted(bucket_actions),
+                           "Resource": {"Fn::Sub": f"${{{BUCKETS[bucket]}.Arn}}/{BUCKET_PREFIXES[bucket]}*"}})
     if unit.stream is not None:
         if unit.stream.table not in tables:
             raise KeyError(f"{unit.handler}: reads the stream of the unknown table {unit.stream.table!r}")
@@ -130,6 +134,8 @@ def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: s
             "MEDPOOL_SECRET_ID": {"Ref": SECRET},
             "MEDPOOL_WECHAT_APPID": {"Ref": "WechatAppId"},
             "MEDPOOL_SECRET_REVISION": {"Ref": "SecretRevision"},
+            **{BUCKET_SETTINGS[bucket]: {"Ref": BUCKETS[bucket]}
+               for bucket in sorted(FUNCTION_BUCKETS.get(unit.function, {}))},
             **RUNTIME_ENV,
         }},
         # A new version (and a gradual shift to it) for any change: code, layer or configuration.

@@ -53,6 +53,10 @@ class Settings:
     # that request itself writes before answering.
     import_worker: str = "schedule"
     import_inline_seconds: float = 5.0
+    # Certificate files of maintenance / calibration records: an S3 bucket (prod: the devices function's), or
+    # a local folder (local stage without a bucket)
+    certificate_bucket: str | None = None
+    certificate_dir: str = ".data/certificates"
 
     def template_id(self, name: str) -> str | None:
         return dict(self.wechat_templates).get(name) or None
@@ -116,6 +120,8 @@ def load_settings() -> Settings:
         login_limit_openid=_limit("MEDPOOL_LOGIN_LIMIT_OPENID", "10/60"),
         import_worker=_env("MEDPOOL_IMPORT_WORKER", "thread" if local else "schedule"),
         import_inline_seconds=float(_env("MEDPOOL_IMPORT_INLINE_SECONDS", "5")),
+        certificate_bucket=_env("MEDPOOL_CERTIFICATE_BUCKET"),
+        certificate_dir=_env("MEDPOOL_CERTIFICATE_DIR", ".data/certificates"),
     )
     if settings.import_worker not in ("thread", "schedule"):
         raise ConfigurationError("MEDPOOL_IMPORT_WORKER must be thread or schedule")

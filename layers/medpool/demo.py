@@ -42,6 +42,12 @@ CATEGORIES = [
 ]
 
 
+MANUFACTURERS = {"迈瑞": "深圳迈瑞生物医疗电子股份有限公司", "德尔格": "德尔格医疗设备（上海）有限公司",
+                 "费雪派克": "费雪派克医疗保健有限公司", "瑞迈特": "北京怡和嘉业医疗科技股份有限公司",
+                 "史密斯": "史密斯医疗", "飞利浦": "飞利浦医疗（苏州）有限公司"}
+SERVICE_LIFE_YEARS = {"VENT": 8, "HFNC": 6, "PUMP": 6, "MON": 8}
+
+
 def seed_categories() -> int:
     existing = {c.id for c in categories.list_categories()}
     created = 0
@@ -66,6 +72,7 @@ def seed_devices(per_category: int | None = None) -> int:
             brand, model = brands[n % len(brands)].split(" ", 1)
             devices.create_device(SYSTEM, device_id, {
                 "category_id": category_id, "name": f"{name} {n:02d}", "brand": brand, "model": model,
+                "manufacturer": MANUFACTURERS[brand], "service_life_years": SERVICE_LIFE_YEARS[prefix],
                 "serial_no": f"SN{prefix}{2023000 + n}", "owner_department_id": EQUIPMENT_DEPARTMENT,
                 "location": "设备调配中心", "purchase_price_fen": {"VENT": 28_000_000, "HFNC": 6_500_000,
                                                                   "PUMP": 800_000, "MON": 4_500_000}[prefix],

@@ -1,6 +1,6 @@
 /**
  * listDevices · getDevice · createDevice · updateDevice · deleteDevice · getDeviceHistory · getDeviceCode · rotateDeviceCode
- * · recordDisinfection · recordMaintenance (and the lists listCleaning, listDue built on listDevices)
+ * · recordDisinfection · recordMaintenance · getDeviceDossier (and the lists listCleaning, listDue built on listDevices)
  */
 const api = require('./api');
 
@@ -26,6 +26,13 @@ const recordDisinfection = (id, proof, fields) => api.post(`${path(id)}/disinfec
 
 /** Record a completed maintenance or calibration: { kind, result, performed_on, certificate_no, next_due, note }. */
 const recordMaintenance = (id, body) => api.post(`${path(id)}/maintenance-records`, body);
+
+/**
+ * The device dossier (设备档案, managers) as a downloaded temp file: `pdf` (printable) or `xlsx` (a sheet per topic).
+ * A binary answer needs a matching Accept header through API Gateway.
+ */
+const DOSSIER_TYPES = { pdf: 'application/pdf', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' };
+const getDeviceDossier = (id, format = 'pdf') => api.downloadFile(`${path(id)}/dossier`, { format }, { Accept: DOSSIER_TYPES[format] });
 
 // getDeviceCode: the device's mini program code (PNG, managers only) as a downloaded temp file. WeChat
 // allows 10 downloads at once: a label sheet asks for at most MAX_PARALLEL, the rest wait. A code changes
@@ -74,5 +81,5 @@ function rotateDeviceCode(id) {
 
 module.exports = {
   listDevices, getDevice, createDevice, updateDevice, deleteDevice, getDeviceHistory, getDeviceCode, rotateDeviceCode,
-  listCleaning, listDue, recordDisinfection, recordMaintenance,
+  listCleaning, listDue, recordDisinfection, recordMaintenance, getDeviceDossier,
 };

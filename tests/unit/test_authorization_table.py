@@ -1,5 +1,7 @@
 """Every route x every kind of caller -> the expected status. A route without a row fails the test,
 so the table stays complete as routes are added."""
+import base64
+
 import pytest
 
 from medpool.api.routing import ROUTES
@@ -53,6 +55,13 @@ TABLE = {
     "recordMaintenance": ("POST", "/devices/MON-002/maintenance-records",
                           {"kind": "calibration", "result": "pass", "certificate_no": "JD-1", "next_due": "2099-01-01"},
                           (401, 401, 403, 403, 200, 200)),
+    # issue 16: the dossier; "upkeep" prepares a calibration of MON-002, "certificate" also its certificate file
+    "getDeviceDossier": ("GET", "/devices/MON-001/dossier", None, (401, 401, 403, 403, 200, 200)),
+    "exportDossiers": ("GET", "/dossiers?category_id=monitor", None, (401, 401, 403, 403, 200, 200)),
+    "uploadCertificate": ("POST", "/devices/MON-002/certificates", "CERTIFICATE", (401, 401, 403, 403, 201, 201),
+                          "upkeep"),
+    "getCertificate": ("GET", "/devices/MON-002/certificates/{certificate}", None, (401, 401, 403, 403, 200, 200),
+                       "certificate"),
     "createLoan": ("POST", "/loans", NEW_LOAN, (401, 401, 201, 201, 201, 201)),
     "listLoans": ("GET", "/loans", None, (401, 401, 200, 200, 200, 200)),
     "getLoan": ("GET", "/loans/{loan}", None, (401, 401, 200, 403, 200, 200), "pending"),
@@ -113,6 +122,19 @@ def _prepared_loan(state: str):
     return recall.recall(User.get("demo-manager"), loan.id, "急诊抢救需要", iso_in(2))
 
 
+def _prepared_certificate(with_file: bool) -> tuple[str, str | None]:
+    """A calibration recorded on MON-002 (its record key) and, if asked, a certificate file attached to it."""
+    from medpool.models.record import Record
+    from medpool.services import upkeep
+    from medpool.services.certificates import attach
+
+    manager = User.get("demo-manager")
+    upkeep.record(manager, "MON-002", upkeep.UpkeepRecord("calibration", "pass", certificate_no="JD-1",
+                                                          next_due="2099-01-01"))
+    record_key = next(r.record_key for r in Record.query("device#MON-002") if r.action == "device.calibrated")
+    return record_key, attach.attach(manager, "MON-002", record_key, b"%PDF-1.4 file")["id"] if with_file else None
+
+
 def _token(principal: str) -> str | None:
     if principal == "anonymous":
         return None
@@ -126,6 +148,11 @@ def test_route_access(api, operation_id, principal):
     method, path, body, expected, *prepare = TABLE[operation_id]
     if prepare == ["cleaning"]:
         make_loan("returned", disinfected=False)
+    elif prepare and prepare[0] in ("upkeep", "certificate"):
+        record_key, certificate = _prepared_certificate(prepare[0] == "certificate")
+        path = path.replace("{certificate}", certificate or "")
+        if body == "CERTIFICATE":
+            body = {"record_key": record_key, "content": base64.b64encode(b"%PDF-1.4 test").decode()}
     elif prepare:
         path = path.replace("{loan}", _prepared_loan(prepare[0]).id)
     if "{announcement}" in path:

@@ -159,3 +159,26 @@ def test_without_a_template_the_notification_stays_in_the_app(api, wx, monkeypat
     [notice] = _mine(api, "demo-nurse-icu")
     assert notice["state"] == "in_app" and not wx.sent
     assert Notification.get(notice["id"]).queue is None
+    assert Notification.get(notice["id"]).expires_at is not None  # delivered in the app: kept 180 days
+
+
+def test_only_delivered_notifications_expire_after_their_retention(api, wx, notifier):
+    """docs/retention.md: sent, not subscribed (final) or in-app only: kept 180 days, then DynamoDB's TTL; a failed
+    one keeps no expiry until it is resent and delivered."""
+    from medpool.services.notify.keep import KEEP_DELIVERED
+
+    wx.send_errcode = -1
+    make_loan("approved")
+    notifier.drain()
+    for _ in range(6):
+        _later(200)
+        notifications.deliver_pending()
+    [failed] = _mine(api, "demo-nurse-icu")
+    assert failed["state"] == "failed" and Notification.get(failed["id"]).expires_at is None
+    clock.freeze(None)
+    wx.send_errcode = 0
+    api.post(f"/outbox/{failed['id']}/retry", None, api.login("demo-manager"))
+    notifier.drain()
+    sent = Notification.get(failed["id"])
+    assert sent.state == "sent"
+    assert abs((sent.expires_at - clock.now()) - KEEP_DELIVERED).total_seconds() < 60

@@ -23,7 +23,9 @@ MAX_BODY_BYTES = 1024 * 1024
 PATH_PARAM = re.compile(r"{(\w+)}")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG = "image/png"
-BINARY = {XLSX, PNG}  # answers API Gateway passes base64-encoded, only to requests that accept them
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+BINARY = {XLSX, PNG, PDF, JPEG}  # answers API Gateway passes base64-encoded, only to requests that accept them
 ERROR_WORDS = {"missing": "缺少字段", "extra_forbidden": "不允许的字段", "json_invalid": "JSON 格式错误"}
 
 
@@ -43,6 +45,7 @@ class RouteSpec:
     files: tuple[str, ...] = ()  # content types of file answers (FileResult) besides the JSON one
     errors: tuple[tuple[int, str], ...] = ()  # business-rule refusals (status, when) no schema can express
     params: tuple[tuple[str, str], ...] = ()  # path parameters' patterns where tighter than ID_PATTERN
+    max_body: int = MAX_BODY_BYTES  # bytes; larger only for file uploads (API Gateway passes Lambda <= 6 MB)
 
     @property
     def path_params(self) -> list[str]:
@@ -93,13 +96,14 @@ class FunctionApi:
               body: type[Body] | None = None, query: type[Query] | None = None,
               response: type[BaseModel] | None = None, status: int = 200,
               headers: dict[str, str] | None = None, files: tuple[str, ...] = (),
-              errors: dict[int, str] | None = None, params: dict[str, str] | None = None) -> Callable:
+              errors: dict[int, str] | None = None, params: dict[str, str] | None = None,
+              max_body: int = MAX_BODY_BYTES) -> Callable:
         errors = dict(errors or {})
         if query is not None and issubclass(query, PageQuery):  # a well-formed cursor can still be forged
             errors.setdefault(400, "分页参数不是本列表签发的 (invalid_cursor)")
         spec = RouteSpec(self.function, method, path, operation_id, access, summary, body, query, response,
                          status if response is not None or files else 204, tuple((headers or {}).items()), files,
-                         tuple(sorted(errors.items())), tuple((params or {}).items()))
+                         tuple(sorted(errors.items())), tuple((params or {}).items()), max_body)
 
         def decorator(handler: Callable[[Request], Any]) -> Callable:
             self.views.append((spec, handler))
@@ -213,8 +217,8 @@ def _bearer(headers: dict) -> str | None:
 def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: dict[str, str]) -> Response:
     try:
         raw = chalice_request.raw_body or b""
-        if len(raw) > MAX_BODY_BYTES:
-            raise PayloadTooLarge("请求内容超过 1 MB", code="payload_too_large")
+        if len(raw) > spec.max_body:
+            raise PayloadTooLarge(f"请求内容超过 {spec.max_body / 1024 / 1024:g} MB", code="payload_too_large")
         headers = {key.lower(): value for key, value in (chalice_request.headers or {}).items()}
         user = None
         if spec.access.needs_session:
@@ -222,8 +226,8 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
             authorize(user, spec.access)
         _check_path(spec, params)
         _check_headers(spec, headers)
-        if spec.response is None and spec.files and set(spec.files) <= BINARY:
-            _check_accept(headers, spec.files[0])  # a file-only route: refuse before the work is done
+        if spec.response is None and len(spec.files) == 1 and set(spec.files) <= BINARY:
+            _check_accept(headers, spec.files[0])  # a one-type file route: refuse before the work is done
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
                           body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers,
                           source_ip=(chalice_request.context or {}).get("identity", {}).get("sourceIp"))

@@ -43,6 +43,17 @@ class DeviceScopeIndex(GlobalSecondaryIndex):
     id = UnicodeAttribute(range_key=True)
 
 
+class DeviceOwnerIndex(GlobalSecondaryIndex):
+    """Devices of an owner department by asset tag (the dossiers of a department)."""
+
+    class Meta:
+        index_name = "owner_department_id-id"
+        projection = AllProjection()
+
+    owner_department_id = UnicodeAttribute(hash_key=True)
+    id = UnicodeAttribute(range_key=True)
+
+
 class DeviceCleaningIndex(GlobalSecondaryIndex):
     """Devices waiting for disinfection, longest waiting first (sparse: only `cleaning` devices carry
     `cleaning_queue`)."""
@@ -78,10 +89,12 @@ class Device(Model):
     brand = UnicodeAttribute(null=True)
     model = UnicodeAttribute(null=True)
     serial_no = UnicodeAttribute(null=True)
+    manufacturer = UnicodeAttribute(null=True)  # 生产厂家 (brand is the trade name)
     owner_department_id = UnicodeAttribute()
     location = UnicodeAttribute(null=True)
     purchase_price_fen = NumberAttribute(null=True)
     purchase_date = UnicodeAttribute(null=True)
+    service_life_years = NumberAttribute(null=True)  # 使用年限: its end + 5 years is the earliest purge of its records
     status = UnicodeAttribute(default="available")
     status_reason = UnicodeAttribute(null=True)
     status_changed_at = UnicodeAttribute(null=True)
@@ -104,6 +117,9 @@ class Device(Model):
     next_calibration_due = UnicodeAttribute(null=True)
     # per kind, the last one recorded: {performed_on, result, certificate_no, next_due} (a repeat is a no-op)
     last_upkeep = JSONAttribute(null=True)
+    # certificate files attached to its maintenance / calibration records: {cid: {record_key, kind, certificate_no,
+    # filename, content_type, size, sha256, uploaded_at, uploaded_by}} (the files are in the certificate store)
+    certificates = JSONAttribute(null=True)
     # derived on every put (serialize): the sparse keys of the cleaning and due indexes
     cleaning_queue = UnicodeAttribute(null=True)
     cleaning_since = UnicodeAttribute(null=True)
@@ -116,6 +132,7 @@ class Device(Model):
     by_category_status = DeviceCategoryStatusIndex()
     by_holder = DeviceHolderIndex()
     by_scope = DeviceScopeIndex()
+    by_owner = DeviceOwnerIndex()
     by_cleaning = DeviceCleaningIndex()
     by_due = DeviceDueIndex()
 

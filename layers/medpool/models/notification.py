@@ -1,7 +1,7 @@
 """One notification to one user: kept in the app (the user's list) and, through this durable outbox,
 pushed as a WeChat subscribe message: pending -> sent | not_subscribed (43101, final) | failed
 (WeChat's reason, after N tries) | in_app (no template configured: kept in the app only)."""
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -54,6 +54,7 @@ class Notification(Model):
     last_error = UnicodeAttribute(null=True)  # WeChat's errcode and errmsg, or the transport failure
     queue = UnicodeAttribute(null=True)
     queue_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # set once delivered (services/notify/keep.py): then TTL removes it
 
     by_user = NotificationUserIndex()
     by_queue = NotificationQueueIndex()

@@ -13,7 +13,8 @@ from medpool.services.importing import CODE, Problems, check_header
 from medpool.services.tabular import read_table, write_table
 
 REQUIRED = ("id", "category_id", "name", "owner_department_id")
-OPTIONAL = ("brand", "model", "serial_no", "location", "purchase_price_fen", "purchase_date")
+OPTIONAL = ("brand", "manufacturer", "model", "serial_no", "location", "purchase_price_fen", "purchase_date",
+            "service_life_years")
 READ_ONLY = ("status", "status_reason", "status_changed_at", "current_loan_id", "holder_department_id")
 COLUMNS = REQUIRED + OPTIONAL + READ_ONLY
 
@@ -30,7 +31,7 @@ def _fields(line: int, cells: dict[str, str], refs: dict, problems: Problems) ->
         problems.add(line, "owner_department_id", "科室不存在")
     if not 1 <= len(cells["name"]) <= 32:
         problems.add(line, "name", "名称须为 1-32 个字符")
-    for column in ("brand", "model", "serial_no", "location"):
+    for column in ("brand", "manufacturer", "model", "serial_no", "location"):
         if len(cells.get(column, "")) > 64:
             problems.add(line, column, "最长 64 个字符")
         elif cells.get(column):
@@ -40,6 +41,11 @@ def _fields(line: int, cells: dict[str, str], refs: dict, problems: Problems) ->
             fields["purchase_price_fen"] = int(cells["purchase_price_fen"])
         else:
             problems.add(line, "purchase_price_fen", "须为非负整数（单位：分）")
+    if cells.get("service_life_years"):
+        if re.fullmatch(r"\d{1,2}", cells["service_life_years"]) and 1 <= int(cells["service_life_years"]) <= 50:
+            fields["service_life_years"] = int(cells["service_life_years"])
+        else:
+            problems.add(line, "service_life_years", "须为 1-50 的整数（年）")
     if cells.get("purchase_date"):
         try:
             fields["purchase_date"] = date.fromisoformat(cells["purchase_date"][:10]).isoformat()

@@ -17,8 +17,9 @@ from medpool.services.pages import DEFAULT_LIMIT, Page, all_of, decode_cursor, p
 from medpool.services.references import referenced
 from medpool.services.transactions import transaction
 
-EDITABLE = ("name", "brand", "model", "serial_no", "owner_department_id", "location", "purchase_price_fen",
-            "purchase_date", "category_id", "next_maintenance_due", "next_calibration_due")
+EDITABLE = ("name", "brand", "manufacturer", "model", "serial_no", "owner_department_id", "location",
+            "purchase_price_fen", "purchase_date", "service_life_years", "category_id", "next_maintenance_due",
+            "next_calibration_due")
 # manual status changes (loans move devices between available, reserved and on_loan)
 MANUAL_TRANSITIONS = {
     "available": {"maintenance", "retired"},

@@ -25,6 +25,8 @@ function beijingDayAfter(days, now = Date.now()) {
   return new Date(now + 8 * 3600 * 1000 + days * 86400 * 1000).toISOString().slice(0, 10);
 }
 
+const DOSSIER_FORMATS = [{ format: 'pdf', text: 'PDF（打印、转发）' }, { format: 'xlsx', text: 'Excel 表格' }];
+
 const STATUS_CHOICES = [
   { status: 'maintenance', text: '送修 / 校准' },
   { status: 'available', text: '恢复可用' },
@@ -149,6 +151,16 @@ Component({
           devices.updateDevice(this.data.id, { status: choice.status }), departmentNames(), categoryNames()]);
         this.setData({ device: deviceView(device, names, cats) });
         showSuccess('状态已更新');
+      });
+    },
+    /** The dossier (设备档案) as PDF or xlsx, opened in WeChat's viewer, whose menu forwards or prints it. */
+    async onDossier() {
+      const index = await actionSheet(DOSSIER_FORMATS.map((f) => f.text));
+      if (index < 0) return undefined;
+      const { format } = DOSSIER_FORMATS[index];
+      return runAction(this, async () => {
+        const filePath = await devices.getDeviceDossier(this.data.id, format);
+        wx.openDocument({ filePath, fileType: format, showMenu: true });
       });
     },
     onHistory() {

@@ -18,6 +18,7 @@ PurchaseDate = days(1950)  # pool devices may be older than the years the system
 DeviceStatus = Literal["available", "reserved", "on_loan", "cleaning", "maintenance", "retired"]
 IntervalDays = integer(1, 3650)
 Reserve = integer(0, 1000)
+ServiceLifeYears = integer(1, 50)
 DisinfectionMethod = Literal["chlorine_wipe", "alcohol_75", "hydrogen_peroxide", "uv", "other"]
 
 
@@ -82,11 +83,13 @@ class UpdateCategoryBody(Body):
 class DeviceFields(Body):
     name: Name = omittable()
     brand: ShortText = omittable()
+    manufacturer: ShortText = omittable()  # 生产厂家
     model: ShortText = omittable()
     serial_no: ShortText = omittable()
     location: ShortText = omittable()
     purchase_price_fen: Fen = omittable()
     purchase_date: PurchaseDate = omittable()
+    service_life_years: ServiceLifeYears = omittable()  # 使用年限
     next_maintenance_due: Day = omittable()  # Beijing calendar day; default at registration: the category's interval
     next_calibration_due: Day = omittable()
 
@@ -122,12 +125,16 @@ class DeviceOut(Out):
     category_id: str
     name: str
     brand: str | None = None
+    manufacturer: str | None = None
     model: str | None = None
     serial_no: str | None = None
     owner_department_id: str
     location: str | None = None
     purchase_price_fen: int | None = None
     purchase_date: str | None = None
+    service_life_years: int | None = None
+    service_life_ends_on: str | None = None  # purchase_date + service_life_years
+    records_kept_until: str | None = None  # earliest day its records may be purged: service life end + 5 years
     status: DeviceStatus
     status_reason: str | None = None
     status_changed_at: str | None = None
@@ -147,9 +154,11 @@ class DeviceOut(Out):
 
     @model_validator(mode="after")
     def _derived(self) -> "DeviceOut":
-        from medpool.services import disinfection, upkeep
+        from medpool.services import disinfection, retention, upkeep
 
         today = upkeep.today()
+        self.service_life_ends_on = retention.service_life_ends_on(self.purchase_date, self.service_life_years)
+        self.records_kept_until = retention.records_kept_until(self.purchase_date, self.service_life_years)
         self.maintenance_overdue = bool(self.next_maintenance_due and self.next_maintenance_due < today)
         self.calibration_overdue = bool(self.next_calibration_due and self.next_calibration_due < today)
         if self.status == "cleaning" and self.cleaning_since:
@@ -204,3 +213,136 @@ class DeviceHistoryOut(Out):
     device: DeviceOut
     loans: list[LoanOut]
     records: list[RecordOut]
+
+
+RecordKey = Annotated[str, StringConstraints(pattern=r"^[0-9T:.Z-]{20,32}#[0-9a-f]{8}$")]
+CERTIFICATE_PATH = {"cid": r"^[0-9a-f]{16}$"}
+# base64; its length is bounded by the route's body limit, the decoded file's by files.MAX_BYTES (413)
+Base64File = Annotated[str, StringConstraints(min_length=4, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+
+
+class DossierQuery(Query):
+    format: Literal["json", "xlsx", "pdf"] = "json"
+
+
+class DossiersQuery(Query):
+    """One of the two: the devices of a category, or of an owner department."""
+
+    category_id: Code | None = None
+    owner_department_id: Code | None = None
+
+
+class CertificateBody(Body):
+    """A certificate file (PDF, PNG or JPEG, at most 4 MB, its type read from its bytes) for one of the
+    device's maintenance or calibration records (`record_key`, as in the dossier)."""
+
+    record_key: RecordKey
+    filename: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    content: Base64File
+
+
+class CertificateOut(Out):
+    id: str
+    record_key: str
+    kind: Literal["maintenance", "calibration"]
+    performed_on: str | None = None
+    certificate_no: str | None = None
+    filename: str | None = None
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: str
+    uploaded_by: str | None = None
+
+
+class DossierIdentity(Out):
+    id: str
+    name: str
+    category: str
+    brand: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    serial_no: str | None = None
+    purchase_date: str | None = None
+    purchase_price_fen: int | None = None
+    service_life_years: int | None = None
+    service_life_ends_on: str | None = None
+    records_kept_until: str | None = None  # service life end + 5 years
+    owner_department: str | None = None
+    location: str | None = None
+    status: DeviceStatus
+    status_label: str
+    registered_at: str
+    loans: int
+    total_hours_used: float  # hand-over to return (to now while out), summed over every loan
+    disinfections: int
+    maintenances: int
+    calibrations: int
+    generated_at: str
+
+
+class DossierLoan(Out):
+    loan_id: str
+    department_id: str
+    department: str | None = None
+    requested_at: str
+    handed_over_at: str | None = None
+    returned_at: str | None = None
+    hours_used: float | None = None
+    status: str
+    status_label: str
+    condition: str | None = None
+    return_note: str | None = None
+    charge_fen: int | None = None
+
+
+class DossierDisinfection(Out):
+    performed_at: str
+    method: str | None = None
+    method_label: str | None = None
+    agent: str | None = None
+    performed_by: str | None = None
+    loan_id: str | None = None
+    waited_hours: float | None = None
+    recorded_by: str | None = None
+
+
+class DossierUpkeep(Out):
+    record_key: str
+    kind: Literal["maintenance", "calibration"]
+    kind_label: str
+    performed_on: str | None = None
+    result: str | None = None
+    result_label: str | None = None
+    certificate_no: str | None = None
+    next_due: str | None = None
+    note: str | None = None
+    files: int
+    recorded_by: str | None = None
+
+
+class DossierDamage(Out):
+    loan_id: str
+    department: str | None = None
+    returned_at: str | None = None
+    note: str | None = None
+
+
+class DossierChange(Out):
+    at: str
+    action: str
+    what: str
+    before: str
+    after: str
+    note: str | None = None
+    by: str | None = None
+
+
+class DossierOut(Out):
+    identity: DossierIdentity
+    loans: list[DossierLoan]
+    disinfections: list[DossierDisinfection]
+    upkeep: list[DossierUpkeep]
+    certificates: list[CertificateOut]
+    damage: list[DossierDamage]
+    changes: list[DossierChange]

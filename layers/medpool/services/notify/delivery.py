@@ -20,6 +20,7 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import MedpoolError
 from medpool.models.notification import Notification
+from medpool.services.notify import keep
 from medpool.services.transactions import is_condition_failure
 
 if TYPE_CHECKING:  # the WeChat client is loaded by the code that sends (resend and feeds import this module too)
@@ -65,6 +66,8 @@ def _finish(notice: Notification, lease: str, state: str, error: str | None = No
     actions = [Notification.state.set(state)]
     if state == "sent":
         actions.append(Notification.sent_at.set(clock.now_iso()))
+    if state in keep.DELIVERED:
+        actions.append(Notification.expires_at.set(keep.delivered_until()))
     if error:
         actions.append(Notification.last_error.set(error[:300]))
     actions += ([Notification.queue.set(queue), Notification.queue_at.set(queue_at)] if queue

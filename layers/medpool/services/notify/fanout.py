@@ -18,7 +18,7 @@ from medpool.models.loan import Loan
 from medpool.models.notification import Notification
 from medpool.models.notify_event import NotifyEvent
 from medpool.models.user import MANAGER_ROLE_KEY, User
-from medpool.services.notify import freed
+from medpool.services.notify import freed, keep
 from medpool.services.notify.outbox import FREED, loan_of
 from medpool.services.notify.texts import DEVICE_EVENTS, EVENTS, content, device_content
 from medpool.services.transactions import is_condition_failure
@@ -80,7 +80,8 @@ def _prepare_device(item: NotifyEvent, recipients: list[str] | None) -> list[Not
             nid, openid=openid, created_key=f"{item.at}#{nid}", event=item.event, loan_id=None, title=title,
             body=text, page=f"pages/device-detail/index?id={device['id']}", template=template, data=data,
             state="pending" if pushed else "in_app", attempts=0, created_at=item.at,
-            queue="pending" if pushed else None, queue_at=item.at if pushed else None))
+            queue="pending" if pushed else None, queue_at=item.at if pushed else None,
+            expires_at=None if pushed else keep.delivered_until(item.at)))
     return notices
 
 
@@ -121,7 +122,8 @@ def _prepare_loan(item: NotifyEvent, event: str, loan: Loan, recipients: list[st
             nid, openid=openid, created_key=f"{item.at}#{nid}", event=event, loan_id=loan.id, title=title,
             body=text, page=f"pages/loan-detail/index?id={loan.id}", template=template, data=data,
             state="pending" if pushed else "in_app", attempts=0, created_at=item.at,
-            queue="pending" if pushed else None, queue_at=item.at if pushed else None))
+            queue="pending" if pushed else None, queue_at=item.at if pushed else None,
+            expires_at=None if pushed else keep.delivered_until(item.at)))
     return notices
 
 
