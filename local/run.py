@@ -34,6 +34,7 @@ def _configure_environment() -> None:
         "MEDPOOL_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{DYNAMODB_PORT}",
         "MEDPOOL_WECHAT_BASE_URL": f"http://127.0.0.1:{WECHAT_PORT}",
         "MEDPOOL_TABLE_PREFIX": "medpool-local-",
+        "MEDPOOL_ACCESS_LOG_FILE": str(DATA_DIR / "access.log"),  # the access log's lines, also on stdout
     })
 
 

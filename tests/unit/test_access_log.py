@@ -1,0 +1,83 @@
+"""The access log: one JSON line per API call (who, operation, subjects, outcome, time, source, request id),
+never a token, session id, label secret or phone number in clear."""
+import json
+
+import pytest
+
+from medpool.api import access_log
+from tests.support import label_scene, make_loan
+
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def lines(tmp_path, monkeypatch, capsys):
+    """The access lines written during a test, read back from the file (and checked to be on stdout too)."""
+    path = tmp_path / "access.log"
+    monkeypatch.setenv(access_log.FILE_ENV, str(path))
+
+    seen = [0]
+
+    def read() -> list[dict]:
+        """The lines written since the last read."""
+        out = capsys.readouterr().out
+        found = access_log.parse_lines(path.read_text(encoding="utf-8")) if path.exists() else []
+        found, seen[0] = found[seen[0]:], len(found)
+        assert found == access_log.parse_lines(out)  # the same lines on stdout (CloudWatch Logs)
+        return found
+
+    return read
+
+
+def test_login_register_and_profile_edits_log_no_token_session_or_phone(api, lines):
+    registration = api.post("/auth/login", {"code": "test:privacy-nurse"}).body["registration_token"]
+    body = {"registration_token": registration, "name": "隐私护士", "department_id": "ICU", "phone": PHONE,
+            "employee_no": "E-privacy", "role": "applicant"}
+    assert api.post("/auth/register", body).status == 201
+    token = api.login("demo-nurse-icu")
+    assert api.put("/me", {"phone": PHONE}, token).status == 200
+    assert api.get("/me", token).status == 200
+    assert api.get("/me", "not-a-token").status == 401
+    found = lines()
+    text = "\n".join(json.dumps(line, ensure_ascii=False) for line in found)
+    for secret in (registration, token, PHONE, "not-a-token", "session_key"):
+        assert secret not in text
+    operations = [line["operation"] for line in found]
+    assert operations == ["login", "register", "login", "updateMe", "getMe", "getMe"]
+    register, update = found[1], found[3]
+    assert register["openid"] == "privacy-nurse" and register["subjects"] == {"user": ["privacy-nurse"]}
+    assert update["openid"] == "demo-nurse-icu" and update["role"] == "applicant" and update["status"] == 200
+    assert found[-1]["status"] == 401 and found[-1]["error"] == "invalid_token" and found[-1]["openid"] is None
+
+
+def test_a_hand_over_line_names_the_loan_and_the_scanned_device_not_the_label_secret(api, lines):
+    loan = make_loan("approved", device_id="MON-001")
+    nurse = api.login("demo-nurse-icu")
+    lines()
+    scene = label_scene("MON-001")
+    reply = api.post(f"/loans/{loan.id}/handover", {"scan": scene}, nurse,
+                     headers={"User-Agent": "Mozilla/5.0 MicroMessenger/8.0.50"})
+    assert reply.status == 200
+    [line] = lines()
+    assert line["operation"] == "handOverLoan" and line["route"] == "/loans/{id}/handover"
+    assert line["subjects"] == {"loan": [loan.id], "device": ["MON-001"]}
+    assert line["openid"] == "demo-nurse-icu" and line["role"] == "applicant" and line["department_id"] == "ICU"
+    assert line["status"] == 200 and line["error"] is None and line["request_id"]
+    assert line["user_agent"].startswith("Mozilla/5.0") and line["at"].endswith("Z")
+    assert scene.split(".", 1)[1] not in json.dumps(line)
+
+
+def test_refusals_are_logged_with_their_code(api, lines):
+    nurse = api.login("demo-nurse-icu")
+    lines()
+    assert api.get("/records", nurse).status == 403
+    assert api.get("/devices/NOPE-1", nurse).status == 404
+    refused, missing = lines()
+    assert refused["operation"] == "listRecords" and refused["error"] == "manager_required"
+    assert missing["subjects"] == {"device": ["NOPE-1"]} and missing["status"] == 404
+
+
+def test_a_phone_in_any_logged_field_is_masked():
+    entry = access_log._masked({"user_agent": f"call {PHONE}", "subjects": {"user": [PHONE]}})
+    assert entry == {"user_agent": "call 139****5678", "subjects": {"user": ["139****5678"]}}
+
