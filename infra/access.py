@@ -9,6 +9,8 @@ WRITE = READ + ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"
 
 # Access level -> IAM actions. Transactions need no action of their own: DynamoDB checks each
 # item's action (Put/Update/Delete/ConditionCheck). Scan is granted to nobody until a function needs it.
+# The records table (the audit trail) is only ever granted `append` or `read_append`: no role may update or
+# delete a record (nor BatchWriteItem, which can delete).
 LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "read_append": READ + APPEND, "write": WRITE}
 
 # function -> {logical table name (medpool.models.TABLES) -> level}
@@ -42,7 +44,8 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # reports: statistics and billing (counters, ledger + open loans), record queries; import jobs (their
     # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
     # counter ADDs in transactions, and register devices (transactions, counted on their category item).
-    "reports": {"records": "write", "loans": "write", "devices": "read_append", "categories": "write",
+    # Audit records are append-only for every role (tests/infra/test_infra_audit.py): imports put theirs.
+    "reports": {"records": "read_append", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write", "ledger_counters": "write",
                 "import_jobs": "write", "import_chunks": "write",
                 "notify_events": "read", "wechat_tokens": "read", "block_lifts": "read"},
