@@ -6,12 +6,15 @@ from __future__ import annotations
 READ = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem")
 APPEND = ("dynamodb:PutItem", "dynamodb:ConditionCheckItem")
 WRITE = READ + ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem")
+# an item not otherwise written gets a loose audit record listed on it (services/audit_chain.anchor): UpdateItem
+READ_UPDATE = READ + ("dynamodb:UpdateItem",)
 
 # Access level -> IAM actions. Transactions need no action of their own: DynamoDB checks each
 # item's action (Put/Update/Delete/ConditionCheck). Scan is granted to nobody until a function needs it.
 # The records table (the audit trail) is only ever granted `append` or `read_append`: no role may update or
 # delete a record (nor BatchWriteItem, which can delete).
-LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "read_append": READ + APPEND, "write": WRITE}
+LEVELS: dict[str, tuple[str, ...]] = {"read": READ, "append": APPEND, "read_append": READ + APPEND,
+                                   "read_update": READ_UPDATE, "write": WRITE}
 
 # function -> {logical table name (medpool.models.TABLES) -> level}
 FUNCTION_TABLES: dict[str, dict[str, str]] = {
@@ -33,13 +36,14 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     "returns": {"loans": "write", "devices": "write", "records": "append", "ledger": "append",
                 "ledger_counters": "write", "users": "read", "departments": "read", "categories": "write",
                 "notify_events": "append", "wechat_tokens": "write", "block_lifts": "read"},
-    # devices: the catalogue (devices, categories) and a device's history (loans, records); leaving
+    # devices: the catalogue (devices, categories) and a device's history (loans, records; a disinfection lists
+    # its loose record on the returned loan: UpdateItem); leaving
     # maintenance appends the closed out-of-pool interval to the ledger; device codes (wxacode) use and may
     # refresh the shared WeChat access token. (ledger_counters: reached through the ledger's writer, which
     # adds counters only for loan entries; a device's interval adds none: read only.)
     "devices": {"devices": "write", "categories": "write", "records": "read_append", "ledger": "append",
                 "ledger_counters": "read",
-                "loans": "read", "users": "read", "departments": "read",
+                "loans": "read_update", "users": "read", "departments": "read",
                 "notify_events": "read", "wechat_tokens": "write", "block_lifts": "read"},
     # reports: statistics and billing (counters, ledger + open loans), record queries; import jobs (their
     # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
@@ -56,10 +60,11 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # overdue: the scheduled check flags loans (+ record + outbox event) and reminds of devices falling due for
     # maintenance or calibration (the devices' due index), then the notifier's sweep (events
     # not fanned out, pending notifications); managers see and resend failed notifications (record + resend
-    # event) and lift escalation blocks.
+    # event) and lift escalation blocks. A reminder or a lifted block lists its loose audit record on the device
+    # or department it names (UpdateItem).
     "overdue": {"loans": "write", "records": "append", "notifications": "write", "wechat_tokens": "write",
-                "block_lifts": "write", "users": "read", "departments": "read", "categories": "read",
-                "devices": "read", "notify_events": "write"},
+                "block_lifts": "write", "users": "read", "departments": "read_update", "categories": "read",
+                "devices": "read_update", "notify_events": "write"},
     # notify: fed by the outbox stream; resolves recipients (users' role and department indexes), reads the
     # category and department names, writes the notifications, marks the event fanned out, pushes with the
     # shared access token. `loans`: the Loan model holds the committed snapshot for the texts (never read).
