@@ -33,7 +33,3 @@ def masked_fields(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: mask_phone(value) if key in PHONE_FIELDS and isinstance(value, str) else value
             for key, value in values.items()}
 
-
-def sees_phone(viewer: Any, owner_openid: str) -> bool:
-    """Managers (and admins) and the user themselves see a phone number in full."""
-    return viewer is not None and (viewer.is_manager or viewer.openid == owner_openid)

@@ -81,3 +81,41 @@ def test_a_phone_in_any_logged_field_is_masked():
     entry = access_log._masked({"user_agent": f"call {PHONE}", "subjects": {"user": [PHONE]}})
     assert entry == {"user_agent": "call 139****5678", "subjects": {"user": ["139****5678"]}}
 
+
+
+def test_phone_numbers_are_shown_in_full_only_to_managers_and_the_user():
+    from medpool.api.schemas.users import UserOut
+    from medpool.models.user import User
+    from medpool.privacy import mask_phone
+
+    owner = User("nurse-a", name="甲", department_id="ICU", role="applicant", status="active", phone=PHONE,
+                 registered_at="2026-01-01T00:00:00Z")
+    other = User("nurse-b", name="乙", department_id="ICU", role="applicant", status="active")
+    manager = User("boss", name="丙", department_id="SBK", role="manager", status="active")
+    assert UserOut.for_viewer(owner, owner).phone == PHONE
+    assert UserOut.for_viewer(manager, owner).phone == PHONE
+    assert UserOut.for_viewer(other, owner).phone == "139****5678"
+    assert mask_phone("+86-010-1234") == "********1234" and mask_phone(None) is None
+
+
+def test_audit_records_keep_phone_numbers_masked(api):
+    from medpool.models.record import Record
+
+    token = api.login("demo-nurse-icu")
+    assert api.put("/me", {"phone": PHONE}, token).body["phone"] == PHONE  # the user sees their own in full
+    [record] = [r for r in Record.query("user#demo-nurse-icu") if r.action == "user.update_profile"]
+    assert record.after == {"phone": "139****5678"} and PHONE not in str(record.before)
+
+
+def test_the_privacy_guide_is_served_from_docs(api):
+    from pathlib import Path
+
+    reply = api.get("/privacy-guide")
+    assert reply.status == 200
+    guide = reply.body
+    assert set(guide) == {"version", "updated_at", "summary", "text"}
+    assert guide["text"].startswith("# 医疗设备调配平台 用户隐私保护指引")
+    for collected in ("姓名", "手机号", "工号", "科室", "openid"):
+        assert collected in guide["summary"] or collected in guide["text"]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "privacy-guide.md").read_text(encoding="utf-8")
+    assert guide["text"] in docs and f"version: {guide['version']}" in docs

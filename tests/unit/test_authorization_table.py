@@ -26,6 +26,7 @@ IMPORT_DEVICES = "id,category_id,name,owner_department_id\nMON-901,monitor,ç›‘æŠ
 TABLE = {
     "health": ("GET", "/health", None, (200, 200, 200, 200, 200, 200)),
     "getOpenApi": ("GET", "/openapi.json", None, (200, 200, 200, 200, 200, 200)),
+    "getPrivacyGuide": ("GET", "/privacy-guide", None, (200, 200, 200, 200, 200, 200)),
     "login": ("POST", "/auth/login", {"code": "test:demo-nurse-icu"}, (200, 200, 200, 200, 200, 200)),
     "register": ("POST", "/auth/register", "REGISTER", (201, 201, 201, 201, 201, 201)),
     "getMe": ("GET", "/me", None, (401, 401, 200, 200, 200, 200)),
