@@ -49,9 +49,10 @@ FUNCTION_TABLES: dict[str, dict[str, str]] = {
     # stored rows in chunks, deleted when done) write historical loans with their records, ledger entries and
     # counter ADDs in transactions, and register devices (transactions, counted on their category item).
     # Audit records are append-only for every role (tests/infra/test_infra_audit.py): imports put theirs.
+    # access_log: GET /access queries it; ingest_access_log batch-writes the access lines into it.
     "reports": {"records": "read_append", "loans": "write", "devices": "read_append", "categories": "write",
                 "users": "read", "departments": "read", "ledger": "write", "ledger_counters": "write",
-                "import_jobs": "write", "import_chunks": "write",
+                "import_jobs": "write", "import_chunks": "write", "access_log": "write",
                 "notify_events": "read", "wechat_tokens": "read", "block_lifts": "read"},
     # Notifications (issue 11): loan changes put one outbox event in the same transaction; no request pushes.
     # create_loan reads escalation lifts. devices and reports import the loan services but never notify: read.

@@ -22,3 +22,12 @@ def run_imports(event: object) -> dict:
     if result["jobs"]:
         log.info("import jobs: %s", json.dumps(result))
     return result
+
+
+def ingest_access_log(event: dict, context: object) -> dict:
+    """A CloudWatch Logs subscription of the API functions' log groups (filter `{ $.log = "access" }`): copy the
+    access lines by subject into the access_log table (GET /access). Not wired in infra/ yet (docs/audit-and-privacy.md)."""
+    from medpool.services import access_store
+
+    lines = access_store.lines_of_subscription(event)
+    return {"lines": len(lines), "items": access_store.ingest(lines)}

@@ -119,3 +119,33 @@ def test_the_privacy_guide_is_served_from_docs(api):
         assert collected in guide["summary"] or collected in guide["text"]
     docs = (Path(__file__).resolve().parents[2] / "docs" / "privacy-guide.md").read_text(encoding="utf-8")
     assert guide["text"] in docs and f"version: {guide['version']}" in docs
+
+
+def test_managers_see_who_looked_at_or_changed_a_loan(api, lines):
+    """The access lines copied by subject (as the log subscription / make run's tail does) answer GET /access
+    together with the loan's audit records."""
+    import base64
+    import gzip
+
+    from functions.reports.handler import ingest_access_log
+
+    loan = make_loan("approved", device_id="MON-002", key="access-loan-0001")
+    nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
+    assert api.get(f"/loans/{loan.id}", nurse).status == 200
+    assert api.post(f"/loans/{loan.id}/handover", {"scan": label_scene("MON-002")}, nurse).status == 200
+    found = lines()
+    payload = {"messageType": "DATA_MESSAGE", "logEvents": [{"id": str(i), "timestamp": 0, "message": json.dumps(
+        line, ensure_ascii=False)} for i, line in enumerate(found)] + [{"id": "x", "timestamp": 0, "message": "START"}]}
+    event = {"awslogs": {"data": base64.b64encode(gzip.compress(json.dumps(payload).encode())).decode()}}
+    assert ingest_access_log(event, None)["lines"] == len(found)
+    reply = api.get(f"/access?loan={loan.id}", manager)
+    assert reply.status == 200, reply.body
+    body = reply.body
+    assert body["subject"] == f"loan#{loan.id}"
+    assert [(a["operation"], a["openid"]) for a in body["items"]] == [("handOverLoan", "demo-nurse-icu"),
+                                                                      ("getLoan", "demo-nurse-icu")]
+    assert [c["action"] for c in body["changes"]][:3] == ["loan.hand_over", "loan.approve", "loan.create"]
+    device = api.get("/access?device=MON-002", manager).body
+    assert [a["operation"] for a in device["items"]] == ["handOverLoan"]
+    assert api.get("/access", manager).error_code == "subject_required"
+    assert api.get(f"/access?loan={loan.id}", nurse).status == 403

@@ -128,19 +128,18 @@ def emit(entry: dict) -> None:
         pass
 
 
-def is_access_line(text: str) -> bool:
-    return text.startswith('{"log":"access"')
-
-
 def parse_lines(text: str) -> list[dict]:
     """The access lines among log lines (other output is skipped)."""
     found = []
     for raw in text.splitlines():
         raw = raw.strip()
-        if is_access_line(raw):
-            try:
-                found.append(json.loads(raw))
-            except ValueError:
-                continue
+        if not raw.startswith("{") or KIND not in raw:
+            continue
+        try:
+            entry = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("log") == KIND:
+            found.append(entry)
     return found
 

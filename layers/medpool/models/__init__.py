@@ -1,5 +1,6 @@
 """PynamoDB models, one per file. TABLES maps each table's logical name to its model:
 the one source of truth for local table creation and for infra/."""
+from medpool.models.access_entry import AccessEntry
 from medpool.models.announcement import Announcement
 from medpool.models.base import bind
 from medpool.models.block_lift import BlockLift
@@ -36,6 +37,7 @@ TABLES = {
     "rate_limits": RateLimitCounter,
     "import_jobs": ImportJob,
     "import_chunks": ImportChunk,
+    "access_log": AccessEntry,
 }
 
 
