@@ -68,3 +68,24 @@ def test_every_log_group_keeps_its_lines_at_least_180_days(resources):
         function_name = function["Properties"]["FunctionName"]
         assert json.dumps(f"/aws/lambda/{function_name}") in named or any(
             json.dumps(function_name)[1:-1] in group for group in named), f"{name}: no log group of its own"
+
+
+def test_every_api_log_group_feeds_the_access_log_copy(resources, functions):
+    """The access lines of every API unit reach reports' ingest_access_log (through its live alias), which only
+    this stack's log groups may invoke."""
+    from infra.template.functions import unit_ids
+
+    [target] = [u for f in functions for u in f.units if u.subscription]
+    assert (target.function, target.handler) == ("reports", "functions.reports.handler.ingest_access_log")
+    alias = unit_ids(target)["alias"]
+    filters = of_type(resources, "AWS::Logs::SubscriptionFilter")
+    api_units = [u for f in functions for u in f.units if u.is_api]
+    assert {json.dumps(f["Properties"]["LogGroupName"]) for f in filters.values()} == {
+        json.dumps({"Ref": unit_ids(u)["logs"]}) for u in api_units}
+    for subscription in filters.values():
+        assert subscription["Properties"]["FilterPattern"] == '{ $.log = "access" }'
+        assert subscription["Properties"]["DestinationArn"] == {"Ref": alias}
+    [permission] = [p for p in of_type(resources, "AWS::Lambda::Permission").values()
+                    if p["Properties"]["FunctionName"] == {"Ref": alias}]
+    assert "logs." in json.dumps(permission["Properties"]["Principal"])
+    assert "log-group:/aws/lambda/medpool-prod-*" in json.dumps(permission["Properties"]["SourceArn"])
