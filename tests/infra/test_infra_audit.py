@@ -89,3 +89,12 @@ def test_every_api_log_group_feeds_the_access_log_copy(resources, functions):
                     if p["Properties"]["FunctionName"] == {"Ref": alias}]
     assert "logs." in json.dumps(permission["Properties"]["Principal"])
     assert "log-group:/aws/lambda/medpool-prod-*" in json.dumps(permission["Properties"]["SourceArn"])
+
+
+def test_the_login_bundle_ships_the_privacy_guide():
+    from infra.bundle import function_entries
+    from infra.project import ROOT
+
+    [(name, path)] = [(n, p) for n, p in function_entries("login") if n.endswith("privacy-guide.md")]
+    assert name == "functions/login/privacy-guide.md"
+    assert path.read_bytes() == (ROOT / "docs" / "privacy-guide.md").read_bytes()
