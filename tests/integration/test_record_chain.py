@@ -117,3 +117,23 @@ def test_a_deleted_record_is_found_missing(real_tables):
     _table().delete_item(Key={"subject": last.subject, "record_key": last.record_key})
     problems = _check(f"loan#{loan.id}").problems
     assert problems and "the item's head is" in problems[0], problems
+
+
+def test_racing_writers_of_one_device_leave_an_intact_chain(real_tables):
+    """Edits that read the device (chained) race with an approval and a cancel that write it unread (loose):
+    whatever wins, every record is in the device's chain."""
+    from medpool.services import devices, loans
+    from tests.integration.race import race
+    from tests.support import iso_in
+
+    nurse, manager = User.get("demo-nurse-icu"), User.get("demo-manager")
+    for round_ in range(3):
+        loan, _ = loans.create_loan(nurse, loans.LoanRequest(None, "MON-002", "routine", "抢救", iso_in(24)),
+                                    f"chain-race-{round_:04d}")
+        edits = [lambda n=n: devices.update_device(manager, "MON-002", {"location": f"库房 {round_}-{n}"})
+                 for n in range(4)]
+        race(edits + [lambda: loan_flow.approve(manager, loan.id, None)])
+        race(edits[:2] + [lambda: loan_flow.cancel(nurse, loan.id)])
+    result = _check("device#MON-002")
+    assert result.ok, result.problems
+    assert result.loose >= 1 and result.chained >= 3

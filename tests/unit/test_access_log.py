@@ -1,6 +1,7 @@
 """The access log: one JSON line per API call (who, operation, subjects, outcome, time, source, request id),
 never a token, session id, label secret or phone number in clear."""
 import json
+from datetime import datetime
 
 import pytest
 
@@ -149,3 +150,22 @@ def test_managers_see_who_looked_at_or_changed_a_loan(api, lines):
     assert [a["operation"] for a in device["items"]] == ["handOverLoan"]
     assert api.get("/access", manager).error_code == "subject_required"
     assert api.get(f"/access?loan={loan.id}", nurse).status == 403
+
+
+def test_make_runs_tail_copies_only_new_complete_lines(tables, tmp_path):
+    from local.access_tail import AccessTail
+    from medpool.models.access_entry import AccessEntry
+
+    path = tmp_path / "access.log"
+    old = {"log": "access", "at": "2026-01-01T00:00:00.000Z", "request_id": "r0", "operation": "getLoan",
+           "status": 200, "subjects": {"loan": ["L-OLD"]}}
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    tail = AccessTail(path)  # lines of an earlier run are not copied again
+    new = {**old, "request_id": "r1", "operation": "handOverLoan", "subjects": {"loan": ["L-1"], "device": ["MON-001"]}}
+    with open(path, "a", encoding="utf-8") as out:
+        out.write("not json\n" + json.dumps(new) + "\n" + json.dumps({**new, "request_id": "r2"})[:30])  # a partial line
+    assert tail.step() == 2
+    assert [e.request_id for e in AccessEntry.query("loan#L-1")] == ["r1"]
+    assert list(AccessEntry.query("loan#L-OLD")) == [] and tail.step() == 0
+    entry = AccessEntry.get("device#MON-001", "2026-01-01T00:00:00.000Z#r1")
+    assert (entry.expires_at - datetime.fromisoformat("2026-01-01T00:00:00+00:00")).days == 200
