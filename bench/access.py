@@ -32,7 +32,8 @@ def run() -> None:
             nurse, manager = api.login("demo-nurse-icu"), api.login("demo-manager")
             for n in range(LOANS):
                 device = f"MON-00{1 + n % 4}"
-                body = {"category_id": "monitor", "urgency": "routine", "reason": "基准", "expected_return_at": iso_in(24)}
+                body = {"category_id": "monitor", "urgency": "routine", "reason": "基准",
+                        "expected_return_at": iso_in(24)}
                 loan = api.post("/loans", body, nurse, headers={"Idempotency-Key": f"bench-access-{n:04d}"}).body["id"]
                 api.post(f"/loans/{loan}/approve", {"device_id": device}, manager)
                 api.post(f"/loans/{loan}/handover", {"scan": label_scene(device)}, nurse)
@@ -61,8 +62,8 @@ def run() -> None:
         results = list(verify())
         elapsed = time.perf_counter() - started
         records = sum(r.records for r in results)
-        print(f"   verify-records: {len(results)} subjects, {records} records, "
-              f"{sum(not r.ok for r in results)} broken, {elapsed:.2f} s ({elapsed * 1000 / max(records, 1):.2f} ms per record)")
+        print(f"   verify-records: {len(results)} subjects, {records} records, {sum(not r.ok for r in results)} "
+              f"broken, {elapsed:.2f} s ({elapsed * 1000 / max(records, 1):.2f} ms per record)")
     finally:
         stack.stop()
         os.environ.pop("MEDPOOL_ACCESS_LOG_FILE", None)

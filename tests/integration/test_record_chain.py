@@ -137,3 +137,18 @@ def test_racing_writers_of_one_device_leave_an_intact_chain(real_tables):
     result = _check("device#MON-002")
     assert result.ok, result.problems
     assert result.loose >= 1 and result.chained >= 3
+
+
+def test_a_user_rejected_and_registering_again_keeps_one_chain(real_tables):
+    from medpool.services import sessions, users
+
+    def register(name):
+        token = sessions.issue_registration("chain-user", None).token
+        return users.register(token, name, "ICU", "13912345678", "E-chain", "applicant")
+
+    register("链式用户")
+    users.update_user(User.get("demo-manager"), "chain-user", {"status": "rejected"})
+    register("链式用户二")
+    result = _check("user#chain-user")
+    assert result.ok and result.chained == 3, result.problems
+    assert all("13912345678" not in str(r.after) for r in _records("user#chain-user"))

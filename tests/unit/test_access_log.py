@@ -163,7 +163,8 @@ def test_make_runs_tail_copies_only_new_complete_lines(tables, tmp_path):
     tail = AccessTail(path)  # lines of an earlier run are not copied again
     new = {**old, "request_id": "r1", "operation": "handOverLoan", "subjects": {"loan": ["L-1"], "device": ["MON-001"]}}
     with open(path, "a", encoding="utf-8") as out:
-        out.write("not json\n" + json.dumps(new) + "\n" + json.dumps({**new, "request_id": "r2"})[:30])  # a partial line
+        partial = json.dumps({**new, "request_id": "r2"})[:30]  # a line still being written
+        out.write("not json\n" + json.dumps(new) + "\n" + partial)
     assert tail.step() == 2
     assert [e.request_id for e in AccessEntry.query("loan#L-1")] == ["r1"]
     assert list(AccessEntry.query("loan#L-OLD")) == [] and tail.step() == 0

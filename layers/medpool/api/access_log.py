@@ -68,7 +68,8 @@ def subjects(spec: Any, params: dict[str, str], trace: Trace) -> dict[str, list[
     if trace.body is not None:
         _add(found, "device", _scanned_device(getattr(trace.body, "scan", None)))
     if spec.operation_id in CREATES and trace.status < 300:
-        _add(found, CREATES[spec.operation_id], getattr(trace.result, "id", None) or getattr(trace.result, "openid", None))
+        created = getattr(trace.result, "id", None) or getattr(trace.result, "openid", None)
+        _add(found, CREATES[spec.operation_id], created)
     return found
 
 

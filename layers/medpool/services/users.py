@@ -104,7 +104,8 @@ def register(registration_token: str, name: str, department_id: str, phone: str,
     conflict = Conflict("该微信账号已注册", code="already_registered")
     with transaction(conflict) as writer:
         if existing is not None:  # a rejected user applies again: the same item, its chain continued
-            user.version, user.record_head, user.record_loose = existing.version, existing.record_head, existing.record_loose
+            user.version, user.record_head = existing.version, existing.record_head
+            user.record_loose = existing.record_loose
         add_record(writer, kind="user", subject_id=user.openid, actor=user.openid, action="user.register",
                    after=snapshot(user), head=user)
         if existing is None:
