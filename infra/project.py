@@ -1,6 +1,7 @@
 """What there is to deploy, discovered from the code: the functions (functions/*/handler.py), their
-routes (medpool.api.routing.ROUTES) and their Lambda entry points (the API app, any schedules, and any
-stream handler: a module's `STREAMS = {"<handler attribute>": "<logical table>"}`)."""
+routes (medpool.api.routing.ROUTES) and their Lambda entry points (the API app, any schedules, any
+stream handler: a module's `STREAMS = {"<handler attribute>": "<logical table>"}`, and any handler of the API
+functions' logs: `LOG_SUBSCRIPTIONS = {"<handler attribute>": "<CloudWatch Logs filter pattern>"}`)."""
 from __future__ import annotations
 
 import importlib
@@ -32,6 +33,14 @@ class Stream:
 
 
 @dataclass(frozen=True)
+class LogSubscription:
+    """An entry point fed by a CloudWatch Logs subscription of every API unit's log group (the access log)."""
+
+    attribute: str
+    pattern: str
+
+
+@dataclass(frozen=True)
 class Unit:
     """One Lambda: a function's bundle with one entry point (the API app, a scheduled or a stream handler)."""
 
@@ -40,10 +49,11 @@ class Unit:
     handler: str  # Lambda handler string
     schedule: Schedule | None = None
     stream: Stream | None = None
+    subscription: LogSubscription | None = None
 
     @property
     def is_api(self) -> bool:
-        return self.schedule is None and self.stream is None
+        return self.schedule is None and self.stream is None and self.subscription is None
 
 
 @dataclass
@@ -84,17 +94,28 @@ def _streams(module: Any) -> list[Stream]:
     return streams
 
 
+def _subscriptions(module: Any) -> list[LogSubscription]:
+    found = []
+    for attribute, pattern in sorted(getattr(module, "LOG_SUBSCRIPTIONS", {}).items()):
+        if not callable(getattr(module, attribute, None)):
+            raise LookupError(f"{module.__name__}: log subscription handler {attribute!r} is not a module function")
+        found.append(LogSubscription(attribute, pattern))
+    return found
+
+
 def describe(name: str, app: Any, module: Any, routes: list[Any]) -> Function:
     """A function's Lambdas: one for its API app if it has routes, one per schedule, one per stream handler."""
     schedules = _schedules(app, module) if app is not None else []
     binary_types = sorted(getattr(app.api, "binary_types", [])) if app is not None else []
     function = Function(name=name, routes=routes, binary_types=binary_types)
-    entries: list[tuple[str, Schedule | None, Stream | None]] = (
-        ([(API_UNIT, None, None)] if routes else []) + [(s.attribute, s, None) for s in schedules]
-        + [(s.attribute, None, s) for s in _streams(module)])
-    for attribute, schedule, stream in entries:
+    entries: list[tuple[str, Schedule | None, Stream | None, LogSubscription | None]] = (
+        ([(API_UNIT, None, None, None)] if routes else []) + [(s.attribute, s, None, None) for s in schedules]
+        + [(s.attribute, None, s, None) for s in _streams(module)]
+        + [(s.attribute, None, None, s) for s in _subscriptions(module)])
+    for attribute, schedule, stream, subscription in entries:
         short = name if len(entries) == 1 or attribute == API_UNIT else f"{name}-{attribute.replace('_', '-')}"
-        function.units.append(Unit(name, short, f"functions.{name}.handler.{attribute}", schedule, stream))
+        function.units.append(Unit(name, short, f"functions.{name}.handler.{attribute}", schedule, stream,
+                                   subscription))
     if not function.units:
         raise LookupError(f"functions/{name}: neither routes, schedules nor streams to deploy")
     return function

@@ -34,6 +34,7 @@ def _configure_environment() -> None:
         "MEDPOOL_DYNAMODB_ENDPOINT": f"http://127.0.0.1:{DYNAMODB_PORT}",
         "MEDPOOL_WECHAT_BASE_URL": f"http://127.0.0.1:{WECHAT_PORT}",
         "MEDPOOL_TABLE_PREFIX": "medpool-local-",
+        "MEDPOOL_ACCESS_LOG_FILE": str(DATA_DIR / "access.log"),  # the access log's lines, also on stdout
     })
 
 
@@ -117,6 +118,9 @@ def main() -> None:
         from local.notify_stream import StreamWorker
 
         notifier = StreamWorker().start(sweep_first=True)
+        from local.access_tail import AccessTail  # the access log by subject (GET /access), off the request path
+
+        AccessTail(DATA_DIR / "access.log").start()
         children.append(subprocess.Popen(server_command(API_PORT), cwd=dynamodb_local.ROOT, start_new_session=True))
         _wait_for_api(children[-1])
         print(_banner(), flush=True)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from medpool import clock
 from medpool.api.routing import FunctionApi, Request
-from medpool.api.schemas.common import Health, OpenApiDocument
+from medpool.api.schemas.common import Health, OpenApiDocument, PrivacyGuide
 from medpool.api.schemas.users import LoginBody, LoginOut, RegisterBody, UpdateMeBody, UserOut
 from medpool.config import get_settings
 from medpool.policy import Access
@@ -12,6 +12,7 @@ from medpool.services import rate_limits, users
 
 api = FunctionApi("login")
 OPENAPI_DOCUMENT = Path(__file__).with_name("openapi.json")  # written by `make openapi`, checked by a test
+PRIVACY_GUIDE = Path(__file__).with_name("privacy-guide.md")  # a link to docs/privacy-guide.md (bundled as a file)
 
 
 @api.route("GET", "/health", "health", Access.PUBLIC, summary="存活检查", response=Health)
@@ -22,6 +23,16 @@ def health(request: Request) -> Health:
 @api.route("GET", "/openapi.json", "getOpenApi", Access.PUBLIC, summary="OpenAPI 文档", response=OpenApiDocument)
 def openapi(request: Request) -> dict:
     return json.loads(OPENAPI_DOCUMENT.read_text(encoding="utf-8"))
+
+
+@api.route("GET", "/privacy-guide", "getPrivacyGuide", Access.PUBLIC, summary="用户隐私保护指引",
+           response=PrivacyGuide)
+def privacy_guide(request: Request) -> PrivacyGuide:
+    """The guide's header (between `---` lines: version, updated_at, summary) and its text."""
+    _, header, text = PRIVACY_GUIDE.read_text(encoding="utf-8").split("---\n", 2)
+    fields = dict(line.split(": ", 1) for line in header.strip().splitlines())
+    return PrivacyGuide(version=fields["version"], updated_at=fields["updated_at"], summary=fields["summary"],
+                        text=text.strip())
 
 
 @api.route("POST", "/auth/login", "login", Access.PUBLIC, summary="微信登录", body=LoginBody, response=LoginOut,

@@ -6,11 +6,12 @@ from datetime import date
 from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import RecordListQuery, RecordOut
-from medpool.api.schemas.reports import (BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
-                                         ImportJobBody, ImportJobOut, ImportLoansOut, StatsOut, StatsQuery)
+from medpool.api.schemas.reports import (AccessOut, BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
+                                         ImportJobBody, ImportJobOut, ImportLoansOut, StatsOut, StatsQuery,
+                                         SubjectAccessOut, SubjectAccessQuery)
 from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import billing, records, stats
+from medpool.services import access_store, billing, records, stats
 from medpool.services.tabular import CONTENT_TYPES, write_table
 # The import and export routes load their services (file parsing, import jobs) when first called: the
 # function's everyday requests are the records, statistics and bills.
@@ -25,6 +26,20 @@ def list_records(request: Request) -> PageOut[RecordOut]:
     q = request.query
     page = records.list_records(q.subject, q.actor, q.day, q.limit, q.cursor)
     return page_out(RecordOut, page)
+
+
+@api.route("GET", "/access", "listSubjectAccess", Access.MANAGER, summary="谁查看或修改了某笔借用/某台设备",
+           query=SubjectAccessQuery, response=SubjectAccessOut,
+           errors={400: "须且只能指定 loan 或 device 之一 (subject_required)；分页参数不是本列表签发的 (invalid_cursor)"})
+def list_subject_access(request: Request) -> SubjectAccessOut:
+    q = request.query
+    if (q.loan is None) == (q.device is None):
+        raise BadRequest("请指定 loan 或 device 之一", code="subject_required")
+    kind, subject_id = ("loan", q.loan) if q.loan else ("device", q.device)
+    page, changes = access_store.subject_access(kind, subject_id, q.limit, q.cursor)
+    return SubjectAccessOut(subject=f"{kind}#{subject_id}", next_cursor=page.next_cursor,
+                            items=[AccessOut.model_validate(item) for item in page.items],
+                            changes=[RecordOut.model_validate(record) for record in changes])
 
 
 @api.route("GET", "/stats", "getStats", Access.MANAGER,

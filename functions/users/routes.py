@@ -23,7 +23,7 @@ def list_users(request: Request) -> PageOut[UserOut]:
                    409: "状态不能如此变更或已被他人修改 (concurrent_modification)",
                    422: "科室不存在 (unknown_department)"})
 def update_user(request: Request) -> UserOut:
-    return UserOut.model_validate(users.update_user(request.user, request.params["openid"], request.changes))
+    return UserOut.for_viewer(request.user, users.update_user(request.user, request.params["openid"], request.changes))
 
 
 @api.route("DELETE", "/users/{openid}", "deleteUser", Access.MANAGER, summary="删除用户（保留历史）",

@@ -13,6 +13,7 @@ from infra.template.api import API, DOMAIN, api_section
 from infra.template.functions import SECRET, functions_section, layer_resource
 from infra.template.hooks import hooks_section
 from infra.template.storage import storage_section
+from infra.template.subscriptions import subscriptions_section
 from infra.template.tables import tables_section
 from infra.template.waf import waf_section
 
@@ -70,6 +71,7 @@ def synthesize(stage: str, functions: list[Function], tables: dict[str, type],
     resources.update(layer_resource(stage))
     resources.update(functions_section(stage, functions, tables, deployment, grants))
     resources.update(hooks_section(stage, functions))
+    resources.update(subscriptions_section(stage, functions))
     resources.update(api_section(stage, functions))
     resources.update(waf_section(stage))
     resources.update(alarms_section(stage, functions, tables))

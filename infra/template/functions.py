@@ -113,7 +113,7 @@ def events(unit: Unit) -> dict[str, Any]:
 
 
 def timeout(unit: Unit) -> int:
-    return STREAM_TIMEOUT if unit.stream else SCHEDULE_TIMEOUT if unit.schedule else API_TIMEOUT
+    return STREAM_TIMEOUT if unit.stream or unit.subscription else SCHEDULE_TIMEOUT if unit.schedule else API_TIMEOUT
 
 
 def function_resource(stage: str, unit: Unit, ids: dict[str, str], deployment: str) -> dict[str, Any]:

@@ -43,6 +43,26 @@ def _overdue_check(args: argparse.Namespace) -> None:
     print(json.dumps(overdue.run(), ensure_ascii=False, indent=2))
 
 
+def _verify_records(args: argparse.Namespace) -> int:
+    """Check the audit records' hash chains; name every record found changed, missing or out of its chain."""
+    from medpool.services.record_check import verify
+
+    checked = broken = records = unsealed = 0
+    for result in verify(args.subject):
+        checked, records, unsealed = checked + 1, records + result.records, unsealed + result.unsealed
+        if result.problems:
+            broken += 1
+            for problem in result.problems:
+                print(f"BROKEN {result.subject} {problem}")
+        elif args.verbose:
+            how = "chain" if result.anchored else "digests only"
+            print(f"ok {result.subject}: {result.records} records ({result.chained} chained, {result.loose} loose, "
+                  f"{result.unsealed} from before the chain; {how})")
+    print(f"{checked} subjects, {records} records checked ({unsealed} written before records were chained): "
+          + (f"{broken} subjects with problems" if broken else "every chain intact"))
+    return 1 if broken else 0
+
+
 def _rekey_periods(args: argparse.Namespace) -> None:
     import json
 
@@ -203,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     recount.set_defaults(run=_recount_availability)
     commands.add_parser("reindex-users", help="once, after upgrading: put active managers and admins in the "
                         "users' role index (who the notifier tells of new requests)").set_defaults(run=_reindex_users)
+    verify = commands.add_parser("verify-records", help="check the audit records' hash chains against the heads on "
+                                 "their subjects (a record edited or deleted in the table is named); exit 1 if any")
+    verify.add_argument("--subject", help="one subject only, e.g. loan#L2026... or device#MON-001")
+    verify.add_argument("--verbose", "-v", action="store_true", help="list every subject checked")
+    verify.set_defaults(run=_verify_records)
     commands.add_parser("overdue-check", help="run the overdue check and the notifier's sweep now "
                         "(safe next to the schedule: each loan is notified once)").set_defaults(run=_overdue_check)
     return parser
@@ -211,11 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        return args.run(args) or 0
     except MedpoolError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":

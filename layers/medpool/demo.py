@@ -99,9 +99,9 @@ def seed_accounts() -> int:
         user = User(openid, name=name, department_id=department_id, role=role, status=status,
                     phone="13800000000", employee_no=openid.upper(), registered_at=clock.now_iso())
         with transaction(Conflict(code="already_registered")) as writer:
-            writer.save(user, condition=User.openid.does_not_exist())
             add_record(writer, kind="user", subject_id=openid, actor=SYSTEM.openid, action="user.seed",
-                       after=users.snapshot(user))
+                       after=users.snapshot(user), head=user)
+            writer.save(user, condition=User.openid.does_not_exist())
         created += 1
     return created
 

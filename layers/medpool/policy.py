@@ -53,6 +53,11 @@ def hidden_device_fields(user: User, holder_department_id: str | None) -> tuple[
     return HOLDING_FIELDS + LABEL_FIELDS + UPKEEP_FIELDS
 
 
+def sees_phone(viewer: User | None, owner_openid: str) -> bool:
+    """A phone number is shown in full to managers (and admins) and to the user themselves; masked to others."""
+    return viewer is not None and (viewer.is_manager or viewer.openid == owner_openid)
+
+
 def require_department(user: User, department_id: str) -> None:
     """Applicants act only for their own department; managers for all."""
     if not sees_department(user, department_id):

@@ -28,6 +28,7 @@ IMPORT_DEVICES = "id,category_id,name,owner_department_id\nMON-901,monitor,ç›‘æŠ
 TABLE = {
     "health": ("GET", "/health", None, (200, 200, 200, 200, 200, 200)),
     "getOpenApi": ("GET", "/openapi.json", None, (200, 200, 200, 200, 200, 200)),
+    "getPrivacyGuide": ("GET", "/privacy-guide", None, (200, 200, 200, 200, 200, 200)),
     "login": ("POST", "/auth/login", {"code": "test:demo-nurse-icu"}, (200, 200, 200, 200, 200, 200)),
     "register": ("POST", "/auth/register", "REGISTER", (201, 201, 201, 201, 201, 201)),
     "getMe": ("GET", "/me", None, (401, 401, 200, 200, 200, 200)),
@@ -78,6 +79,7 @@ TABLE = {
     "confirmReturn": ("POST", "/loans/{loan}/confirm-return", {"condition": "ok", "scan": "SCAN"},
                       (401, 401, 403, 403, 200, 200), "return_requested"),
     "listRecords": ("GET", "/records", None, (401, 401, 403, 403, 200, 200)),
+    "listSubjectAccess": ("GET", "/access?device=MON-001", None, (401, 401, 403, 403, 200, 200)),
     "getStats": ("GET", "/stats?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
     "getBilling": ("GET", "/billing?month=2024-01", None, (401, 401, 403, 403, 200, 200)),
     "importLoans": ("POST", "/imports/loans", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 200, 200)),

@@ -21,7 +21,7 @@ OUT_OF_RANGE = [f"{FIRST_YEAR - 1}-12-31T23:00:00Z", f"{LAST_YEAR + 1}-01-01T00:
 
 def test_every_list_route_is_covered():
     assert {path for path, _ in LIST_ROUTES} == {"/announcements", "/notifications", "/loans", "/devices",
-                                                "/outbox", "/records", "/users", "/bookings"}
+                                                "/outbox", "/records", "/users", "/bookings", "/access"}
 
 
 @pytest.mark.parametrize("path,access", LIST_ROUTES, ids=[path for path, _ in LIST_ROUTES])

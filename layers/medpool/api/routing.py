@@ -12,6 +12,7 @@ from typing import Any, Callable
 from chalice import Blueprint, Chalice, Response
 from pydantic import BaseModel, ValidationError
 
+from medpool.api import access_log
 from medpool.api.errors import error_response, internal_error_response, json_response, method_not_allowed_response
 from medpool.api.schemas.common import ID_PATTERN, Body, PageQuery, Query
 from medpool.errors import BadRequest, MedpoolError, PayloadTooLarge, UnsupportedMediaType
@@ -215,6 +216,17 @@ def _bearer(headers: dict) -> str | None:
 
 
 def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: dict[str, str]) -> Response:
+    """Answer one call, then write its access-log line (medpool.api.access_log)."""
+    trace = access_log.Trace()
+    response = _answer(spec, handler, chalice_request, params, trace)
+    trace.status = response.status_code
+    headers = {key.lower(): value for key, value in (chalice_request.headers or {}).items()}
+    access_log.emit(access_log.line(spec, params, trace, chalice_request.context or {}, headers))
+    return response
+
+
+def _answer(spec: RouteSpec, handler: Callable, chalice_request: Any, params: dict[str, str],
+            trace: access_log.Trace) -> Response:
     try:
         raw = chalice_request.raw_body or b""
         if len(raw) > spec.max_body:
@@ -222,7 +234,7 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         headers = {key.lower(): value for key, value in (chalice_request.headers or {}).items()}
         user = None
         if spec.access.needs_session:
-            user = sessions.authenticate(_bearer(headers))
+            user = trace.user = sessions.authenticate(_bearer(headers))
             authorize(user, spec.access)
         _check_path(spec, params)
         _check_headers(spec, headers)
@@ -231,12 +243,15 @@ def _handle(spec: RouteSpec, handler: Callable, chalice_request: Any, params: di
         request = Request(user=user, query=_parse_query(spec, chalice_request.query_params),
                           body=_parse_body(spec, raw, headers.get("content-type", "")), params=params, headers=headers,
                           source_ip=(chalice_request.context or {}).get("identity", {}).get("sourceIp"))
-        result = handler(request)
+        trace.query, trace.body = request.query, request.body
+        result = trace.result = handler(request)
         if isinstance(result, FileResult) and isinstance(result.content, bytes):
             _check_accept(headers, result.content_type)
     except MedpoolError as error:
+        trace.error = error.code
         return error_response(error)
     except Exception:  # noqa: BLE001 - the client gets a clean 500, the log gets the traceback
+        trace.error = "internal_error"
         return internal_error_response()
     if isinstance(result, FileResult):
         return Response(body=result.content, status_code=spec.status, headers={

@@ -1,5 +1,6 @@
 """PynamoDB models, one per file. TABLES maps each table's logical name to its model:
 the one source of truth for local table creation and for infra/."""
+from medpool.models.access_entry import AccessEntry
 from medpool.models.announcement import Announcement
 from medpool.models.base import bind
 from medpool.models.block_lift import BlockLift
@@ -39,6 +40,7 @@ TABLES = {
     "import_jobs": ImportJob,
     "import_chunks": ImportChunk,
     "bookings": Booking,
+    "access_log": AccessEntry,
 }
 
 

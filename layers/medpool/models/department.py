@@ -3,11 +3,12 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, VersionAttri
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
+from medpool.models.chain_head import ChainHead
 
 SCOPE = "hospital"
 
 
-class Department(Model):
+class Department(ChainHead, Model):
     class Meta(BaseMeta):
         table_name = "departments"
 

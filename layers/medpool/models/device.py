@@ -4,6 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
+from medpool.models.chain_head import ChainHead
 
 STATUSES = ("available", "reserved", "on_loan", "cleaning", "maintenance", "retired")
 SCOPE = "hospital"
@@ -78,7 +79,7 @@ class DeviceDueIndex(GlobalSecondaryIndex):
     next_due = UnicodeAttribute(range_key=True)
 
 
-class Device(Model):
+class Device(ChainHead, Model):
     class Meta(BaseMeta):
         table_name = "devices"
 

@@ -9,6 +9,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjec
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
+from medpool.models.chain_head import ChainHead
 
 STATUSES = ("pending", "approved", "in_use", "return_requested", "returned", "rejected", "cancelled")
 OPEN_STATUSES = ("pending", "approved", "in_use", "return_requested")
@@ -175,7 +176,7 @@ class LoanRecallIndex(GlobalSecondaryIndex):
     recalled_at = UnicodeAttribute(range_key=True)
 
 
-class Loan(Model):
+class Loan(ChainHead, Model):
     class Meta(BaseMeta):
         table_name = "loans"
 

@@ -1,6 +1,7 @@
 """One audit record: who changed what, when, from what to what. Written in the same
-transaction as the change it describes."""
-from pynamodb.attributes import JSONAttribute, UnicodeAttribute
+transaction as the change it describes, never changed afterwards (no role may update or delete one), and
+chained to the previous record of its subject by its digest (services/audit_chain.py)."""
+from pynamodb.attributes import JSONAttribute, ListAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -54,6 +55,12 @@ class Record(Model):
     after = JSONAttribute(null=True)
     note = UnicodeAttribute(null=True)
     subject_actor = UnicodeAttribute(null=True)  # derived on every put (serialize)
+    # the chain: digest of this record (over its fields, prev and folded); prev: the subject's previous chained
+    # record ("" for the first), absent for a loose record (written without reading its subject's item);
+    # folded: the loose records ("<record_key>#<digest>") this record links in
+    digest = UnicodeAttribute(null=True)
+    prev = UnicodeAttribute(null=True)
+    folded = ListAttribute(of=UnicodeAttribute, null=True)
 
     by_day = RecordDayIndex()
     by_actor = RecordActorIndex()

@@ -4,6 +4,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from medpool.models.base import BaseMeta
+from medpool.models.chain_head import ChainHead
 
 ROLES = ("applicant", "manager", "admin")
 STATUSES = ("pending", "active", "rejected", "disabled")
@@ -46,7 +47,7 @@ class UserNotifyRoleIndex(GlobalSecondaryIndex):
 MANAGER_ROLE_KEY = "manager"
 
 
-class User(Model):
+class User(ChainHead, Model):
     class Meta(BaseMeta):
         table_name = "users"
 

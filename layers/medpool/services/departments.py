@@ -39,9 +39,9 @@ def create_department(actor: User, department_id: str, name: str, is_equipment_d
                             created_at=clock.now_iso())
     conflict = Conflict(f"科室编码 {department_id} 已存在", code="department_exists")
     with transaction(conflict) as writer:
-        writer.save(department, condition=Department.id.does_not_exist())
         add_record(writer, kind="department", subject_id=department_id, actor=actor.openid,
-                   action="department.create", after=snapshot(department))
+                   action="department.create", after=snapshot(department), head=department)
+        writer.save(department, condition=Department.id.does_not_exist())
     return department
 
 

@@ -82,11 +82,11 @@ def _issue(actor: User, device: Device, action: str) -> Device:
     device.label_issued_at = device.updated_at = now
     first = Device.label_secret.does_not_exist() if action == "device.label_issue" else None
     with transaction(Conflict("设备信息已被他人修改，请重试", code="concurrent_modification")) as writer:
-        writer.save(device, condition=first)  # + the version condition
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=action,
                    before={"status": device.status, "label_issued_at": before},
                    after={"status": device.status, "label_issued_at": now},
-                   note="首次生成标签" if first is not None else "重新打印标签，旧标签作废")
+                   note="首次生成标签" if first is not None else "重新打印标签，旧标签作废", head=device)
+        writer.save(device, condition=first)  # + the version condition
     return device
 
 

@@ -76,9 +76,9 @@ def create_device(actor: User, device_id: str, fields: dict) -> Device:
     now = clock.now_iso()
     device = Device(device_id, status="available", status_changed_at=now, created_at=now, **fields)
     with transaction(Conflict(f"资产编号 {device_id} 已登记", code="device_exists")) as writer:
-        writer.save(device, condition=Device.id.does_not_exist())
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action="device.create",
-                   after=snapshot(device))
+                   after=snapshot(device), head=device)
+        writer.save(device, condition=Device.id.does_not_exist())
         availability.move_device(writer, device, None, now)
     return device
 
@@ -118,9 +118,9 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
     device.updated_at = clock.now_iso()
     action = f"device.{status}" if "status" in new else "device.update"
     with transaction(Conflict("设备信息已被他人修改或状态已变化，请刷新后重试", code="concurrent_modification")) as writer:
-        writer.save(device)  # version condition: a loan transition in between makes this fail
         add_record(writer, kind="device", subject_id=device_id, actor=actor.openid, action=action,
-                   before=old, after=new, note=changes.get("status_reason"))
+                   before=old, after=new, note=changes.get("status_reason"), head=device)
+        writer.save(device)  # version condition: a loan transition in between makes this fail
         ledger.add_all(writer, downtime)
         if counted_as != (device.category_id, device.status):
             if counted_as[0] == device.category_id:

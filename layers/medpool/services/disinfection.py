@@ -11,6 +11,7 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.device import SCOPE, Device
+from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.services import availability, batch_reads, device_codes
 from medpool.services.audit import add_record
@@ -78,14 +79,16 @@ def _record(actor: User, device_id: str, done: Disinfection, identified: device_
     label = device_codes.label_condition(identified)
     condition = Device.status == "cleaning"
     with transaction(RACE) as writer:
+        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action="device.disinfect",
+                   before={"status": "cleaning"}, after={"status": "available", **details}, note=note, at=now,
+                   head=device)
         writer.save(device, condition=condition & label if label is not None else condition)  # + the version
         availability.move_device(writer, device, "cleaning", now)
-        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action="device.disinfect",
-                   before={"status": "cleaning"}, after={"status": "available", **details}, note=note, at=now)
-        if device.last_loan_id:  # the loan's timeline shows the step
+        if device.last_loan_id:  # the loan's timeline shows the step (a loose record: the loan is not read)
             add_record(writer, kind="loan", subject_id=device.last_loan_id, actor=actor.openid,
                        action="loan.disinfected", before={"status": "returned"},
-                       after={"status": "returned", "device_id": device.id, **details}, note=note, at=now)
+                       after={"status": "returned", "device_id": device.id, **details}, note=note, at=now,
+                       loose_on=Loan(device.last_loan_id))
     return device
 
 

@@ -11,6 +11,7 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import Conflict
 from medpool.models.block_lift import BlockLift
+from medpool.models.department import SCOPE, Department
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.services.audit import add_record
@@ -90,5 +91,5 @@ def lift(actor: User, department_id: str) -> Block:
         writer.save(item)
         add_record(writer, kind="department", subject_id=department_id, actor=actor.openid,
                    action="department.block_lifted", after={"loan_ids": block.loan_ids}, at=now,
-                   note=f"解除逾期限制（{len(block.loan_ids)} 笔逾期借用）")
+                   note=f"解除逾期限制（{len(block.loan_ids)} 笔逾期借用）", loose_on=Department(SCOPE, department_id))
     return Block(department_id, block.loan_ids, block.loan_ids)

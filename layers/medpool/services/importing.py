@@ -15,7 +15,7 @@ from medpool.models.device import Device
 from medpool.models.loan import URGENCY_RANK, Loan
 from medpool.models.record import Record
 from medpool.models.user import User
-from medpool.services import categories, departments
+from medpool.services import audit_chain, categories, departments
 from medpool.services.charges import charge_fen
 from medpool.services.loans import snapshot
 from medpool.services.stats import pool_start
@@ -191,8 +191,11 @@ def build_loan(row: dict, actor_openid: str) -> Loan:
 
 
 def import_record(loan: Loan, actor_openid: str, now: str, note: str) -> Record:
-    return Record(f"loan#{loan.id}", f"{now}#import", at=now, day=clock.business_day_of(now), actor=actor_openid,
-                  action=IMPORT_ACTION, after=snapshot(loan), note=note)
+    """The import's record of a loan, chained onto the loan item (which the caller then saves)."""
+    record = Record(f"loan#{loan.id}", f"{now}#import", at=now, day=clock.business_day_of(now), actor=actor_openid,
+                    action=IMPORT_ACTION, after=snapshot(loan), note=note)
+    audit_chain.link(record, loan)
+    return record
 
 
 def validate_loans(content: bytes, fmt: str) -> list[dict]:

@@ -21,8 +21,8 @@ from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import (availability, batch_reads, categories, device_codes, devices, ledger, notifications,
-                              upkeep, waitlist)
+from medpool.services import (audit_chain, availability, batch_reads, categories, device_codes, devices, ledger,
+                              notifications, upkeep, waitlist)
 from medpool.services.audit import add_record
 from medpool.services.charges import charge_fen
 from medpool.services.loans import get_loan_record, require_found, snapshot
@@ -83,11 +83,11 @@ def _unread(device_id: str, category_id: str) -> Device:
 
 
 def _write_device(writer: Any, device: Device, device_from: str, identified: device_codes.Identified | None,
-                  unread_condition: Any) -> None:
+                  unread_condition: Any, record: Any) -> None:
     condition = Device.status == device_from
-    if unread_condition is not None:
+    if unread_condition is not None:  # its record is loose: listed on the device by this same update
         actions = [getattr(Device, name).set(getattr(device, name)) if getattr(device, name) is not None
-                   else getattr(Device, name).remove() for name in HOLDING]
+                   else getattr(Device, name).remove() for name in HOLDING] + audit_chain.loose_actions(Device, record)
         writer.update(device, actions=actions, add_version_condition=False,
                       condition=condition & unread_condition & (Device.category_id == device.category_id))
         return
@@ -108,17 +108,19 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
     queue = -1 if loan_from == "pending" and loan.status != "pending" else 0
     after = {**snapshot(loan), **(after or {}), **({"method": identified.method} if identified else {})}
     with transaction(StateChanged()) as writer:
-        writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action=action,
-                   before={"status": loan_from, **(before or {})}, after=after, note=note, at=loan.updated_at)
+                   before={"status": loan_from, **(before or {})}, after=after, note=note, at=loan.updated_at,
+                   head=loan)
+        writer.save(loan, condition=Loan.status == loan_from)  # + the version condition
         if device is not None:
-            _write_device(writer, device, device_from, identified, unread_condition)
+            record = add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
+                                action=f"device.{device.status}", before={"status": device_from},
+                                after={"status": device.status, "current_loan_id": device.current_loan_id},
+                                note=f"借用 {loan.id}", at=loan.updated_at,
+                                head=device if unread_condition is None else None)  # unread: loose
+            _write_device(writer, device, device_from, identified, unread_condition, record)
             availability.move_device(writer, device, device_from, loan.updated_at, queue=queue, urgency=loan.urgency,
                                      guard=counts_guard)
-            add_record(writer, kind="device", subject_id=device.id, actor=actor.openid,
-                       action=f"device.{device.status}", before={"status": device_from},
-                       after={"status": device.status, "current_loan_id": device.current_loan_id},
-                       note=f"借用 {loan.id}", at=loan.updated_at)
         elif queue:
             availability.move(writer, loan.category_id, None, None, queue=queue, urgency=loan.urgency)
         ledger.add_all(writer, ledger_entries or [])

@@ -106,10 +106,10 @@ def create_loan(applicant: User, request: LoanRequest, idempotency_key: str) -> 
 
     def write() -> Loan:
         with transaction(Conflict("借用申请已存在", code="loan_exists")) as writer:
+            add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
+                       after={**snapshot(loan), "reason": loan.reason}, at=now, head=loan)
             writer.save(loan, condition=Loan.id.does_not_exist())
             availability.move(writer, category_id, None, None, queue=1, urgency=request.urgency)  # queue counts
-            add_record(writer, kind="loan", subject_id=loan_id, actor=applicant.openid, action="loan.create",
-                       after={**snapshot(loan), "reason": loan.reason}, at=now)
             # urgent and emergency requests reach the managers at once (an outbox event: the notifier finds them)
             if request.urgency != "routine":
                 notifications.enqueue(writer, "new_request", loan)

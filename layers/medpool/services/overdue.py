@@ -17,7 +17,7 @@ from medpool import clock
 from medpool.config import get_settings
 from medpool.errors import Conflict
 from medpool.models.loan import Loan
-from medpool.services import notifications, upkeep
+from medpool.services import audit_chain, notifications, upkeep
 from medpool.services.notify import outbox
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
@@ -48,12 +48,14 @@ def _flag(loan: Loan, started_at: str) -> bool:
     try:
         with transaction(RACE) as writer:
             not_flagged = (Loan.overdue == False) | Loan.overdue.does_not_exist()  # noqa: E712
-            writer.update(loan, actions=[Loan.overdue.set(True), Loan.overdue_at.set(started_at)],
+            record = add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.overdue",
+                                before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
+                                                                  "expected_return_at": loan.expected_return_at},
+                                note=f"应还时间 {loan.expected_return_at}，检查开始于 {started_at}", at=started_at)
+            # a loose record (the loan was read from an index): listed on the loan by this update
+            writer.update(loan, actions=[Loan.overdue.set(True), Loan.overdue_at.set(started_at),
+                                         *audit_chain.loose_actions(Loan, record)],
                           add_version_condition=False, condition=_as_read(loan) & not_flagged)
-            add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.overdue",
-                       before={"overdue": False}, after={"overdue": True, "overdue_at": started_at,
-                                                         "expected_return_at": loan.expected_return_at},
-                       note=f"应还时间 {loan.expected_return_at}，检查开始于 {started_at}", at=started_at)
             notifications.enqueue(writer, "loan_overdue", loan, at=started_at)  # once per due time
     except Conflict:
         return False
@@ -66,10 +68,12 @@ def _remind(loan: Loan, started_at: str) -> bool:
         return False  # reminded of this due time already
     try:
         with transaction(RACE) as writer:
-            writer.condition_check(Loan, loan.id, condition=_as_read(loan))
-            add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.due_soon",
-                       after={"expected_return_at": loan.expected_return_at}, at=started_at,
-                       note="提醒科室按时归还")
+            record = add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.due_soon",
+                                after={"expected_return_at": loan.expected_return_at}, at=started_at,
+                                note="提醒科室按时归还")
+            # the loan as read (a condition), listing the loose record (an update: one item, one operation)
+            writer.update(loan, actions=audit_chain.loose_actions(Loan, record), add_version_condition=False,
+                          condition=_as_read(loan))
             outbox.add(writer, reminder)  # once per due time: refused if a concurrent run wrote it
     except Conflict:
         return False

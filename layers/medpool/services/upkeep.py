@@ -15,7 +15,7 @@ from medpool.errors import Conflict, NotFound, Unprocessable
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import SCOPE, Device
 from medpool.models.user import User
-from medpool.services import availability, batch_reads
+from medpool.services import audit_chain, availability, batch_reads
 from medpool.services.audit import add_record
 from medpool.services.transactions import transaction
 
@@ -131,9 +131,9 @@ def _record(actor: User, device_id: str, entry: UpkeepRecord) -> Device:
     note = f"{label}{RESULTS[entry.result]}" + (f"，证书 {entry.certificate_no}" if entry.certificate_no else "") + (
         f"：{entry.note}" if entry.note else "")
     with transaction(Conflict("设备信息已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
-        writer.save(device)  # version condition: a loan or another record in between makes this fail
         add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action=RECORD_ACTIONS[entry.kind],
-                   before=before, after=after, note=note, at=now)
+                   before=before, after=after, note=note, at=now, head=device)
+        writer.save(device)  # version condition: a loan or another record in between makes this fail
         availability.move_device(writer, device, status_from, now)
     if status_from != device.status:  # failed: the bookings counting on it are checked (after the commit)
         from medpool.services.bookings import conflicts
@@ -174,12 +174,16 @@ def remind_due(started_at: str, days: int | None = None) -> tuple[int, list[str]
             field, _, label, _ = KINDS[kind]
             try:
                 with transaction(Conflict("已被另一次检查处理", code="overdue_race")) as writer:
-                    writer.condition_check(Device, device.id, condition=(getattr(Device, field) == due)
-                                           & (Device.status == device.status))
-                    add_record(writer, kind="device", subject_id=device.id, actor="system",
-                               action="device.due_reminder", before={"status": device.status},
-                               after={"status": device.status, "kind": kind, field: due}, at=started_at,
-                               note=f"{label}到期日 {due}，已提醒设备科")
+                    record = add_record(writer, kind="device", subject_id=device.id, actor="system",
+                                        action="device.due_reminder", before={"status": device.status},
+                                        after={"status": device.status, "kind": kind, field: due}, at=started_at,
+                                        note=f"{label}到期日 {due}，已提醒设备科")
+                    # the device as the index showed it (a condition), listing the loose record (one operation)
+                    unread = Device(device.id)
+                    unread.version = 0  # PynamoDB adds `version + 1` (add_version_condition=False)
+                    writer.update(unread, actions=audit_chain.loose_actions(Device, record),
+                                  add_version_condition=False,
+                                  condition=(getattr(Device, field) == due) & (Device.status == device.status))
                     outbox.add(writer, event)
             except Conflict:
                 continue  # a concurrent run reminded, or the date changed since the index read

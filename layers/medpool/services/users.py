@@ -103,13 +103,15 @@ def register(registration_token: str, name: str, department_id: str, phone: str,
     user = User(claims.openid, unionid=claims.unionid, status="pending", registered_at=clock.now_iso(), **fields)
     conflict = Conflict("该微信账号已注册", code="already_registered")
     with transaction(conflict) as writer:
+        if existing is not None:  # a rejected user applies again: the same item, its chain continued
+            user.version, user.record_head = existing.version, existing.record_head
+            user.record_loose = existing.record_loose
+        add_record(writer, kind="user", subject_id=user.openid, actor=user.openid, action="user.register",
+                   after=snapshot(user), head=user)
         if existing is None:
             writer.save(user, condition=User.openid.does_not_exist())
         else:
-            user.version = existing.version
             writer.save(user, condition=User.status == "rejected")
-        add_record(writer, kind="user", subject_id=user.openid, actor=user.openid, action="user.register",
-                   after=snapshot(user))
     return user
 
 

@@ -151,6 +151,15 @@ class Health(Out):
     time: str
 
 
+class PrivacyGuide(Out):
+    """用户隐私保护指引 (docs/privacy-guide.md): shown by the mini program at registration and in 个人."""
+
+    version: str
+    updated_at: str = Field(description="date of this version (YYYY-MM-DD)")
+    summary: str = Field(description="the short notice shown on the registration screen")
+    text: str = Field(description="the full guide (Markdown)")
+
+
 class OpenApiDocument(Out):
     model_config = ConfigDict(extra="allow")
 

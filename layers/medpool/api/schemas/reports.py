@@ -4,7 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from medpool.api.schemas.common import Body, Day, Month, Out, Query
+from medpool.api.schemas.common import ID_PATTERN, Body, Day, Month, Out, PageQuery, Query
+from medpool.api.schemas.loans import RecordOut
 
 class StatsQuery(Query):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -154,3 +155,30 @@ class ImportDevicesOut(Out):
     imported: int
     dry_run: bool
     device_ids: list[str]
+
+
+class SubjectAccessQuery(PageQuery):
+    loan: Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = Field(None, description="a loan id")
+    device: Annotated[str, StringConstraints(pattern=ID_PATTERN)] | None = Field(None, description="a device id")
+
+
+class AccessOut(Out):
+    """One API call that named the subject (from the access log)."""
+
+    at: str
+    request_id: str
+    operation: str
+    status: int
+    error: str | None = None
+    openid: str | None = None
+    role: str | None = None
+    department_id: str | None = None
+    source_ip: str | None = None
+    user_agent: str | None = None
+
+
+class SubjectAccessOut(Out):
+    subject: str
+    items: list[AccessOut] = Field(description="calls naming the subject, newest first (access log, 180+ days)")
+    next_cursor: str | None
+    changes: list[RecordOut] = Field(description="with the first page: the subject's newest audit records")

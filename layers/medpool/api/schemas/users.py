@@ -1,10 +1,12 @@
 """Login, registration, users and departments."""
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from medpool.api.schemas.common import Body, Code, EmployeeNo, Name, Out, PageQuery, Phone, omittable
+from medpool.policy import sees_phone
+from medpool.privacy import mask_phone
 
 Role = Literal["applicant", "manager", "admin"]
 Status = Literal["pending", "active", "rejected", "disabled"]
@@ -51,6 +53,14 @@ class UserOut(Out):
     employee_no: str | None = None
     registered_at: str
     updated_at: str | None = None
+
+    @classmethod
+    def for_viewer(cls, viewer: Any, user: Any) -> "UserOut":
+        """The user as `viewer` may see them: the phone in full only for managers and the user (policy)."""
+        out = cls.model_validate(user)
+        if not sees_phone(viewer, out.openid):
+            out.phone = mask_phone(out.phone)
+        return out
 
 
 class LoginOut(Out):

@@ -103,8 +103,9 @@ def _create(job: ImportJob, rows: list[dict]) -> bool:
             entries = []
             for row in rows:
                 loan = build_loan(row, job.created_by)
+                record = import_record(loan, job.created_by, now, f"导入任务 {job.id}，文件第 {row['line']} 行")
                 writer.save(loan, condition=Loan.id.does_not_exist())
-                writer.save(import_record(loan, job.created_by, now, f"导入任务 {job.id}，文件第 {row['line']} 行"))
+                writer.save(record, condition=Record.subject.does_not_exist())
                 entries += ledger.loan_entries(loan, row["owner_department_id"])
             ledger.add_all(writer, entries)  # once: the rows' counter cells merged (one item each)
             writer.update(ImportJob(job.id), actions=actions, condition=condition)
@@ -142,11 +143,14 @@ def _settle(job: ImportJob, row: dict) -> bool:
     actions, condition = _progress(job, now, 1, counts, [])
     try:
         with RetryingTransactWrite(connection=transaction_connection()) as writer:  # counters are hot items
-            writer.condition_check(Loan, stored.id, condition=Loan.version == stored.version)
             ledger.add_all(writer, missing)
-            if not recorded:
-                writer.save(import_record(stored, job.created_by, now,
-                                          f"导入任务 {job.id}，文件第 {row['line']} 行（补写缺失的记录与台账）"))
+            if not recorded:  # chained onto the loan, written back as read (its version checked)
+                record = import_record(stored, job.created_by, now,
+                                       f"导入任务 {job.id}，文件第 {row['line']} 行（补写缺失的记录与台账）")
+                writer.save(stored)
+                writer.save(record, condition=Record.subject.does_not_exist())
+            else:
+                writer.condition_check(Loan, stored.id, condition=Loan.version == stored.version)
             writer.update(ImportJob(job.id), actions=actions, condition=condition)
     except TransactWriteError as error:
         if _race(error) and _moved(job):
