@@ -18,6 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
+from schemathesis.generation.meta import ParameterLocation
 
 import app  # noqa: F401 - registers every route
 from local import fuzz
@@ -85,7 +86,11 @@ def _headers_for(caller: str, operation_id: str, caller_headers: dict) -> dict:
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, **SETTINGS)
 def test_api_conforms_to_its_schema(case, caller, live_api, caller_headers):
-    case.call_and_validate(base_url=live_api.base_url, headers=caller_headers[caller], checks=CHECKS)
+    # a case generated with invalid headers (e.g. without Authorization) is sent as generated: the caller's
+    # session would replace what it tests (schema fuzzing at 200 examples found such a false acceptance)
+    negative_headers = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
+    case.call_and_validate(base_url=live_api.base_url, headers=None if negative_headers else caller_headers[caller],
+                           checks=CHECKS)
 
 
 Workflow = schema.as_state_machine()
@@ -151,8 +156,10 @@ def _available_device(live_api, headers: dict) -> str:
     reply = requests.get(f"{live_api.base_url}/devices", params={"status": "available", "limit": 100},
                          headers=headers, timeout=30)
     assert reply.status_code == 200, reply.text
-    items = reply.json()["items"]
-    assert items, "no device available for a new application"
+    today = datetime.now(timezone(timedelta(hours=8))).strftime("%Y-%m-%d")  # Beijing day
+    items = [item for item in reply.json()["items"]  # lendable: fuzzed devices may carry past due dates
+             if all((item.get(due) or "9999-12-31") >= today for due in ("next_maintenance_due", "next_calibration_due"))]
+    assert items, "no lendable device available for a new application"
     return items[-1]["id"]
 
 

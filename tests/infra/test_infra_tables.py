@@ -77,10 +77,10 @@ def test_ttl_attributes_of_the_models_are_enabled(resources):
 
 
 def test_time_to_live_only_on_what_may_go(resources):
-    """docs/retention.md: DynamoDB's TTL removes only rate-limit counters, outbox events and delivered
-    notifications (sessions are signed tokens, no table). Devices, loans, records, users, the ledger ... never."""
+    """docs/retention.md: DynamoDB's TTL removes only rate-limit counters, outbox events, delivered
+    notifications and the access log's queryable copy after 200 days (sessions are signed tokens, no table). Devices, loans, records, users, the ledger ... never."""
     with_ttl = {r["Properties"]["TableName"].removeprefix("medpool-prod-"): r["Properties"]["TimeToLiveSpecification"]
                 for r in of_type(resources, "AWS::DynamoDB::Table").values()
                 if "TimeToLiveSpecification" in r["Properties"]}
     assert with_ttl == {name: {"AttributeName": "expires_at", "Enabled": True}
-                        for name in ("rate_limits", "notify_events", "notifications")}
+                        for name in ("rate_limits", "notify_events", "notifications", "access_log")}
