@@ -51,6 +51,17 @@ class LoanDepartmentIndex(GlobalSecondaryIndex):
     requested_at = UnicodeAttribute(range_key=True)
 
 
+class LoanCategoryIndex(GlobalSecondaryIndex):
+    """Loans of a category by request time: the purchase report reads a period's requests as a key range."""
+
+    class Meta:
+        index_name = "category_id-requested_at"
+        projection = AllProjection()
+
+    category_id = UnicodeAttribute(hash_key=True)
+    requested_at = UnicodeAttribute(range_key=True)
+
+
 class LoanQueueIndex(GlobalSecondaryIndex):
     """Loans by status in queue order: most urgent first, then oldest (queue_key = rank#requested_at#id)."""
 
@@ -184,6 +195,7 @@ class Loan(Model):
     idempotency_key = UnicodeAttribute()
     request_fingerprint = UnicodeAttribute()
     requested_at = UnicodeAttribute()
+    queued_at = UnicodeAttribute(null=True)  # set when the request joined the waiting list (none was free)
     approved_at = UnicodeAttribute(null=True)
     approved_by = UnicodeAttribute(null=True)
     rejected_at = UnicodeAttribute(null=True)
@@ -220,6 +232,7 @@ class Loan(Model):
 
     by_department = LoanDepartmentIndex()
     by_queue = LoanQueueIndex()
+    by_category = LoanCategoryIndex()
     by_due = LoanDueIndex()
     by_device = LoanDeviceIndex()
     by_scope = LoanScopeIndex()
