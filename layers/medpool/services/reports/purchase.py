@@ -27,13 +27,19 @@ def target() -> Target:
                   settings.purchase_other_minutes, settings.purchase_other_share)
 
 
+def _first(*values):
+    """The first value present (times are POSIX seconds: 0 is a time, not a missing one)."""
+    return next((value for value in values if value is not None), None)
+
+
 def hold_of(loan: dict, until: float) -> tuple[float, float] | None:
     """When the loan held a device: from approval (the device is reserved; else the hand-over) to the return,
     or to the cancellation / rejection of an approved loan never handed over, or to now if still out."""
-    begin = loan["approved_at"] or loan["handed_over_at"]
-    if begin is None or not (loan["status"] in HELD or loan["cancelled_at"] or loan["rejected_at"]):
+    begin = _first(loan["approved_at"], loan["handed_over_at"])
+    if begin is None or loan["status"] not in HELD + ("cancelled", "rejected"):
         return None
-    end = loan["returned_at"] or (None if loan["handed_over_at"] else loan["cancelled_at"] or loan["rejected_at"])
+    end = loan["returned_at"] if loan["handed_over_at"] is not None else _first(loan["cancelled_at"],
+                                                                              loan["rejected_at"])
     end = until if end is None else min(end, until)
     return begin, max(begin, end)
 
@@ -53,9 +59,9 @@ def waits_of(requests: list[dict], until: float) -> dict:
     ended: dict[str, list[float]] = {u: [] for u in URGENCIES}
     still = 0
     for loan in requests:
-        if not loan["queued_at"]:
+        if loan["queued_at"] is None:
             continue
-        end = loan["approved_at"] or loan["cancelled_at"] or loan["rejected_at"]
+        end = _first(loan["approved_at"], loan["cancelled_at"], loan["rejected_at"])
         if end is None:
             still += 1
             continue
@@ -79,7 +85,7 @@ def demand(loans: list[dict], start: float, until: float) -> list[Request]:
         span = held[loan["id"]]
         if span is not None:
             out.append(Request(loan["id"], loan["urgency"], loan["requested_at"], span[1] - span[0], counted))
-        elif counted and (loan["status"] in WAITING or (loan["status"] == "cancelled" and loan["queued_at"])):
+        elif counted and (loan["status"] in WAITING or (loan["status"] == "cancelled" and loan["queued_at"] is not None)):
             out.append(Request(loan["id"], loan["urgency"], loan["requested_at"], typical, True))
     return out
 
@@ -109,12 +115,12 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
     options = [outcome(requests, n, aim) for n in (best - 1, best, best + 1) if n > 0] if best else []
     report = {
         "category_id": category.id, "name": category.name, "current_devices": current,
-        "requests": len(in_period), "queued_requests": sum(1 for loan in in_period if loan["queued_at"]),
+        "requests": len(in_period), "queued_requests": sum(1 for loan in in_period if loan["queued_at"] is not None),
         "peak_in_use": peak, "peak_at": clock.to_iso(_moment(peak_at)) if peak_at is not None else None,
         "hours_none_available": round(none_seconds / 3600, 2),
         "waits": waits_of(in_period, until),
         "cancelled_while_waiting": sum(1 for loan in in_period
-                                       if loan["status"] == "cancelled" and loan["queued_at"]),
+                                       if loan["status"] == "cancelled" and loan["queued_at"] is not None),
         "heatmap": occupancy.heat_map(busy, start, until),
         "recommendation": {"devices": best, "options": options},
         "load": {"arrivals_per_day": round(len(counted) / hours * 24, 2), "mean_hold_hours": round(mean_hold, 2),

@@ -101,15 +101,20 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def recommend(requests: list[Request], target: Target, start: int = 1) -> int:
-    """The smallest pool size meeting the target (searched upwards from `start`, a lower bound such as the
-    offered load: fewer devices than the mean load cannot keep up). As many devices as requests serve every
-    request at once, so the search ends."""
+    """The smallest pool size meeting the target. Searched from `start` (a guess such as the offered load:
+    fewer devices than the mean load cannot keep up) by doubling steps up to a size that meets it, then by
+    halving between the last that failed and the first that met (waits never grow with one device more);
+    as many devices as requests serve every request at once, so the search ends."""
     if not any(r.counted for r in requests):
         return 0
-    devices = max(1, start)
-    while devices < len(requests) and not outcome(requests, devices, target)["meets_target"]:
-        devices += 1
-    if devices > 1 and start > 1:  # the bound was a guess: step down while one fewer still meets the target
-        while devices > 1 and outcome(requests, devices - 1, target)["meets_target"]:
-            devices -= 1
-    return devices
+
+    def meets(devices: int) -> bool:
+        return devices >= len(requests) or outcome(requests, devices, target)["meets_target"]
+
+    low, high, step = 0, max(1, start), 1  # low fails (no device serves nobody); high is tried
+    while not meets(high):
+        low, high, step = high, min(len(requests), high + step), step * 2
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if meets(middle) else (middle, high)
+    return high
