@@ -3,7 +3,7 @@ import importlib
 import sys
 import time
 
-SECTIONS = ["bench.imports", "bench.login", "bench.loans", "bench.lists", "bench.notify", "bench.overdue", "bench.stats", "bench.import_jobs", "bench.load", "bench.bundles", "bench.miniprogram"]
+SECTIONS = ["bench.imports", "bench.login", "bench.loans", "bench.lists", "bench.notify", "bench.overdue", "bench.stats", "bench.purchase", "bench.import_jobs", "bench.load", "bench.bundles", "bench.miniprogram"]
 
 
 def main() -> None:

@@ -178,7 +178,7 @@ def row_out(row: dict, already: bool) -> dict:
         row["handed_over_at"] + timedelta(hours=int(category.max_loan_hours)))
     return {"line": row["line"], "id": row["id"], "device_id": device.id,
             "owner_department_id": device.owner_department_id, "category_id": category.id,
-            "department_id": row["department_id"], "condition": row["condition"], "urgency": row["urgency"], **iso,
+            "department_id": row["department_id"], "condition": row["condition"], "urgency": row.get("urgency", "routine"), **iso,
             "expected_return_at": expected, "rate_fen": int(category.rate_fen), "rate_unit": category.rate_unit,
             "already": already}
 
