@@ -7,12 +7,14 @@ counts exactly as imported or live loans do. Idempotent: a marker record says it
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import random
 from datetime import datetime, timedelta
 
 from medpool import clock
 from medpool.models.device import Device
+from medpool.models.loan import URGENCY_RANK
 from medpool.models.record import Record
 from medpool.errors import MedpoolError
 from medpool.services import categories, devices, importing, ledger
@@ -61,20 +63,32 @@ def _starts(rng: random.Random, count: int, winter: float) -> list[datetime]:
 def generate(seed: int = 2023) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
     """(loan rows in the import format, repairs (device_id, start, end)).
 
-    Each category's requests come at their own times and are served by its real pool, in arrival order: a
-    request finding no device free joins the waiting list (`queued_at` = its request time) and is approved
-    when the first device comes back (plus a few minutes for the equipment department); otherwise it is
-    approved after the usual delay. So the year's waits are what its pool made them."""
+    Each category's requests come at their own times and are served by its real pool as the waiting list
+    serves them: a free device at once (approved after the equipment department's usual delay); else the request
+    joins the waiting list (`queued_at` = its request time) and, most urgent first then oldest, gets the first
+    device back (approved 2-15 minutes after). So the year's waits are what its pool made them."""
     rng = random.Random(seed)
     rows, repairs = [], []
     for category_id, (count, prefix, devices, median, departments, winter) in PLAN.items():
         free = {f"{prefix}-{n:03d}": START for n in range(1, devices + 1)}
-        for requested in _starts(rng, count, winter):
-            urgency = rng.choices(URGENCIES, weights=URGENCY_WEIGHTS)[0]
+        arrivals = [(moment, rng.choices(URGENCIES, weights=URGENCY_WEIGHTS)[0])
+                    for moment in _starts(rng, count, winter)]
+        waiting: list[tuple] = []
+        now, index = START, 0
+        while index < len(arrivals) or waiting:
+            if not waiting:
+                now = max(now, arrivals[index][0])
             device_id = min(free, key=lambda d: (free[d], d))
-            queued = free[device_id] > requested
-            if queued:  # approved as soon as a device is back (its next request in line)
-                approved = free[device_id] + timedelta(minutes=rng.randint(2, 15))
+            serve_at = max(free[device_id], now)
+            while index < len(arrivals) and arrivals[index][0] <= serve_at:
+                requested, urgency = arrivals[index]
+                heapq.heappush(waiting, (URGENCY_RANK[urgency], requested, index, urgency))
+                index += 1
+            _, requested, _, urgency = heapq.heappop(waiting)
+            now = serve_at
+            queued = serve_at > requested
+            if queued:  # approved as soon as a device is back (the head of the waiting list)
+                approved = serve_at + timedelta(minutes=rng.randint(2, 15))
             else:
                 approved = requested + timedelta(minutes=rng.choice([rng.randint(3, 20), rng.randint(20, 180)]))
             handed = approved + timedelta(minutes=rng.randint(10, 90))
