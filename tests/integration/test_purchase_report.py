@@ -72,6 +72,10 @@ def test_the_route_answers_the_hand_computed_case(real_api, case):
     assert [(o["devices"], o["meets_target"]) for o in recommendation["options"]] == [(4, False), (5, True),
                                                                                     (6, True)]
     assert recommendation["options"][0]["other_within_target"] == 0.8
+    # the pool as it is, replayed: c waits 110 min; of the others only a and b within 30 min (f: 180 min)
+    current = recommendation["current"]
+    assert (current["devices"], current["emergency_within_target"], current["other_within_target"]) == (2, 0.0, 0.4)
+    assert current["max_wait_minutes"] == 180.0
     assert row["heatmap"][0][8] == 2.0 and row["heatmap"][0][11] == 2.0 and row["heatmap"][0][12] == 0.0
     assert row["sentence"].startswith("测试类别：建议 5 台（现有 2 台）")
     assert reply.body["target"] == {"emergency_minutes": 0.0, "emergency_share": 1.0, "other_minutes": 30.0,

@@ -1,8 +1,6 @@
 """The purchase report's arithmetic on small hand-computed cases: a pool of 2 and 5 requests (waits, peaks,
 the recommendation), the waiting-list figures, time with no device free, the heat map, the Poisson p95."""
-from datetime import datetime, timezone
-
-import pytest
+from datetime import datetime
 
 from medpool import clock
 from medpool.services.reports import occupancy
@@ -130,13 +128,14 @@ def test_holds_and_the_replayed_demand():
     assert requests["q2"].hold == 4.5 * H and requests["q3"].hold == requests["q4"].hold == 4.5 * H
 
 
-@pytest.mark.parametrize("moment", [datetime(2024, 1, 1, 3, tzinfo=timezone.utc)])
-def test_the_sentence_names_the_recommendation(moment):
+def test_the_sentence_names_the_recommendation_the_current_pool_and_one_fewer():
     from medpool.services.reports.purchase import sentence
 
     options = [outcome(FIVE, n, Target()) for n in (4, 5, 6)]
-    report = {"name": "呼吸机", "current_devices": 3, "recommendation": {"devices": 5, "options": options},
+    report = {"name": "呼吸机", "current_devices": 3,
+              "recommendation": {"devices": 5, "options": options, "current": outcome(FIVE, 3, Target())},
               "load": {"devices": 4, "p95_in_use": 4, "maintenance_share": 0.02, "cleaning_share": 0.01}}
     text = sentence(report, Target())
-    assert text.startswith("呼吸机：建议 5 台（现有 3 台）") and "少 1 台则分别为 100%、75%（1 次需等待）" in text
-    assert "维修与消毒占 3.0%" in text
+    assert text.startswith("呼吸机：建议 5 台（现有 3 台）")
+    assert "现有 3 台时分别为 100%、50%" in text and "少 1 台则分别为 100%、75%（1 次需等待）" in text
+    assert "负荷估算 4 台（同时在用 p95 4 台，维修与消毒占 3.0%）" in text

@@ -189,6 +189,7 @@ class ReplayOutcomeOut(Out):
 class RecommendationOut(Out):
     devices: int = Field(description="the smallest pool meeting the target in the replay (0: no requests)")
     options: list[ReplayOutcomeOut] = Field(description="the replay with one device fewer, the recommendation, one more")
+    current: ReplayOutcomeOut | None = Field(description="the replay with the current pool (null: no devices or requests)")
 
 
 class LoadOut(Out):

@@ -85,7 +85,8 @@ def demand(loans: list[dict], start: float, until: float) -> list[Request]:
         span = held[loan["id"]]
         if span is not None:
             out.append(Request(loan["id"], loan["urgency"], loan["requested_at"], span[1] - span[0], counted))
-        elif counted and (loan["status"] in WAITING or (loan["status"] == "cancelled" and loan["queued_at"] is not None)):
+        elif counted and (loan["status"] in WAITING
+                          or (loan["status"] == "cancelled" and loan["queued_at"] is not None)):
             out.append(Request(loan["id"], loan["urgency"], loan["requested_at"], typical, True))
     return out
 
@@ -122,7 +123,8 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
         "cancelled_while_waiting": sum(1 for loan in in_period
                                        if loan["status"] == "cancelled" and loan["queued_at"] is not None),
         "heatmap": occupancy.heat_map(busy, start, until),
-        "recommendation": {"devices": best, "options": options},
+        "recommendation": {"devices": best, "options": options,
+                           "current": outcome(requests, current, aim) if current and requests else None},
         "load": {"arrivals_per_day": round(len(counted) / hours * 24, 2), "mean_hold_hours": round(mean_hold, 2),
                  "offered_load": round(load, 2), "p95_in_use": p95, "maintenance_share": round(maintenance, 4),
                  "cleaning_share": round(cleaning, 4),
@@ -152,6 +154,10 @@ def sentence(report: dict, aim: Target) -> str:
     text = (f"{name}：建议 {best} 台（现有 {now} 台）——按本期实际申请回放，{best} 台时{emergency}得到设备的占 "
             f"{_pct(options[best]['emergency_within_target'])}，其他申请 {aim.other_minutes:g} 分钟内得到的占 "
             f"{_pct(options[best]['other_within_target'])}")
+    now_outcome = report["recommendation"].get("current")
+    if now_outcome and now != best:
+        text += (f"；现有 {now} 台时分别为 {_pct(now_outcome['emergency_within_target'])}、"
+                 f"{_pct(now_outcome['other_within_target'])}")
     fewer = options.get(best - 1)
     if fewer:
         text += (f"；少 1 台则分别为 {_pct(fewer['emergency_within_target'])}、{_pct(fewer['other_within_target'])}"
