@@ -87,7 +87,7 @@ def test_the_purchase_target_is_a_setting(env):
     assert (settings.purchase_other_minutes, settings.purchase_other_share) == (45.0, 0.9)
     for bad in ({"MEDPOOL_PURCHASE_OTHER_SHARE": "1.5"}, {"MEDPOOL_PURCHASE_EMERGENCY_SHARE": "0"},
                 {"MEDPOOL_PURCHASE_OTHER_MINUTES": "-1"}, {"MEDPOOL_PURCHASE_LOOKBACK_DAYS": "0"}):
-        env(MEDPOOL_PURCHASE_OTHER_SHARE="0.9", MEDPOOL_PURCHASE_EMERGENCY_SHARE="1", MEDPOOL_PURCHASE_OTHER_MINUTES="30",
-            MEDPOOL_PURCHASE_LOOKBACK_DAYS="31", **bad)
+        env(**{"MEDPOOL_PURCHASE_OTHER_SHARE": "0.9", "MEDPOOL_PURCHASE_EMERGENCY_SHARE": "1",
+               "MEDPOOL_PURCHASE_OTHER_MINUTES": "30", "MEDPOOL_PURCHASE_LOOKBACK_DAYS": "31", **bad})
         with pytest.raises(ConfigurationError):
             load_settings()
