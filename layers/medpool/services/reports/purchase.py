@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import statistics as pystats
-from datetime import date
+from datetime import date, datetime, timezone
 
 from medpool import clock
 from medpool.config import get_settings
@@ -110,7 +110,7 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
     maintenance = _share_seconds(inputs.maintenance, start, until) / pool_seconds if pool_seconds else 0.0
     cleaning = _share_seconds(inputs.cleaning, start, until) / pool_seconds if pool_seconds else 0.0
     p95 = occupancy.poisson_quantile(load)
-    upkeep = min(maintenance + cleaning, 0.9)
+    upkeep = min(maintenance + cleaning, 0.9)  # a pool out of service 90 % of the time: the estimate stops there
     current = sum(1 for s, e in inputs.pool if s < until and e >= until)
     best = recommend(requests, aim, start=max(1, math.floor(load)))
     options = [outcome(requests, n, aim) for n in (best - 1, best, best + 1) if n > 0] if best else []
@@ -134,9 +134,7 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
     return report
 
 
-def _moment(seconds: float):
-    from datetime import datetime, timezone
-
+def _moment(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, timezone.utc)
 
 
