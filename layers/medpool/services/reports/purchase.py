@@ -112,8 +112,15 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
     p95 = occupancy.poisson_quantile(load)
     upkeep = min(maintenance + cleaning, 0.9)  # a pool out of service 90 % of the time: the estimate stops there
     current = sum(1 for s, e in inputs.pool if s < until and e >= until)
-    best = recommend(requests, aim, start=max(1, math.floor(load)))
-    options = [outcome(requests, n, aim) for n in (best - 1, best, best + 1) if n > 0] if best else []
+    outcomes: dict[int, dict] = {}
+
+    def measure(devices: int) -> dict:  # each pool size replayed once
+        if devices not in outcomes:
+            outcomes[devices] = outcome(requests, devices, aim)
+        return outcomes[devices]
+
+    best = recommend(requests, aim, start=max(1, math.floor(load)), measure=measure)
+    options = [measure(n) for n in (best - 1, best, best + 1) if n > 0] if best else []
     report = {
         "category_id": category.id, "name": category.name, "current_devices": current,
         "requests": len(in_period), "queued_requests": sum(1 for loan in in_period if loan["queued_at"] is not None),
@@ -124,7 +131,7 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
                                        if loan["status"] == "cancelled" and loan["queued_at"] is not None),
         "heatmap": occupancy.heat_map(busy, start, until),
         "recommendation": {"devices": best, "options": options,
-                           "current": outcome(requests, current, aim) if current and requests else None},
+                           "current": measure(current) if current and requests else None},
         "load": {"arrivals_per_day": round(len(counted) / hours * 24, 2), "mean_hold_hours": round(mean_hold, 2),
                  "offered_load": round(load, 2), "p95_in_use": p95, "maintenance_share": round(maintenance, 4),
                  "cleaning_share": round(cleaning, 4),

@@ -11,7 +11,7 @@ from datetime import timedelta
 from medpool import clock
 from medpool.models.device import Device
 from medpool.models.ledger import LedgerEntry
-from medpool.models.loan import Loan
+from medpool.models.loan import Loan, LoanCategoryIndex
 from medpool.models.record import Record
 from medpool.services import ledger
 from medpool.services.periods import OPEN_LENT, Window
@@ -44,12 +44,25 @@ def _loan(loan: Loan) -> dict:
 
 
 def category_loans(category_id: str, window: Window, lookback_days: int) -> list[dict]:
-    """The category's loans requested from `lookback_days` before the period to its end (or now), and the
-    loans still out now that were requested earlier (they may hold devices at the period's start)."""
+    """The category's loans requested from `lookback_days` before the period to its end (or now): a key range
+    of the index, read page by page as plain values (a year is ~25,000 items per category: no model objects)."""
     since = window.start - timedelta(days=lookback_days)
-    found = {loan.id: loan for loan in Loan.by_category.query(
-        category_id, Loan.requested_at.between(clock.to_iso(since), clock.to_iso(window.until)))}
-    return [_loan(loan) for loan in found.values()]
+    condition = Loan.requested_at.between(clock.to_iso(since), clock.to_iso(window.until))
+    connection, index = Loan._get_connection(), LoanCategoryIndex.Meta.index_name
+    found, start_key = {}, None
+    while True:
+        page = connection.query(category_id, condition, exclusive_start_key=start_key, index_name=index)
+        for item in page.get("Items", []):
+            loan = {name: _plain(item.get(name)) for name in LOAN_FIELDS}
+            found[loan["id"]] = loan
+        start_key = page.get("LastEvaluatedKey")
+        if not start_key:
+            return list(found.values())
+
+
+def _plain(value: dict | None):
+    """A string attribute as DynamoDB sends it ({"S": ...}); absent or NULL: None."""
+    return value.get("S") if value else None
 
 
 def open_before(window: Window, lookback_days: int) -> list[dict]:
@@ -61,8 +74,10 @@ def open_before(window: Window, lookback_days: int) -> list[dict]:
 
 def category_inputs(category_id: str, window: Window, lookback_days: int, downtime: list[LedgerEntry],
                     old_open: list[dict]) -> Inputs:
-    loans = category_loans(category_id, window, lookback_days) + [
-        loan for loan in old_open if loan["category_id"] == category_id]
+    read = [{name: (_ts(value) if name.endswith("_at") else value) for name, value in loan.items()}
+            for loan in category_loans(category_id, window, lookback_days)]
+    loans = read + [loan for loan in old_open if loan["category_id"] == category_id and loan["id"] not in
+                    {r["id"] for r in read}]
     devices = list(Device.by_category_status.query(category_id))
     start, until = window.start.timestamp(), window.until.timestamp()
     pool, down, maintenance, cleaning = [], [], [], []

@@ -100,16 +100,18 @@ def _minutes(seconds: float | None) -> float | None:
     return None if math.isinf(seconds) else round(seconds / 60, 1)
 
 
-def recommend(requests: list[Request], target: Target, start: int = 1) -> int:
+def recommend(requests: list[Request], target: Target, start: int = 1, measure=None) -> int:
     """The smallest pool size meeting the target. Searched from `start` (a guess such as the offered load:
     fewer devices than the mean load cannot keep up) by doubling steps up to a size that meets it, then by
     halving between the last that failed and the first that met (waits never grow with one device more);
-    as many devices as requests serve every request at once, so the search ends."""
+    as many devices as requests serve every request at once, so the search ends. `measure(n)`: the outcome
+    with n devices (default `outcome`; a caller may keep them to show beside the answer)."""
     if not any(r.counted for r in requests):
         return 0
 
     def meets(devices: int) -> bool:
-        return devices >= len(requests) or outcome(requests, devices, target)["meets_target"]
+        found = measure(devices) if measure else outcome(requests, devices, target)
+        return devices >= len(requests) or found["meets_target"]
 
     low, high, step = 0, max(1, start), 1  # low fails (no device serves nobody); high is tried
     while not meets(high):
