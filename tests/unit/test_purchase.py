@@ -139,3 +139,7 @@ def test_the_sentence_names_the_recommendation_the_current_pool_and_one_fewer():
     assert text.startswith("呼吸机：建议 5 台（现有 3 台）")
     assert "现有 3 台时分别为 100%、50%" in text and "少 1 台则分别为 100%、75%（1 次需等待）" in text
     assert "负荷估算 4 台（同时在用 p95 4 台，维修与消毒占 3.0%）" in text
+    # with 4 devices now, one fewer than advised is the current pool: said once
+    text = sentence({**report, "current_devices": 4, "recommendation": {**report["recommendation"],
+                                                                     "current": options[0]}}, Target())
+    assert "现有 4 台时分别为 100%、75%" in text and "少 1 台" not in text

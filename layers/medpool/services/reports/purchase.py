@@ -164,7 +164,7 @@ def sentence(report: dict, aim: Target) -> str:
         text += (f"；现有 {now} 台时分别为 {_pct(now_outcome['emergency_within_target'])}、"
                  f"{_pct(now_outcome['other_within_target'])}")
     fewer = options.get(best - 1)
-    if fewer:
+    if fewer and best - 1 != now:  # the current pool's shares are already said
         text += (f"；少 1 台则分别为 {_pct(fewer['emergency_within_target'])}、{_pct(fewer['other_within_target'])}"
                  f"（{fewer['waited']} 次需等待）")
     load = report["load"]
