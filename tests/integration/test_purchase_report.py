@@ -116,4 +116,7 @@ def test_the_demo_year_through_the_report(real_api, case):
         assert row["waits"]["total"]["count"] == row["queued_requests"]
         assert row["hours_none_available"] > 0 or row["queued_requests"] == 0
         assert row["peak_in_use"] <= row["current_devices"]
+        # replayed against the pool as it is, the year's requests wait about as often as they really did (the
+        # replay leaves out the turnaround between loans and the approval delays)
+        assert abs(row["recommendation"]["current"]["waited"] - row["queued_requests"]) <= 2
     assert rows["hfnc"]["queued_requests"] > 0 and rows["hfnc"]["waits"]["total"]["median_minutes"] > 0
