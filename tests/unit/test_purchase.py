@@ -143,3 +143,14 @@ def test_the_sentence_names_the_recommendation_the_current_pool_and_one_fewer():
     text = sentence({**report, "current_devices": 4, "recommendation": {**report["recommendation"],
                                                                      "current": options[0]}}, Target())
     assert "现有 4 台时分别为 100%、75%" in text and "少 1 台" not in text
+
+
+def test_the_search_finds_what_trying_every_size_finds():
+    import random
+
+    for seed in range(20):
+        rng = random.Random(seed)
+        requests = [Request(str(i), rng.choice(["emergency", "urgent", "routine"]), rng.uniform(0, 86400),
+                            rng.uniform(600, 20000)) for i in range(40)]
+        smallest = next(n for n in range(1, 41) if n == 40 or outcome(requests, n, Target())["meets_target"])
+        assert {recommend(requests, Target(), start=start) for start in (1, 3, 10, 40)} == {smallest}

@@ -119,7 +119,7 @@ def category_report(category, inputs: reads.Inputs, start: float, until: float, 
             outcomes[devices] = outcome(requests, devices, aim)
         return outcomes[devices]
 
-    best = recommend(requests, aim, start=max(1, math.floor(load)), measure=measure)
+    best = recommend(requests, aim, start=max(1, p95), measure=measure)
     options = [measure(n) for n in (best - 1, best, best + 1) if n > 0] if best else []
     report = {
         "category_id": category.id, "name": category.name, "current_devices": current,

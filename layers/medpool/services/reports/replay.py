@@ -101,9 +101,9 @@ def _minutes(seconds: float | None) -> float | None:
 
 
 def recommend(requests: list[Request], target: Target, start: int = 1, measure=None) -> int:
-    """The smallest pool size meeting the target. Searched from `start` (a guess such as the offered load:
-    fewer devices than the mean load cannot keep up) by doubling steps up to a size that meets it, then by
-    halving between the last that failed and the first that met (waits never grow with one device more);
+    """The smallest pool size meeting the target. Searched from `start` (a guess such as the Poisson p95 of the
+    offered load) by doubling steps up (or down) to where it flips from failing to meeting, then by halving
+    between the two (waits never grow with one device more);
     as many devices as requests serve every request at once, so the search ends. `measure(n)`: the outcome
     with n devices (default `outcome`; a caller may keep them to show beside the answer)."""
     if not any(r.counted for r in requests):
@@ -113,10 +113,16 @@ def recommend(requests: list[Request], target: Target, start: int = 1, measure=N
         found = measure(devices) if measure else outcome(requests, devices, target)
         return devices >= len(requests) or found["meets_target"]
 
-    low, high, step = 0, max(1, start), 1  # low fails (no device serves nobody); high is tried
-    while not meets(high):
-        low, high, step = high, min(len(requests), high + step), step * 2
-    while high - low > 1:
+    guess = max(1, start)
+    if meets(guess):  # step down (1, 2, 4, ...) to a size that fails, or to none
+        low, high, step = guess, guess, 1
+        while low > 0 and meets(low):
+            high, low, step = low, max(0, low - step), step * 2
+    else:  # step up to a size that meets it
+        low, high, step = guess, guess, 1
+        while not meets(high):
+            low, high, step = high, min(len(requests), high + step), step * 2
+    while high - low > 1:  # low fails (0 devices serve nobody), high meets
         middle = (low + high) // 2
         low, high = (low, middle) if meets(middle) else (middle, high)
     return high
