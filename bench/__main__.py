@@ -3,7 +3,7 @@ import importlib
 import sys
 import time
 
-SECTIONS = ["bench.imports", "bench.login", "bench.loans", "bench.waitlist", "bench.bookings", "bench.lists", "bench.notify", "bench.overdue", "bench.stats", "bench.access", "bench.import_jobs", "bench.dossier", "bench.load", "bench.bundles", "bench.miniprogram"]
+SECTIONS = ["bench.imports", "bench.login", "bench.loans", "bench.waitlist", "bench.bookings", "bench.lists", "bench.notify", "bench.overdue", "bench.stats", "bench.purchase", "bench.access", "bench.import_jobs", "bench.dossier", "bench.load", "bench.bundles", "bench.miniprogram"]
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ from medpool.api.routing import XLSX, FileResult, FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import RecordListQuery, RecordOut
 from medpool.api.schemas.reports import (AccessOut, BillingOut, BillingQuery, ExportQuery, ImportBody, ImportDevicesOut,
-                                         ImportJobBody, ImportJobOut, ImportLoansOut, StatsOut, StatsQuery,
-                                         SubjectAccessOut, SubjectAccessQuery)
+                                         ImportJobBody, ImportJobOut, ImportLoansOut, PurchaseOut, PurchaseQuery,
+                                         StatsOut, StatsQuery, SubjectAccessOut, SubjectAccessQuery)
 from medpool.errors import BadRequest
 from medpool.policy import Access
 from medpool.services import access_store, billing, records, stats
@@ -48,6 +48,23 @@ def list_subject_access(request: Request) -> SubjectAccessOut:
 def get_stats(request: Request) -> StatsOut:
     q = request.query
     return StatsOut.model_validate(stats.period_stats(date.fromisoformat(q.from_), date.fromisoformat(q.to)))
+
+
+@api.route("GET", "/stats/purchase", "getPurchaseReport", Access.MANAGER,
+           summary="购置依据：高峰在用、无可用时长、等待与取消、使用热力图、按实际申请回放的建议台数（可导出 xlsx）",
+           query=PurchaseQuery, response=PurchaseOut, files=(XLSX,),
+           errors={404: "设备类别不存在 (category_not_found)",
+                   422: "结束日期早于开始日期或区间超过 366 天 (invalid_period, period_too_long)"})
+def get_purchase_report(request: Request):
+    from medpool.services.reports import purchase, sheets
+
+    q = request.query
+    first, last = date.fromisoformat(q.from_), date.fromisoformat(q.to)
+    result = purchase.purchase_report(first, last, q.category)
+    if q.format == "json":
+        return PurchaseOut.model_validate(result)
+    content = write_table(sheets.purchase_sheets(result, stats.period_stats(first, last)), "xlsx")
+    return FileResult(content, XLSX, f"purchase-{q.from_}-{q.to}.xlsx")
 
 
 @api.route("GET", "/billing", "getBilling", Access.MANAGER, summary="科室月度结算（借用扣费、出借收入；可导出 csv/xlsx）",

@@ -57,6 +57,14 @@ class Settings:
     # a local folder (local stage without a bucket)
     certificate_bucket: str | None = None
     certificate_dir: str = ".data/certificates"
+    # The purchase report's service target (docs/statistics.md, "Purchase decision"): emergencies served within
+    # N minutes (0: at once) for a share of them, the other requests within M minutes for another share; and how
+    # far before the period it reads loans still out at its start.
+    purchase_emergency_minutes: float = 0.0
+    purchase_emergency_share: float = 1.0
+    purchase_other_minutes: float = 30.0
+    purchase_other_share: float = 0.95
+    purchase_lookback_days: int = 31
 
     def template_id(self, name: str) -> str | None:
         return dict(self.wechat_templates).get(name) or None
@@ -122,7 +130,18 @@ def load_settings() -> Settings:
         import_inline_seconds=float(_env("MEDPOOL_IMPORT_INLINE_SECONDS", "5")),
         certificate_bucket=_env("MEDPOOL_CERTIFICATE_BUCKET"),
         certificate_dir=_env("MEDPOOL_CERTIFICATE_DIR", ".data/certificates"),
+        purchase_emergency_minutes=float(_env("MEDPOOL_PURCHASE_EMERGENCY_MINUTES", "0")),
+        purchase_emergency_share=float(_env("MEDPOOL_PURCHASE_EMERGENCY_SHARE", "1")),
+        purchase_other_minutes=float(_env("MEDPOOL_PURCHASE_OTHER_MINUTES", "30")),
+        purchase_other_share=float(_env("MEDPOOL_PURCHASE_OTHER_SHARE", "0.95")),
+        purchase_lookback_days=int(_env("MEDPOOL_PURCHASE_LOOKBACK_DAYS", "31")),
     )
+    for name in ("purchase_emergency_share", "purchase_other_share"):
+        if not 0 < getattr(settings, name) <= 1:
+            raise ConfigurationError(f"MEDPOOL_{name.upper()} must be a share in (0, 1]")
+    if settings.purchase_emergency_minutes < 0 or settings.purchase_other_minutes < 0 \
+            or settings.purchase_lookback_days < 1:
+        raise ConfigurationError("MEDPOOL_PURCHASE_*_MINUTES must be >= 0 and MEDPOOL_PURCHASE_LOOKBACK_DAYS >= 1")
     if settings.import_worker not in ("thread", "schedule"):
         raise ConfigurationError("MEDPOOL_IMPORT_WORKER must be thread or schedule")
     if stage == "prod":

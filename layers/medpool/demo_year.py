@@ -7,12 +7,14 @@ counts exactly as imported or live loans do. Idempotent: a marker record says it
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import random
 from datetime import datetime, timedelta
 
 from medpool import clock
 from medpool.models.device import Device
+from medpool.models.loan import URGENCY_RANK
 from medpool.models.record import Record
 from medpool.errors import MedpoolError
 from medpool.services import audit_chain, categories, devices, importing, ledger
@@ -34,6 +36,8 @@ EXTRA_CATEGORY = {"name": "输液泵", "rate_fen": 300, "rate_unit": "hour", "ma
 EXTRA_DEVICE = {"category_id": "infusion_pump", "brand": "迈瑞", "model": "BeneFusion VP5", "owner_department_id": "SBK",
                 "location": "设备调配中心", "purchase_price_fen": 1_200_000, "purchase_date": "2022-06-01"}
 DAMAGE_RATE, OVERDUE_RATE = 0.03, 0.12
+SURGE_SHARE, SURGE_SIZE, SURGE_HOURS = 0.15, 6, 8  # of the requests (x the winter weight); per surge; its span
+URGENCIES, URGENCY_WEIGHTS = ("emergency", "urgent", "routine"), (2, 3, 5)
 
 
 def _iso(moment: datetime) -> str:
@@ -41,25 +45,53 @@ def _iso(moment: datetime) -> str:
 
 
 def _starts(rng: random.Random, count: int, winter: float) -> list[datetime]:
-    """Hand-over requests over the year, denser in winter (Dec-Feb) for respiratory devices."""
+    """Request times over the year, denser in winter (Dec-Feb) for respiratory devices; a share of them come
+    in surges (a mass casualty, an outbreak on a ward: about six requests within eight hours), which is
+    when a pool runs short."""
     days = (END - START).days
     weights = [winter if (START + timedelta(days=d)).month in (12, 1, 2) else 1.0 for d in range(days)]
-    picked = rng.choices(range(days), weights=weights, k=count)
-    return sorted(START + timedelta(days=d, minutes=rng.randrange(24 * 60)) for d in picked)
+    surge_share = SURGE_SHARE * winter
+    surged = round(count * surge_share)
+    surges = [START + timedelta(days=d, minutes=rng.randrange(24 * 60))
+              for d in rng.choices(range(days), weights=weights, k=max(1, surged // SURGE_SIZE))]
+    spread = [rng.choice(surges) + timedelta(minutes=rng.randrange(SURGE_HOURS * 60)) for _ in range(surged)]
+    picked = rng.choices(range(days), weights=weights, k=count - surged)
+    plain = [START + timedelta(days=d, minutes=rng.randrange(24 * 60)) for d in picked]
+    return sorted(min(moment, END - timedelta(days=3)) for moment in spread + plain)
 
 
 def generate(seed: int = 2023) -> tuple[list[list[str]], list[tuple[str, str, str]]]:
-    """(loan rows in the import format, repairs (device_id, start, end))."""
+    """(loan rows in the import format, repairs (device_id, start, end)).
+
+    Each category's requests come at their own times and are served by its real pool as the waiting list
+    serves them: a free device at once (approved after the equipment department's usual delay); else the request
+    joins the waiting list (`queued_at` = its request time) and, most urgent first then oldest, gets the first
+    device back (approved 2-15 minutes after). So the year's waits are what its pool made them."""
     rng = random.Random(seed)
     rows, repairs = [], []
     for category_id, (count, prefix, devices, median, departments, winter) in PLAN.items():
         free = {f"{prefix}-{n:03d}": START for n in range(1, devices + 1)}
-        for wanted in _starts(rng, count, winter):
-            device_id = min(free, key=lambda d: (max(free[d], wanted), d))
-            approval = timedelta(minutes=rng.choice([rng.randint(3, 20), rng.randint(20, 180)]))
-            handover = timedelta(minutes=rng.randint(10, 90))
-            requested = max(wanted, free[device_id] - approval - handover + timedelta(minutes=1))
-            handed = requested + approval + handover
+        arrivals = [(moment, rng.choices(URGENCIES, weights=URGENCY_WEIGHTS)[0])
+                    for moment in _starts(rng, count, winter)]
+        waiting: list[tuple] = []
+        now, index = START, 0
+        while index < len(arrivals) or waiting:
+            if not waiting:
+                now = max(now, arrivals[index][0])
+            device_id = min(free, key=lambda d: (free[d], d))
+            serve_at = max(free[device_id], now)
+            while index < len(arrivals) and arrivals[index][0] <= serve_at:
+                requested, urgency = arrivals[index]
+                heapq.heappush(waiting, (URGENCY_RANK[urgency], requested, index, urgency))
+                index += 1
+            _, requested, _, urgency = heapq.heappop(waiting)
+            now = serve_at
+            queued = serve_at > requested
+            if queued:  # approved as soon as a device is back (the head of the waiting list)
+                approved = serve_at + timedelta(minutes=rng.randint(2, 15))
+            else:
+                approved = requested + timedelta(minutes=rng.choice([rng.randint(3, 20), rng.randint(20, 180)]))
+            handed = approved + timedelta(minutes=rng.randint(10, 90))
             planned = timedelta(hours=max(4, round(rng.lognormvariate(0, 0.6) * median)))
             late = rng.random() < OVERDUE_RATE
             actual = planned + timedelta(hours=rng.randint(2, 48)) if late else planned * rng.uniform(0.6, 1.0)
@@ -68,8 +100,9 @@ def generate(seed: int = 2023) -> tuple[list[list[str]], list[tuple[str, str, st
                 continue  # would end after the year: dropped (the plan stays exact below)
             damaged = rng.random() < DAMAGE_RATE
             department = rng.choices(list(departments), weights=list(departments.values()))[0]
-            rows.append([device_id, category_id, department, _iso(requested), _iso(requested + approval),
-                         _iso(handed), _iso(returned), "damaged" if damaged else "ok", _iso(handed + planned)])
+            rows.append([device_id, category_id, department, _iso(requested), _iso(approved),
+                         _iso(handed), _iso(returned), "damaged" if damaged else "ok", _iso(handed + planned),
+                         urgency, _iso(requested) if queued else ""])
             free[device_id] = returned + timedelta(hours=rng.randint(1, 4))
             if damaged:
                 repaired = returned + timedelta(days=rng.randint(2, 7))
@@ -81,7 +114,7 @@ def generate(seed: int = 2023) -> tuple[list[list[str]], list[tuple[str, str, st
 def _csv(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*importing.REQUIRED, "expected_return_at"])
+    writer.writerow([*importing.REQUIRED, "expected_return_at", "urgency", "queued_at"])
     writer.writerows(rows)
     return out.getvalue().encode()
 

@@ -65,6 +65,23 @@ function pruneVant() {
   return { kept, removed };
 }
 
+/**
+ * uCharts (the statistics page's charts) ships its own minified build: use it instead of the 300 KB source
+ * miniprogram-ci copies from `main`, and drop the source map, so the main package stays under 500 KiB.
+ */
+function minifyUcharts() {
+  const dir = path.join(NPM_DIR, '@qiun', 'ucharts');
+  const built = path.join(ROOT, 'node_modules', '@qiun', 'ucharts', 'u-charts.min.js');
+  if (!fs.existsSync(dir) || !fs.existsSync(built)) return;
+  const source = fs.readFileSync(built, 'utf8');
+  const tail = 'export default uCharts;';
+  if (!source.trimEnd().endsWith(tail)) throw new Error('u-charts.min.js no longer ends with its ES export');
+  // CommonJS as miniprogram-ci would write it: require() gives the class (and `.default`, like the source build)
+  const cjs = `${source.trimEnd().slice(0, -tail.length)}\nmodule.exports = uCharts;\nmodule.exports.default = uCharts;\n`;
+  fs.writeFileSync(path.join(dir, 'index.js'), cjs);
+  fs.rmSync(path.join(dir, 'index.js.map'), { force: true });
+}
+
 async function main() {
   fs.rmSync(NPM_DIR, { recursive: true, force: true });
   const result = await ci.packNpmManually({
@@ -72,6 +89,7 @@ async function main() {
     miniprogramNpmDistDir: ROOT,
   });
   const { kept, removed } = pruneVant();
+  minifyUcharts();
   console.log(`miniprogram_npm built: ${result.miniProgramPackNum} mini program package(s), `
     + `${result.otherNpmPackNum} other package(s); Vant components kept ${kept}, removed ${removed}`);
   (result.warnList || []).forEach((w) => console.warn(`warning: ${w.msg || JSON.stringify(w)}`));

@@ -5,6 +5,8 @@ const api = require('./api');
 
 const listRecords = (query = {}) => api.get('/records', query);
 const getStats = ({ from, to }) => api.get('/stats', { from, to });
+/** getPurchaseReport ({from, to}: Beijing days): per category the recommendation, waits and the heat map. */
+const getPurchase = ({ from, to }) => api.get('/stats/purchase', { from, to });
 const getBilling = ({ month }) => api.get('/billing', { month });
 const ACCEPT = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv' };
 const downloadBilling = ({ month, format }) => api.downloadFile('/billing', { month, format }, { Accept: ACCEPT[format] });
@@ -28,4 +30,4 @@ async function watchImport(job, onProgress, { interval = 2000, isCancelled = () 
   return current;
 }
 
-module.exports = { listRecords, getStats, getBilling, downloadBilling, createImport, getImport, watchImport };
+module.exports = { listRecords, getStats, getPurchase, getBilling, downloadBilling, createImport, getImport, watchImport };

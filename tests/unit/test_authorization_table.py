@@ -81,6 +81,7 @@ TABLE = {
     "listRecords": ("GET", "/records", None, (401, 401, 403, 403, 200, 200)),
     "listSubjectAccess": ("GET", "/access?device=MON-001", None, (401, 401, 403, 403, 200, 200)),
     "getStats": ("GET", "/stats?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
+    "getPurchaseReport": ("GET", "/stats/purchase?from=2024-01-01&to=2024-01-31", None, (401, 401, 403, 403, 200, 200)),
     "getBilling": ("GET", "/billing?month=2024-01", None, (401, 401, 403, 403, 200, 200)),
     "importLoans": ("POST", "/imports/loans", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 200, 200)),
     "createImport": ("POST", "/imports", {"content": IMPORT_LOANS}, (401, 401, 403, 403, 202, 202)),

@@ -78,3 +78,16 @@ def test_prod_secrets_come_from_secrets_manager(env):
         assert (secrets.wechat_app_secret, secrets.token_signing_key) == ("app-secret", "k" * 64)
     finally:
         config.reset()
+
+
+def test_the_purchase_target_is_a_setting(env):
+    env(MEDPOOL_STAGE="local", MEDPOOL_PURCHASE_OTHER_MINUTES="45", MEDPOOL_PURCHASE_OTHER_SHARE="0.9")
+    settings = load_settings()
+    assert (settings.purchase_emergency_minutes, settings.purchase_emergency_share) == (0.0, 1.0)
+    assert (settings.purchase_other_minutes, settings.purchase_other_share) == (45.0, 0.9)
+    for bad in ({"MEDPOOL_PURCHASE_OTHER_SHARE": "1.5"}, {"MEDPOOL_PURCHASE_EMERGENCY_SHARE": "0"},
+                {"MEDPOOL_PURCHASE_OTHER_MINUTES": "-1"}, {"MEDPOOL_PURCHASE_LOOKBACK_DAYS": "0"}):
+        env(**{"MEDPOOL_PURCHASE_OTHER_SHARE": "0.9", "MEDPOOL_PURCHASE_EMERGENCY_SHARE": "1",
+               "MEDPOOL_PURCHASE_OTHER_MINUTES": "30", "MEDPOOL_PURCHASE_LOOKBACK_DAYS": "31", **bad})
+        with pytest.raises(ConfigurationError):
+            load_settings()

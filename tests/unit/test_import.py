@@ -187,3 +187,21 @@ def test_a_job_reports_its_progress_and_the_cli_draws_a_bar(api, manager, tmp_pa
     assert "[##############################] 1/1 rows" in captured.err
     assert "1 imported" in captured.out
     assert cli(["import-resume"]) == 0 and "no running import job" in capsys.readouterr().out
+
+
+def test_urgency_and_the_waiting_list_are_imported(api, manager):
+    """Optional columns: `urgency` (default routine) and `queued_at` (between request and approval)."""
+    from medpool.models.loan import Loan
+
+    header = HEADER + ",urgency,queued_at"
+    queued = GOOD[0] + ",emergency,2024-01-10T08:00:00Z"
+    bad = [GOOD[1] + ",soon,", "MON-003,monitor,ICU,2024-01-10T08:00:00Z,2024-01-10T08:30:00Z,2024-01-10T09:00:00Z,"
+           "2024-01-11T09:30:00Z,ok,urgent,2024-01-10T08:40:00Z"]
+    reply = api.post("/imports/loans", {"content": csv_of(*bad, header=header)}, manager)
+    assert (reply.status, reply.error_code) == (422, "invalid_import_file")
+    assert {(p["line"], p["column"]) for p in reply.body["error"]["details"]} == {(2, "urgency"), (3, "queued_at")}
+    reply = api.post("/imports/loans", {"content": csv_of(queued, GOOD[1] + ",,", header=header)}, manager)
+    assert reply.status == 200, reply.body
+    first, second = (Loan.get(loan_id) for loan_id in reply.body["loan_ids"])
+    assert (first.urgency, first.queued_at, first.queue_key[:2]) == ("emergency", "2024-01-10T08:00:00.000Z", "0#")
+    assert (second.urgency, second.queued_at) == ("routine", None)

@@ -23,8 +23,9 @@ from medpool.services.tabular import read_table
 
 REQUIRED = ("device_id", "category_id", "department_id", "requested_at", "approved_at", "handed_over_at",
             "returned_at", "condition")
-OPTIONAL = ("expected_return_at",)
-TIMES = ("requested_at", "approved_at", "handed_over_at", "returned_at", "expected_return_at")
+OPTIONAL = ("expected_return_at", "urgency", "queued_at")
+TIMES = ("requested_at", "approved_at", "handed_over_at", "returned_at", "expected_return_at", "queued_at")
+OPTIONAL_TIMES = ("expected_return_at", "queued_at")
 CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_REPORTED = 1000
 IMPORT_ACTION = "loan.import"
@@ -109,7 +110,7 @@ def _parse_row(line: int, cells: dict[str, str], refs: dict, problems: Problems,
     times: dict[str, datetime] = {}
     for column in TIMES:
         value = cells.get(column, "")
-        if not value and column == "expected_return_at":
+        if not value and column in OPTIONAL_TIMES:
             continue
         try:
             times[column] = _parse_time(value)
@@ -121,6 +122,12 @@ def _parse_row(line: int, cells: dict[str, str], refs: dict, problems: Problems,
     for earlier, later in zip(order, order[1:]):
         if earlier in times and later in times and times[later] < times[earlier]:
             problems.add(line, later, f"早于 {earlier}")
+    if "queued_at" in times and not (times.get("requested_at", times["queued_at"]) <= times["queued_at"]
+                                     <= times.get("approved_at", times["queued_at"])):
+        problems.add(line, "queued_at", "须在 requested_at 与 approved_at 之间（申请时进入排队）")
+    urgency = cells.get("urgency", "") or "routine"
+    if urgency not in URGENCY_RANK:
+        problems.add(line, "urgency", "须为 emergency、urgent 或 routine")
     if "returned_at" in times and times["returned_at"] > now:
         problems.add(line, "returned_at", "晚于当前时间（只能导入已归还的借用）")
     if device is not None and "handed_over_at" in times and times["handed_over_at"] < refs["pool_start"](device):
@@ -128,7 +135,7 @@ def _parse_row(line: int, cells: dict[str, str], refs: dict, problems: Problems,
     if len(problems.items) > before:
         return None
     return {"line": line, "device": device, "category": category, "department_id": cells["department_id"],
-            "condition": cells["condition"], **times}
+            "condition": cells["condition"], "urgency": urgency, **times}
 
 
 def _check_overlaps(rows: list[dict], problems: Problems) -> set[str]:
@@ -171,19 +178,21 @@ def row_out(row: dict, already: bool) -> dict:
         row["handed_over_at"] + timedelta(hours=int(category.max_loan_hours)))
     return {"line": row["line"], "id": row["id"], "device_id": device.id,
             "owner_department_id": device.owner_department_id, "category_id": category.id,
-            "department_id": row["department_id"], "condition": row["condition"], **iso,
+            "department_id": row["department_id"], "condition": row["condition"], "urgency": row.get("urgency", "routine"), **iso,
             "expected_return_at": expected, "rate_fen": int(category.rate_fen), "rate_unit": category.rate_unit,
             "already": already}
 
 
 def build_loan(row: dict, actor_openid: str) -> Loan:
     """The returned loan of a validated row (no version: written only if absent)."""
+    urgency = row.get("urgency") or "routine"  # rows stored by a job before urgency was carried: routine
     loan = Loan(row["id"], status="returned", department_id=row["department_id"], applicant_openid=actor_openid,
-                category_id=row["category_id"], device_id=row["device_id"], urgency="routine",
-                queue_key=f"{URGENCY_RANK['routine']}#{row['requested_at']}#{row['id']}", reason="历史记录导入",
+                category_id=row["category_id"], device_id=row["device_id"], urgency=urgency,
+                queue_key=f"{URGENCY_RANK[urgency]}#{row['requested_at']}#{row['id']}", reason="历史记录导入",
                 expected_return_at=row["expected_return_at"], overdue=row["returned_at"] > row["expected_return_at"],
                 idempotency_key=f"import-{row['id']}", request_fingerprint="import",
-                requested_at=row["requested_at"], approved_at=row["approved_at"], approved_by=actor_openid,
+                requested_at=row["requested_at"], queued_at=row.get("queued_at"), approved_at=row["approved_at"],
+                approved_by=actor_openid,
                 handed_over_at=row["handed_over_at"], returned_at=row["returned_at"], condition=row["condition"],
                 rate_fen=row["rate_fen"], rate_unit=row["rate_unit"])
     loan.charge_fen = charge_fen(loan.rate_fen, loan.rate_unit, loan.handed_over_at, loan.returned_at)

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from medpool.api.schemas.common import ID_PATTERN, Body, Day, Month, Out, PageQuery, Query
+from medpool.api.schemas.common import ID_PATTERN, Body, Code, Day, Month, Out, PageQuery, Query
 from medpool.api.schemas.loans import RecordOut
 
 class StatsQuery(Query):
@@ -12,6 +12,11 @@ class StatsQuery(Query):
 
     from_: Day = Field(alias="from", description="first day (Beijing time, from 00:00 +08:00), YYYY-MM-DD")
     to: Day = Field(description="last day (Beijing time, inclusive), YYYY-MM-DD; at most 366 days")
+
+
+class PurchaseQuery(StatsQuery):
+    category: Code | None = Field(None, description="one category (default: every category)")
+    format: Literal["json", "xlsx"] = Field("json", description="xlsx: sheets 购置依据, 使用热力图 and 分类统计")
 
 
 class BillingQuery(Query):
@@ -182,3 +187,79 @@ class SubjectAccessOut(Out):
     items: list[AccessOut] = Field(description="calls naming the subject, newest first (access log, 180+ days)")
     next_cursor: str | None
     changes: list[RecordOut] = Field(description="with the first page: the subject's newest audit records")
+
+
+class WaitFiguresOut(Out):
+    count: int
+    median_minutes: float | None
+    p90_minutes: float | None = Field(description="nearest-rank 90th percentile")
+
+
+class WaitsOut(Out):
+    emergency: WaitFiguresOut
+    urgent: WaitFiguresOut
+    routine: WaitFiguresOut
+    total: WaitFiguresOut
+    still_waiting: int = Field(description="queued requests of the period not yet approved, cancelled or rejected")
+
+
+class ReplayOutcomeOut(Out):
+    devices: int
+    meets_target: bool
+    emergency_within_target: float | None = Field(description="share of emergencies served within the target")
+    other_within_target: float | None
+    waited: int = Field(description="requests that would have waited at all")
+    median_wait_minutes: float | None
+    p90_wait_minutes: float | None
+    max_wait_minutes: float | None
+
+
+class RecommendationOut(Out):
+    devices: int = Field(description="the smallest pool meeting the target in the replay (0: no requests)")
+    options: list[ReplayOutcomeOut] = Field(description="the replay with one device fewer, the recommendation, one more")
+    current: ReplayOutcomeOut | None = Field(description="the replay with the current pool (null: no devices or requests)")
+
+
+class LoadOut(Out):
+    arrivals_per_day: float
+    mean_hold_hours: float
+    offered_load: float = Field(description="arrival rate x mean hold: mean devices in use")
+    p95_in_use: int = Field(description="95th percentile of Poisson(offered load)")
+    maintenance_share: float
+    cleaning_share: float
+    devices: int = Field(description="p95 / (1 - maintenance and cleaning share), rounded up")
+
+
+class PurchaseCategoryOut(Out):
+    category_id: str
+    name: str
+    current_devices: int
+    requests: int
+    queued_requests: int
+    peak_in_use: int
+    peak_at: str | None
+    hours_none_available: float
+    waits: WaitsOut
+    cancelled_while_waiting: int
+    heatmap: list[list[float]] = Field(description="mean devices in use, [weekday 0=Monday][hour 0..23], Beijing time")
+    recommendation: RecommendationOut
+    load: LoadOut
+    sentence: str
+
+
+class PurchaseTargetOut(Out):
+    emergency_minutes: float
+    emergency_share: float
+    other_minutes: float
+    other_share: float
+
+
+class PurchaseOut(Out):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    as_of: str
+    target: PurchaseTargetOut
+    lookback_days: int
+    categories: list[PurchaseCategoryOut]
