@@ -21,7 +21,7 @@ from medpool.models.booking import Booking
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.loan import URGENCY_RANK, Loan
-from medpool.services import availability, upkeep
+from medpool.services import audit_chain, availability, upkeep
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.bookings.flow import snapshot
@@ -71,33 +71,36 @@ def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loa
 
 def _reserve(booking: Booking, category: Category, device: Device, now: str) -> Loan:
     """One TransactWrite: the loan, the device available -> reserved (not trusted as read: conditioned), the
-    counts, the booking fulfilled (version as read), its book entry removed, three records, the ward told."""
+    counts, the booking fulfilled (version as read), its book entry removed, three records, the ward told.
+    The loan's record starts its chain (the loan is created here); the device's is loose, listed on the device
+    by its update (audit_chain)."""
     loan = _loan(booking, category, device, now)
     before = snapshot(booking)
     booking.status, booking.loan_id, booking.fulfilled_at, booking.updated_at = "fulfilled", loan.id, now, now
     booking.conflict = booking.conflict_at = booking.conflict_note = None
     held = Device(device.id, category_id=device.category_id)
     held.version = 0  # PynamoDB adds `version + 1` to the update (its version is not checked: the conditions are)
-    actions = [Device.status.set("reserved"), Device.current_loan_id.set(loan.id),
-               Device.holder_department_id.set(booking.department_id), Device.status_changed_at.set(now),
-               Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now)]
     free = ((Device.status == "available") & Device.current_loan_id.does_not_exist()
             & upkeep.lendable_condition() & (Device.category_id == booking.category_id))
     with transaction(Lost()) as writer:
+        add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.approve",
+                   before={"status": None}, after={"status": "approved", "device_id": device.id,
+                                                   "booking_id": booking.id, "expected_return_at": loan.expected_return_at},
+                   note=f"由预约 {booking.id} 转为借用", at=now, head=loan)
         writer.save(loan, condition=Loan.id.does_not_exist())
+        record = add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
+                            before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
+                            note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
+        actions = [Device.status.set("reserved"), Device.current_loan_id.set(loan.id),
+                   Device.holder_department_id.set(booking.department_id), Device.status_changed_at.set(now),
+                   Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now),
+                   *audit_chain.loose_actions(Device, record)]
         writer.update(held, actions=actions, condition=free, add_version_condition=False)
         availability.move(writer, booking.category_id, "available", "reserved")
         writer.save(booking)  # version as read from the index: a change since makes this fail
         book.remove(writer, booking)
         add_record(writer, kind="booking", subject_id=booking.id, actor=ACTOR, action="booking.fulfil",
                    before=before, after={**snapshot(booking), "loan_id": loan.id, "device_id": device.id}, at=now)
-        add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.approve",
-                   before={"status": None}, after={"status": "approved", "device_id": device.id,
-                                                   "booking_id": booking.id, "expected_return_at": loan.expected_return_at},
-                   note=f"由预约 {booking.id} 转为借用", at=now)
-        add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
-                   before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
-                   note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
         notices.enqueue(writer, "booking_ready", booking, now)  # names the loan: no second `loan_approved`
     return loan
 
