@@ -1,7 +1,7 @@
 """On DynamoDB Local: the paths written before the audit records were chained keep every chain intact
 (services/audit_chain.py, `medpool verify-records`): a booking's whole life (create, approve, move, the scheduled
-run turning it into a loan, an emergency taking its device, a device going to maintenance under a booking,
-cancel, reject), a certificate attached to a maintenance record, and the waiting list's automatic reservation
+run turning it into a loan, an emergency taking its device, the next run giving it another, a device going to
+maintenance under a booking, cancel, reject), a certificate attached to a maintenance record, and the waiting list's automatic reservation
 of a disinfected device for an emergency."""
 import pytest
 
@@ -81,17 +81,22 @@ def test_a_bookings_whole_life_keeps_the_loan_and_device_chains_intact():
     assert (taken.status, Loan.get(held.id, consistent_read=True).status) == ("approved", "cancelled")
     assert _actions(f"loan#{held.id}") == ["loan.approve", "loan.cancel"]
     _intact(f"loan#{emergency.id}", f"loan#{held.id}", f"device#{booked}")
-    # the emergency's device goes back; the other device goes to maintenance under two bookings counting on it
+    # the next run reserves the other device for the booking, under a new loan
+    assert conversion.run().fulfilled == [booking.id]
+    again = Loan.get(Booking.get(booking.id, consistent_read=True).loan_id, consistent_read=True)
+    spare = second if booked == first else first
+    assert again.id != held.id and again.device_id == spare
+    _intact(f"loan#{again.id}", f"device#{spare}")
+    # the emergency's device goes back and then to maintenance under two bookings counting on it
     loan_flow.cancel(other, emergency.id)
     later = flow.approve(manager, _book("chb", 30, 34, "chb-book-0002").id)
     rival = _book("chb", 31, 33, "chb-book-0003", openid=OTHER)
-    spare = second if booked == first else first
-    devices.update_device(manager, spare, {"status": "maintenance", "status_reason": "电池故障"})
+    devices.update_device(manager, booked, {"status": "maintenance", "status_reason": "电池故障"})
     assert Booking.get(later.id, consistent_read=True).conflict == "device_maintenance"
     # cancel one, reject the other
     assert flow.cancel(nurse, later.id).status == "cancelled"
     assert flow.reject(manager, rival.id, "设备检修").status == "rejected"
-    _intact(f"loan#{emergency.id}", f"loan#{held.id}", f"device#{first}", f"device#{second}")
+    _intact(f"loan#{emergency.id}", f"loan#{held.id}", f"loan#{again.id}", f"device#{first}", f"device#{second}")
 
 
 def test_a_certificate_attached_to_a_maintenance_record_is_in_the_devices_chain(certificate_dir):

@@ -6,8 +6,9 @@ passed without becoming a loan (never approved, or no device until its end) expi
 
 Reads: the approved (and requested) bookings by start through the `status-start_at` index (eventually
 consistent: every write is conditioned on the booking's version as read), then per booking the category's
-available devices (category+status index). The loan's id is derived from the booking's, so two runs cannot
-make two loans of one booking."""
+available devices (category+status index). The loan's id is derived from the booking's id and version as read,
+so two runs cannot make two loans of one booking (and the booking's save is conditioned on that version); a
+booking whose loan an emergency took has moved on to a new version, and gets a new loan."""
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,10 @@ class RunResult:
     expired: list[str] = field(default_factory=list)
 
 
-def loan_id_for(booking_id: str) -> str:
-    return "L" + hashlib.sha256(f"booking\n{booking_id}".encode()).hexdigest()[:19].upper()
+def loan_id_for(booking_id: str, version: int) -> str:
+    """The loan made of a booking as read at `version`: two runs reading the same booking make the same loan (one
+    commits); a booking whose loan an emergency took (its version moved on) gets a new one."""
+    return "L" + hashlib.sha256(f"booking\n{booking_id}\n{version}".encode()).hexdigest()[:19].upper()
 
 
 def _candidates(booking: Booking) -> list[Device]:
@@ -58,7 +61,7 @@ def _candidates(booking: Booking) -> list[Device]:
 
 
 def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loan:
-    loan_id = loan_id_for(booking.id)
+    loan_id = loan_id_for(booking.id, int(booking.version))
     return Loan(loan_id, status="approved", department_id=booking.department_id,
                 applicant_openid=booking.applicant_openid, category_id=booking.category_id, device_id=device.id,
                 requested_device_id=booking.device_id, urgency="routine",
@@ -101,7 +104,9 @@ def _reserve(booking: Booking, category: Category, device: Device, now: str) -> 
         book.remove(writer, booking)
         add_record(writer, kind="booking", subject_id=booking.id, actor=ACTOR, action="booking.fulfil",
                    before=before, after={**snapshot(booking), "loan_id": loan.id, "device_id": device.id}, at=now)
-        notices.enqueue(writer, "booking_ready", booking, now)  # names the loan: no second `loan_approved`
+        # names the loan (no second `loan_approved`); once per loan: a booking whose loan an emergency took is
+        # told again when the next run reserves another device for it
+        notices.enqueue(writer, "booking_ready", booking, now, loan.id)
     return loan
 
 
