@@ -177,7 +177,7 @@ def test_the_run_turns_an_approved_booking_into_a_loan_holding_a_device_or_tells
     assert (device.status, device.current_loan_id) == ("reserved", loan.id)
     counts = Category.get(SCOPE, "conv", consistent_read=True)
     assert (counts.count_available, counts.count_reserved) == (0, 1)
-    assert NotifyEvent.get(_event_id(a.id, "booking_ready"), consistent_read=True)
+    assert NotifyEvent.get(_event_id(a.id, "booking_ready", loan.id), consistent_read=True)
     assert a.id not in {e.booking_id for e in capacity.entries_of(book.read("conv"))}
     assert conversion.run().fulfilled == []  # a second run changes nothing
     # b's window comes near (4 h later) while the device is still out: no device -> managers told, once
@@ -235,6 +235,27 @@ def test_an_emergency_takes_a_booked_device_and_the_booking_ward_is_told():
     counts = Category.get(SCOPE, "emer", consistent_read=True)
     assert (counts.count_available, counts.count_reserved) == (0, 1)
     assert label_scene  # the hand-over of the emergency loan goes on as usual
+
+
+def test_a_booking_whose_device_an_emergency_took_gets_another_at_the_next_run():
+    ids = _category("again", 2)
+    manager = _user(MANAGER)
+    booking = flow.approve(manager, _book("again", 1.5, 6, "again-book-0001").id)
+    assert conversion.run().fulfilled == [booking.id]
+    first_loan = Loan.get(Booking.get(booking.id, consistent_read=True).loan_id, consistent_read=True)
+    emergency, _ = loans.create_loan(_user(OTHER), loans.LoanRequest("again", None, "emergency", "抢救", iso_in(12)),
+                                     "again-loan-0001")
+    loan_flow.approve(manager, emergency.id, first_loan.device_id)
+    result = conversion.run()  # the other device is available: the booking gets it, under a new loan
+    assert (result.fulfilled, result.conflicts) == ([booking.id], [])
+    stored = Booking.get(booking.id, consistent_read=True)
+    second_loan = Loan.get(stored.loan_id, consistent_read=True)
+    assert (stored.status, stored.conflict) == ("fulfilled", None)
+    assert second_loan.id != first_loan.id and (second_loan.status, second_loan.booking_id) == ("approved", booking.id)
+    assert second_loan.device_id == next(i for i in ids if i != first_loan.device_id)
+    assert Loan.get(first_loan.id, consistent_read=True).status == "cancelled"
+    assert conversion.run().fulfilled == []  # a second run changes nothing
+    assert NotifyEvent.get(_event_id(booking.id, "booking_ready", second_loan.id), consistent_read=True)
 
 
 def test_booking_events_reach_the_applicant_the_ward_and_the_managers_through_the_notifier(wx, notifier):

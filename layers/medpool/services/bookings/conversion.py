@@ -6,8 +6,9 @@ passed without becoming a loan (never approved, or no device until its end) expi
 
 Reads: the approved (and requested) bookings by start through the `status-start_at` index (eventually
 consistent: every write is conditioned on the booking's version as read), then per booking the category's
-available devices (category+status index). The loan's id is derived from the booking's, so two runs cannot
-make two loans of one booking."""
+available devices (category+status index). The loan's id is derived from the booking's id and version as read,
+so two runs cannot make two loans of one booking (and the booking's save is conditioned on that version); a
+booking whose loan an emergency took has moved on to a new version, and gets a new loan."""
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ from medpool.models.booking import Booking
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.loan import URGENCY_RANK, Loan
-from medpool.services import availability, upkeep
+from medpool.services import audit_chain, availability, upkeep
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.bookings.flow import snapshot
@@ -43,8 +44,10 @@ class RunResult:
     expired: list[str] = field(default_factory=list)
 
 
-def loan_id_for(booking_id: str) -> str:
-    return "L" + hashlib.sha256(f"booking\n{booking_id}".encode()).hexdigest()[:19].upper()
+def loan_id_for(booking_id: str, version: int) -> str:
+    """The loan made of a booking as read at `version`: two runs reading the same booking make the same loan (one
+    commits); a booking whose loan an emergency took (its version moved on) gets a new one."""
+    return "L" + hashlib.sha256(f"booking\n{booking_id}\n{version}".encode()).hexdigest()[:19].upper()
 
 
 def _candidates(booking: Booking) -> list[Device]:
@@ -58,7 +61,7 @@ def _candidates(booking: Booking) -> list[Device]:
 
 
 def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loan:
-    loan_id = loan_id_for(booking.id)
+    loan_id = loan_id_for(booking.id, int(booking.version))
     return Loan(loan_id, status="approved", department_id=booking.department_id,
                 applicant_openid=booking.applicant_openid, category_id=booking.category_id, device_id=device.id,
                 requested_device_id=booking.device_id, urgency="routine",
@@ -71,34 +74,39 @@ def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loa
 
 def _reserve(booking: Booking, category: Category, device: Device, now: str) -> Loan:
     """One TransactWrite: the loan, the device available -> reserved (not trusted as read: conditioned), the
-    counts, the booking fulfilled (version as read), its book entry removed, three records, the ward told."""
+    counts, the booking fulfilled (version as read), its book entry removed, three records, the ward told.
+    The loan's record starts its chain (the loan is created here); the device's is loose, listed on the device
+    by its update (audit_chain)."""
     loan = _loan(booking, category, device, now)
     before = snapshot(booking)
     booking.status, booking.loan_id, booking.fulfilled_at, booking.updated_at = "fulfilled", loan.id, now, now
     booking.conflict = booking.conflict_at = booking.conflict_note = None
     held = Device(device.id, category_id=device.category_id)
     held.version = 0  # PynamoDB adds `version + 1` to the update (its version is not checked: the conditions are)
-    actions = [Device.status.set("reserved"), Device.current_loan_id.set(loan.id),
-               Device.holder_department_id.set(booking.department_id), Device.status_changed_at.set(now),
-               Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now)]
     free = ((Device.status == "available") & Device.current_loan_id.does_not_exist()
             & upkeep.lendable_condition() & (Device.category_id == booking.category_id))
     with transaction(Lost()) as writer:
+        add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.approve",
+                   before={"status": None}, after={"status": "approved", "device_id": device.id,
+                                                   "booking_id": booking.id, "expected_return_at": loan.expected_return_at},
+                   note=f"由预约 {booking.id} 转为借用", at=now, head=loan)
         writer.save(loan, condition=Loan.id.does_not_exist())
+        record = add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
+                            before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
+                            note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
+        actions = [Device.status.set("reserved"), Device.current_loan_id.set(loan.id),
+                   Device.holder_department_id.set(booking.department_id), Device.status_changed_at.set(now),
+                   Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now),
+                   *audit_chain.loose_actions(Device, record)]
         writer.update(held, actions=actions, condition=free, add_version_condition=False)
         availability.move(writer, booking.category_id, "available", "reserved")
         writer.save(booking)  # version as read from the index: a change since makes this fail
         book.remove(writer, booking)
         add_record(writer, kind="booking", subject_id=booking.id, actor=ACTOR, action="booking.fulfil",
                    before=before, after={**snapshot(booking), "loan_id": loan.id, "device_id": device.id}, at=now)
-        add_record(writer, kind="loan", subject_id=loan.id, actor=ACTOR, action="loan.approve",
-                   before={"status": None}, after={"status": "approved", "device_id": device.id,
-                                                   "booking_id": booking.id, "expected_return_at": loan.expected_return_at},
-                   note=f"由预约 {booking.id} 转为借用", at=now)
-        add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
-                   before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
-                   note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
-        notices.enqueue(writer, "booking_ready", booking, now)  # names the loan: no second `loan_approved`
+        # names the loan (no second `loan_approved`); once per loan: a booking whose loan an emergency took is
+        # told again when the next run reserves another device for it
+        notices.enqueue(writer, "booking_ready", booking, now, loan.id)
     return loan
 
 

@@ -56,25 +56,26 @@ def for_emergency(actor: User, loan: Loan, device: Device | None) -> Loan | None
     booking.conflict, booking.conflict_at, booking.conflict_note, booking.updated_at = "taken_by_emergency", now, why, now
     device.current_loan_id, device.holder_department_id = loan.id, loan.department_id
     device.status_reason, device.status_changed_at, device.updated_at = f"预留给抢救借用 {loan.id}", now, now
-    with transaction(Raced()) as writer:
+    with transaction(Raced()) as writer:  # each record chained onto its item, read here and saved after it
+        add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action="loan.approve",
+                   before={"status": "pending"}, after={"status": "approved", "device_id": device.id,
+                                                        "preempted_booking_id": booking.id,
+                                                        "preempted_loan_id": held.id}, note=why, at=now, head=loan)
         writer.save(loan, condition=Loan.status == "pending")
+        add_record(writer, kind="loan", subject_id=held.id, actor=actor.openid, action="loan.cancel",
+                   before={"status": "approved"}, after={"status": "cancelled", "preempted_by": loan.id},
+                   note=why, at=now, head=held)
         writer.save(held, condition=Loan.status == "approved")
+        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action="device.reserved",
+                   before={"current_loan_id": held.id}, after={"current_loan_id": loan.id}, note=why, at=now,
+                   head=device)
         writer.save(device, condition=(Device.status == "reserved") & (Device.current_loan_id == held.id))
         writer.save(booking)
         book.restore(writer, booking)
         availability.move(writer, loan.category_id, None, None, queue=-1, urgency=loan.urgency)  # leaves the queue
-        add_record(writer, kind="loan", subject_id=loan.id, actor=actor.openid, action="loan.approve",
-                   before={"status": "pending"}, after={"status": "approved", "device_id": device.id,
-                                                        "preempted_booking_id": booking.id,
-                                                        "preempted_loan_id": held.id}, note=why, at=now)
-        add_record(writer, kind="loan", subject_id=held.id, actor=actor.openid, action="loan.cancel",
-                   before={"status": "approved"}, after={"status": "cancelled", "preempted_by": loan.id},
-                   note=why, at=now)
         add_record(writer, kind="booking", subject_id=booking.id, actor=actor.openid, action="booking.preempted",
                    before=before, after={**snapshot(booking), "preempted_by": loan.id, "device_id": device.id},
                    note=why, at=now)
-        add_record(writer, kind="device", subject_id=device.id, actor=actor.openid, action="device.reserved",
-                   before={"current_loan_id": held.id}, after={"current_loan_id": loan.id}, note=why, at=now)
         notifications.enqueue(writer, "loan_approved", loan, now)
         notices.enqueue(writer, "booking_preempted", booking, now, held.id)
     return loan

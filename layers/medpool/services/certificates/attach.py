@@ -73,10 +73,11 @@ def attach(actor: User, device_id: str, record_key: str, content: bytes, filenam
         device.updated_at = entry["uploaded_at"]
         try:
             with transaction(Conflict("设备信息已被他人修改，请刷新后重试", code="concurrent_modification")) as writer:
-                writer.save(device)  # version condition
                 add_record(writer, kind="device", subject_id=device_id, actor=actor.openid,
                            action="device.certificate", after={"id": cid, **entry},
-                           note=f"上传证书文件（{entry['certificate_no'] or '无编号'}）", at=entry["uploaded_at"])
+                           note=f"上传证书文件（{entry['certificate_no'] or '无编号'}）", at=entry["uploaded_at"],
+                           head=device)  # chained onto the device, saved after it
+                writer.save(device)  # version condition
         except Conflict:
             if attempt:
                 raise
