@@ -8,7 +8,7 @@ const { categoryNames } = require('../../services/categories');
 const { loanView } = require('../../utils/views');
 const { loanActions } = require('../../utils/loan-actions');
 const paging = require('../../utils/paging');
-const { scanDeviceId } = require('../../utils/scan');
+const { scanAndOpen } = require('../../utils/scan-route');
 const { runAction } = require('../../utils/load');
 const { showSuccess } = require('../../utils/feedback');
 const session = require('../../services/session');
@@ -137,9 +137,9 @@ Component({
       this.setData({ subscribeText: accepted.length ? '已订阅下一条新申请的微信提醒，收到后请再次订阅' : '' });
       return { asked, accepted };
     },
-    async onScan() {
-      const id = await scanDeviceId();
-      if (id) wx.navigateTo({ url: `/pages/device-detail/index?id=${encodeURIComponent(id)}` });
+    /** The label scanned leads to the step it is scanned for (utils/scan-route), carrying the scan. */
+    onScan() {
+      return scanAndOpen();
     },
   },
 });

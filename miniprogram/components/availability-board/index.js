@@ -4,7 +4,7 @@
 const categories = require('../../services/categories');
 const { categoryView } = require('../../utils/views');
 const { runLoad } = require('../../utils/load');
-const { scanDeviceId } = require('../../utils/scan');
+const { scanAndOpen } = require('../../utils/scan-route');
 
 const formUrl = (id, extra = '') => `/pages/apply-form/index?category_id=${encodeURIComponent(id)}${extra}`;
 
@@ -31,9 +31,9 @@ Component({
       const { id } = event.currentTarget.dataset;
       wx.navigateTo({ url: formUrl(id, '&urgency=emergency') });
     },
-    async onScan() {
-      const id = await scanDeviceId();
-      if (id) wx.navigateTo({ url: `/pages/device-detail/index?id=${encodeURIComponent(id)}` });
+    /** The label scanned leads to the step it is scanned for (utils/scan-route), carrying the scan. */
+    onScan() {
+      return scanAndOpen();
     },
   },
 });

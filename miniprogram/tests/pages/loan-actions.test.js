@@ -296,7 +296,8 @@ test('availability board: apply and scan open the right pages', async () => {
   expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/apply-form/index?category_id=ventilator' });
   r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: '', path: 'pages/device-detail/index?scene=VENT-001' }));
   await tap(r.comp.querySelector('#body'), '#scan');
-  expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/device-detail/index?id=VENT-001' });
+  // the device cannot be read here (no route): its page, carrying the scan
+  expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/device-detail/index?id=VENT-001&scene=VENT-001' });
 });
 
 test('approval queue switches to returns to confirm', async () => {
