@@ -13,7 +13,7 @@ const env = require('./env');
 const NONE = { asked: [], accepted: [] };
 
 function templateIds(names) {
-  const ids = env.environment().subscribeTemplateIds || {};
+  const ids = env.templateIds();
   return names.map((name) => ids[name]).filter(Boolean);
 }
 
