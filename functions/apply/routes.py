@@ -3,7 +3,7 @@ from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.loans import IDEMPOTENCY_KEY, LOAN_PATH, CreateLoanBody, LoanListQuery, LoanOut
 from medpool.policy import Access
-from medpool.services import loan_flow, loans
+from medpool.services import loan_flow, loans, people
 
 api = FunctionApi("apply")
 
@@ -31,17 +31,25 @@ def list_loans(request: Request) -> PageOut[LoanOut]:
     if q.recall:
         from medpool.services import recall  # the recall list only
 
-        return page_out(LoanOut, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
-                                                  limit=q.limit, cursor=q.cursor), LoanOut.of)
-    page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
-    return page_out(LoanOut, page, LoanOut.of)
+        return named_page(request, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
+                                                    limit=q.limit, cursor=q.cursor))
+    return named_page(request, loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id,
+                                                q.limit, q.cursor))
+
+
+def named_page(request: Request, page: object) -> PageOut[LoanOut]:
+    """A page of loans with their applicants' names (one BatchGetItem of the users)."""
+    who = people.lookup(loan.applicant_openid for loan in page.items)
+    return page_out(LoanOut, page, lambda loan: LoanOut.of(loan, people=who, viewer=request.user))
 
 
 @api.route("GET", "/loans/{id}", "getLoan", Access.ACTIVE, summary="借用详情与时间线", response=LoanOut,
            params=LOAN_PATH, errors={403: "申请方只能查看本科室的借用 (other_department)"})
 def get_loan(request: Request) -> LoanOut:
     loan = loans.get_loan(request.user, request.params["id"])
-    return LoanOut.of(loan, timeline=loans.timeline(loan.id))
+    timeline = loans.timeline(loan.id)
+    who = people.lookup([loan.applicant_openid, *(record.actor for record in timeline)])
+    return LoanOut.of(loan, timeline=timeline, people=who, viewer=request.user)
 
 
 @api.route("POST", "/loans/{id}/cancel", "cancelLoan", Access.ACTIVE, summary="取消申请（交接前）", response=LoanOut,

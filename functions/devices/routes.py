@@ -7,7 +7,7 @@ from medpool.api.schemas.devices import (CODE_PATH, CategoryListOut, CategoryOut
                                          UpdateCategoryBody, UpdateDeviceBody)
 from medpool.api.schemas.loans import LoanOut, RecordOut
 from medpool.policy import Access
-from medpool.services import categories, device_codes, devices, disinfection, upkeep
+from medpool.services import categories, device_codes, devices, disinfection, people, upkeep
 
 api = FunctionApi("devices")
 
@@ -88,9 +88,10 @@ def delete_device(request: Request) -> DeviceOut:
            response=DeviceHistoryOut)
 def get_device_history(request: Request) -> DeviceHistoryOut:
     found = devices.history(request.params["id"])
+    who = people.lookup([*(loan.applicant_openid for loan in found.loans), *(record.actor for record in found.records)])
     return DeviceHistoryOut(device=DeviceOut.model_validate(found.device),
-                            loans=[LoanOut.of(loan) for loan in found.loans],
-                            records=[RecordOut.model_validate(record) for record in found.records])
+                            loans=[LoanOut.of(loan, people=who, viewer=request.user) for loan in found.loans],
+                            records=[RecordOut.named(record, who) for record in found.records])
 
 
 @api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER,

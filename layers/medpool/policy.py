@@ -53,6 +53,11 @@ def hidden_device_fields(user: User, holder_department_id: str | None) -> tuple[
     return HOLDING_FIELDS + LABEL_FIELDS + UPKEEP_FIELDS
 
 
+def sees_phone(user: User, openid: str) -> bool:
+    """A phone number is shown in full to managers and to its own user only (issue 16 part 4)."""
+    return user.is_manager or user.openid == openid
+
+
 def require_department(user: User, department_id: str) -> None:
     """Applicants act only for their own department; managers for all."""
     if not sees_department(user, department_id):
