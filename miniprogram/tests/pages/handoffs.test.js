@@ -112,3 +112,21 @@ test('the device page names the borrowing department and the due time, not a loa
   expect(cell).toContain('张护士长');
   expect(cell).not.toContain('L-2');
 });
+
+test('names instead of ids: records and timelines show the actor by name and department, 系统 for the system', async () => {
+  const records = page([
+    { at: '2024-03-01T02:05:00Z', actor: 'demo-nurse-icu', actor_name: '张护士长', actor_department_id: 'ICU', action: 'loan.create', subject: 'loan#L5E7' },
+    { at: '2024-03-01T02:10:00Z', actor: 'system', action: 'loan.approve', subject: 'loan#L5E7' },
+  ]);
+  const r = await renderPage('pages/records/index', { user: users.manager, routes: { 'GET /records': records } });
+  expect(r.text()).toContain('借用单 L5E7 · 操作人 张护士长（重症医学科）');
+  expect(r.text()).toContain('操作人 系统');
+  expect(r.text()).not.toContain('loan#');
+  const detail = await renderPage('pages/loan-detail/index', {
+    user: users.nurse, query: { id: 'L-1' },
+    routes: { 'GET /loans/L-1': loan({ timeline: [records.items[0], { ...records.items[1], actor: 'demo-manager', actor_name: '李工', actor_department_id: 'SBK' }] }) },
+  });
+  expect(detail.text()).toContain('提交申请 · 张护士长（重症医学科）');
+  expect(detail.text()).toContain('李工（设备科）');
+  expect(detail.text()).not.toContain('demo-manager');
+});
