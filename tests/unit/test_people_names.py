@@ -3,6 +3,7 @@ only), timelines and records name their actors with their department."""
 import pytest
 
 from medpool import clock
+from medpool.models.notification import Notification
 from medpool.models.user import User
 from tests.support import iso_in
 
@@ -59,3 +60,14 @@ def test_records_and_device_history_name_their_actors(api, nurse, manager):
     history = api.get("/devices/MON-001/history", manager).body
     assert [x["applicant_name"] for x in history["loans"]] == ["张护士长"]
     assert all(r["actor_name"] for r in history["records"] if r["actor"] != "system")
+
+
+def test_the_outbox_names_each_recipient(api, manager):
+    at = clock.now_iso()
+    for openid, key in (("demo-nurse-icu", "N1"), ("gone-user", "N2")):
+        Notification(key, openid=openid, created_key=f"{at}#{key}", event="loan_overdue", title="借用已逾期", body="请尽快归还",
+                     template="loan_due", data={}, state="failed", attempts=5, created_at=at, queue="failed",
+                     queue_at=f"{at}#{key}").save()
+    items = api.get("/outbox?queue=failed", manager).body["items"]
+    assert {(i["openid"], i["recipient_name"], i["recipient_department_id"]) for i in items} == {
+        ("demo-nurse-icu", "张护士长", "ICU"), ("gone-user", None, None)}

@@ -130,3 +130,10 @@ test('names instead of ids: records and timelines show the actor by name and dep
   expect(detail.text()).toContain('李工（设备科）');
   expect(detail.text()).not.toContain('demo-manager');
 });
+
+test('消息队列 names the recipient, not the openid', async () => {
+  const item = { id: 'N1', event: 'loan_overdue', title: '借用已逾期', body: '请尽快归还', state: 'failed', created_at: '2024-03-01T02:05:00Z', openid: 'oXk2abc', recipient_name: '张护士长', recipient_department_id: 'ICU', attempts: 5 };
+  const r = await renderPage('pages/outbox/index', { user: users.manager, routes: { 'GET /outbox': page([item]) } });
+  expect(r.text()).toContain('接收人 张护士长');
+  expect(r.text()).not.toContain('oXk2abc');
+});
