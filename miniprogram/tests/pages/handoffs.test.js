@@ -66,6 +66,7 @@ test('a manager scans a device waiting for disinfection: its page records the di
 test('重新申请 on a rejected loan opens the form prefilled with its category, urgency and reason', async () => {
   const rejected = loan({ id: 'L-5', status: 'rejected', urgency: 'urgent', reason: '5床&术后 100% 氧合', reject_reason: '暂无设备' });
   const r = await renderPage('pages/loan-detail/index', { user: users.nurse, query: { id: 'L-5' }, routes: { 'GET /loans/L-5': rejected } });
+  expect(r.comp.querySelector('#reject-reason').dom.textContent).toContain('暂无设备');
   await tap(r.comp, '#reapply');
   const [{ url }] = r.wx.navigateTo.mock.calls[0];
   expect(url.startsWith('/pages/apply-form/index?category_id=ventilator&urgency=urgent&reason=')).toBe(true);
