@@ -5,7 +5,7 @@ from medpool.api.schemas.common import PageOut, page_out
 from medpool.api.schemas.bookings import BOOKING_PATH, BookingListQuery, BookingOut, CreateBookingBody
 from medpool.api.schemas.loans import IDEMPOTENCY_KEY, LOAN_PATH, CreateLoanBody, LoanListQuery, LoanOut, RecordOut
 from medpool.policy import Access
-from medpool.services import loan_flow, loans, waitlist
+from medpool.services import loan_flow, loans, people, waitlist
 
 api = FunctionApi("apply")
 
@@ -33,18 +33,29 @@ def list_loans(request: Request) -> PageOut[LoanOut]:
     if q.recall:
         from medpool.services import recall  # the recall list only
 
-        return page_out(LoanOut, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
-                                                  limit=q.limit, cursor=q.cursor), LoanOut.of)
-    page = loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id, q.limit, q.cursor)
+        return named_page(request, recall.list_open(request.user, q.status, q.overdue, q.department_id, q.device_id,
+                                                    limit=q.limit, cursor=q.cursor))
+    return named_page(request, loans.list_loans(request.user, q.status, q.overdue, q.department_id, q.device_id,
+                                                q.limit, q.cursor))
+
+
+def named_page(request: Request, page: object) -> PageOut[LoanOut]:
+    """A page of loans with their applicants' names (one BatchGetItem of the users) and the pending ones' places
+    in the waiting list (a BatchGetItem of their categories, a Query of each one's queue)."""
+    who = people.lookup(loan.applicant_openid for loan in page.items)
     placed = waitlist.places(page.items)  # pending loans: their place in the waiting list
-    return page_out(LoanOut, page, lambda loan: LoanOut.of(loan, place=placed.get(loan.id)))
+    return page_out(LoanOut, page, lambda loan: LoanOut.of(loan, people=who, viewer=request.user,
+                                                           place=placed.get(loan.id)))
 
 
 @api.route("GET", "/loans/{id}", "getLoan", Access.ACTIVE, summary="借用详情与时间线", response=LoanOut,
            params=LOAN_PATH, errors={403: "申请方只能查看本科室的借用 (other_department)"})
 def get_loan(request: Request) -> LoanOut:
     loan = loans.get_loan(request.user, request.params["id"])
-    return LoanOut.of(loan, timeline=loans.timeline(loan.id), place=waitlist.places([loan]).get(loan.id))
+    timeline = loans.timeline(loan.id)
+    who = people.lookup([loan.applicant_openid, *(record.actor for record in timeline)])
+    return LoanOut.of(loan, timeline=timeline, people=who, viewer=request.user,
+                      place=waitlist.places([loan]).get(loan.id))
 
 
 @api.route("POST", "/loans/{id}/cancel", "cancelLoan", Access.ACTIVE, summary="取消申请（交接前）", response=LoanOut,

@@ -13,7 +13,7 @@ from medpool.api.schemas.devices import (CERTIFICATE_PATH, CODE_PATH, CategoryLi
 from medpool.api.schemas.loans import LoanOut, RecordOut
 from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import categories, device_codes, devices, disinfection, upkeep
+from medpool.services import categories, device_codes, devices, disinfection, people, upkeep
 
 api = FunctionApi("devices")
 
@@ -95,9 +95,10 @@ def delete_device(request: Request) -> DeviceOut:
            response=DeviceHistoryOut)
 def get_device_history(request: Request) -> DeviceHistoryOut:
     found = devices.history(request.params["id"])
+    who = people.lookup([*(loan.applicant_openid for loan in found.loans), *(record.actor for record in found.records)])
     return DeviceHistoryOut(device=DeviceOut.model_validate(found.device),
-                            loans=[LoanOut.of(loan) for loan in found.loans],
-                            records=[RecordOut.model_validate(record) for record in found.records])
+                            loans=[LoanOut.of(loan, people=who, viewer=request.user) for loan in found.loans],
+                            records=[RecordOut.named(record, who) for record in found.records])
 
 
 @api.route("GET", "/devices/{id}/code", "getDeviceCode", Access.MANAGER,

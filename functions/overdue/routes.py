@@ -4,7 +4,7 @@ from medpool.api.routing import FunctionApi, Request
 from medpool.api.schemas.announcements import BlockListOut, BlockOut, OutboxItemOut, OutboxQuery
 from medpool.api.schemas.common import CODE_PATH, PageOut, page_out
 from medpool.policy import Access
-from medpool.services import escalation
+from medpool.services import escalation, people
 from medpool.services.notify import feed as notification_feed
 from medpool.services.notify import resend
 
@@ -21,7 +21,8 @@ def _block(block: escalation.Block) -> BlockOut:
 def list_outbox(request: Request) -> PageOut[OutboxItemOut]:
     q = request.query
     page = notification_feed.list_outbox(q.queue, q.limit, q.cursor)
-    return page_out(OutboxItemOut, page)
+    who = people.lookup(item.openid for item in page.items)
+    return page_out(OutboxItemOut, page, lambda item: OutboxItemOut.named(item, who))
 
 
 @api.route("POST", "/outbox/{id}/retry", "retryNotification", Access.MANAGER, summary="重新发送失败的通知",

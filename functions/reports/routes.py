@@ -11,7 +11,7 @@ from medpool.api.schemas.reports import (AccessOut, BillingOut, BillingQuery, Ex
                                          StatsOut, StatsQuery, SubjectAccessOut, SubjectAccessQuery)
 from medpool.errors import BadRequest
 from medpool.policy import Access
-from medpool.services import access_store, billing, records, stats
+from medpool.services import access_store, billing, people, records, stats
 from medpool.services.tabular import CONTENT_TYPES, write_table
 # The import and export routes load their services (file parsing, import jobs) when first called: the
 # function's everyday requests are the records, statistics and bills.
@@ -25,7 +25,8 @@ FILES = ("text/csv", XLSX)
 def list_records(request: Request) -> PageOut[RecordOut]:
     q = request.query
     page = records.list_records(q.subject, q.actor, q.day, q.limit, q.cursor)
-    return page_out(RecordOut, page)
+    who = people.lookup(record.actor for record in page.items)
+    return page_out(RecordOut, page, lambda record: RecordOut.named(record, who))
 
 
 @api.route("GET", "/access", "listSubjectAccess", Access.MANAGER, summary="谁查看或修改了某笔借用/某台设备",

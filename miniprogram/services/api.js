@@ -11,7 +11,7 @@ const { queryString } = require('./query-string');
 async function request(method, path, options = {}) {
   const { query, body, headers = {}, auth = true } = options;
   const base = env.baseUrl();
-  if (!base) throw new ApiError(0, 'not_configured', '未配置服务器地址，请联系管理员');
+  if (!base) throw new ApiError(0, 'not_configured', env.configProblem() || '未配置服务器地址，请联系管理员');
   const header = { 'Content-Type': 'application/json', ...headers };
   if (auth) header.Authorization = `Bearer ${await session.ensureToken(Boolean(options.renewed))}`;
   const res = await http.send({
@@ -35,7 +35,7 @@ async function request(method, path, options = {}) {
  */
 async function downloadFile(path, query, headers = {}, renewed = false) {
   const base = env.baseUrl();
-  if (!base) throw new ApiError(0, 'not_configured', '未配置服务器地址，请联系管理员');
+  if (!base) throw new ApiError(0, 'not_configured', env.configProblem() || '未配置服务器地址，请联系管理员');
   const token = await session.ensureToken(renewed);
   const res = await http.download({ url: `${base}${path}${queryString(query)}`, header: { ...headers, Authorization: `Bearer ${token}` } });
   if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath;

@@ -12,7 +12,11 @@ function createLoan(body, idempotencyKey = newIdempotencyKey()) {
 const listLoans = (query = {}) => api.get('/loans', query);
 const getLoan = (id) => api.get(path(id));
 const cancelLoan = (id) => api.post(path(id, 'cancel'), {});
-const approveLoan = (id, deviceId) => api.post(path(id, 'approve'), { device_id: deviceId });
+/**
+ * Approve: `deviceId` the device assigned; without it the server picks an available, lendable device of the
+ * category (409 no_device_available; 409 emergency_reserve_held for a routine/urgent request).
+ */
+const approveLoan = (id, deviceId) => api.post(path(id, 'approve'), deviceId ? { device_id: deviceId } : {});
 const rejectLoan = (id, reason) => api.post(path(id, 'reject'), { reason });
 /**
  * Hand-over. `scene`: the scene read from the device's label (wx.scanCode, or the page's `scene` option when

@@ -3,3 +3,12 @@
 global.getApp = () => ({ globalData: {} });
 global.getCurrentPages = () => [];
 global.Page = (options) => global.Component(options);
+// WeChat's groupSetData (one render for several setData calls, used by Vant's tabs) is missing in the simulator:
+// here it runs the updates at once, as Vant does itself on old base libraries.
+const exparser = require('miniprogram-exparser');
+
+if (!exparser.Component.prototype.groupSetData) {
+  exparser.Component.prototype.groupSetData = function groupSetData(callback) {
+    if (typeof callback === 'function') callback();
+  };
+}

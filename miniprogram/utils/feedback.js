@@ -6,6 +6,7 @@ const TOAST_MAX_CHARS = 14;
 const ACTIONABLE_CODES = new Set([
   'department_blocked', 'scan_required', 'wrong_device', 'invalid_scan', 'loan_not_extendable', 'extension_too_long',
   'expected_return_in_past', 'registration_required', 'account_pending', 'account_disabled',
+  'no_device_available', 'emergency_reserve_held',
 ]);
 
 /** Whether an error message needs a dialog (long, or it asks the reader to act) rather than a toast. */

@@ -47,6 +47,7 @@ const NOTIFICATION_EVENT = {
   loan_due_soon: '即将到期', loan_overdue: '借用逾期', new_request: '新的借用申请',
   loan_recalled: '设备调回', recall_answered: '调回已答复',
   device_maintenance_due: '设备维护到期', device_calibration_due: '设备计量检定到期',
+  device_freed: '设备已空出，可批准排队申请', loan_auto_reserved: '已为抢救申请自动预留设备',
 };
 // A recall's state (调回) on an in-use loan.
 const RECALL_STATE = {

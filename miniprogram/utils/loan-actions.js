@@ -5,6 +5,10 @@ function loanActions(loan, user) {
   const status = loan && loan.status;
   return {
     approve: manager && status === 'pending',
+    // one tap for the head of the waiting list (or any request a free device can serve): the server picks the device
+    autoApprove: manager && status === 'pending' && Boolean(loan.queue) && (loan.queue.position === 1 || !loan.queue.waiting),
+    reapply: ownDepartment && status === 'rejected',
+    call: manager && Boolean(loan && loan.applicant_phone),
     reject: manager && status === 'pending',
     cancel: ownDepartment && (status === 'pending' || status === 'approved'),
     handover: (manager || ownDepartment) && status === 'approved',

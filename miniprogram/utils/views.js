@@ -4,12 +4,43 @@ const { formatTime } = require('./time');
 const { yuan } = require('./money');
 
 /** names: {department id: name}; categories: {category id: name} (services/categories.categoryNames). */
+// Loans past due that are still out: the banner says 已逾期 in red, not 使用中 in green.
+const OUT_STATUSES = ['approved', 'in_use', 'return_requested'];
+
+/** The waiting list (issue 12 part 3) of a pending loan: `queue` {position, length, free, waiting}. */
+function queueView(loan) {
+  const q = loan.status === 'pending' && loan.queue;
+  if (!q) return { queueText: '', queueWaiting: false, queueHead: false };
+  return {
+    queueWaiting: Boolean(q.waiting),
+    queueHead: q.position === 1,
+    queueText: q.waiting ? `排队中 第 ${q.position} 位（共 ${q.length} 人）` : `第 ${q.position} 位，有可分配设备`,
+  };
+}
+
+function actorText(entry, names) {
+  if (entry.actor === 'system') return '系统';
+  const name = entry.actor_name || (entry.actor && entry.actor.name);
+  if (!name) return (entry.actor && entry.actor.openid) || entry.actor || '';
+  const dept = entry.actor_department_name || names[entry.actor_department_id] || '';
+  return dept ? `${name}（${dept}）` : name;
+}
+
 function loanView(loan, names = {}, categories = {}) {
+  const overdueOut = Boolean(loan.overdue) && OUT_STATUSES.includes(loan.status);
+  const statusText = L.label(L.LOAN_STATUS, loan.status);
+  const statusTag = L.LOAN_STATUS_TAG[loan.status] || 'default';
   return {
     ...loan,
+    ...queueView(loan),
+    bannerText: overdueOut ? `已逾期 · ${statusText}` : statusText,
+    bannerTag: overdueOut ? 'danger' : statusTag,
+    applicantName: loan.applicant_name || '',
+    applicantPhone: loan.applicant_phone || '',
+    approvedByText: loan.approved_by === 'system' ? '系统自动预留' : (loan.approved_by_name || ''),
     categoryName: categories[loan.category_id] || loan.category_id || '',
-    statusText: L.label(L.LOAN_STATUS, loan.status),
-    statusTag: L.LOAN_STATUS_TAG[loan.status] || 'default',
+    statusText,
+    statusTag,
     urgencyText: L.label(L.URGENCY, loan.urgency),
     urgencyTag: L.URGENCY_TAG[loan.urgency] || 'default',
     isEmergency: loan.urgency === 'emergency',
@@ -29,7 +60,7 @@ function loanView(loan, names = {}, categories = {}) {
       ...entry,
       atText: formatTime(entry.at),
       actionText: L.label(L.ACTION, entry.action),
-      actorText: (entry.actor && (entry.actor.name || entry.actor.openid)) || entry.actor_name || entry.actor || '',
+      actorText: actorText(entry, names),
     })),
   };
 }
@@ -57,6 +88,12 @@ function categoryView(category) {
     onLoan: a.on_loan || 0,
     cleaning: a.cleaning || 0,
     maintenance: a.maintenance || 0,
+    // the waiting list and the emergency reserve (issue 12 part 3): the last `emergency_reserve` available
+    // devices are held for emergencies; routine/urgent requests see `available_to_routine`
+    reserve: category.emergency_reserve || 0,
+    availableToRoutine: typeof category.available_to_routine === 'number' ? category.available_to_routine
+      : Math.max(0, (a.available || 0) - (category.emergency_reserve || 0)),
+    queueLength: category.queue_length || 0,
     rateText: category.rate_fen !== undefined ? `${yuan(category.rate_fen)}/${L.label(L.RATE_UNIT, category.rate_unit)}` : '',
   };
 }

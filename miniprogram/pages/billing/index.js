@@ -4,6 +4,7 @@ const { departmentNames } = require('../../services/departments');
 const { shanghaiMonth } = require('../../utils/time');
 const { money, balance } = require('../../utils/format');
 const { runLoad, runAction } = require('../../utils/load');
+const { showError } = require('../../utils/feedback');
 
 function billingRows(billing, names) {
   const items = (billing && billing.departments) || [];
@@ -20,7 +21,7 @@ function billingRows(billing, names) {
 }
 
 Component({
-  data: { loading: true, error: '', busy: false, month: '', rows: [], totals: {} },
+  data: { loading: true, error: '', busy: false, month: '', rows: [], totals: {}, file: null },
   methods: {
     onLoad() {
       this.setData({ month: shanghaiMonth() });
@@ -38,15 +39,37 @@ Component({
       this.setData({ month: event.detail.value });
       return this.reload();
     },
+    /**
+     * Download the month's file; an xlsx opens at once. WeChat lets a file be shared to a chat only from a tap
+     * (wx.shareFileMessage), so the downloaded file gets its own 分享到聊天 button.
+     */
     onExport(event) {
       const { format } = event.currentTarget.dataset;
       return runAction(this, async () => {
         const filePath = await reports.downloadBilling({ month: this.data.month, format });
-        if (format === 'xlsx') {
-          wx.openDocument({ filePath, fileType: 'xlsx', showMenu: true });
-        } else {
-          wx.shareFileMessage({ filePath, fileName: `medpool-billing-${this.data.month}.csv` });
-        }
+        const file = { path: filePath, name: `设备调配计费-${this.data.month}.${format}`, format };
+        this.setData({ file });
+        if (format === 'xlsx') wx.openDocument({ filePath, fileType: 'xlsx', showMenu: true });
+      });
+    },
+    onShare() {
+      const { file } = this.data;
+      if (!file) return;
+      wx.shareFileMessage({
+        filePath: file.path,
+        fileName: file.name,
+        fail: (error) => {
+          if (/cancel/.test((error && error.errMsg) || '')) return;
+          showError({ message: '分享失败：请确认已安装最新版微信，或先“打开”文件再从右上角转发' });
+        },
+      });
+    },
+    onOpenFile() {
+      const { file } = this.data;
+      if (!file) return;
+      wx.openDocument({
+        filePath: file.path, fileType: file.format, showMenu: true,
+        fail: () => showError({ message: '无法打开文件：请用“分享到聊天”发送后在电脑上打开' }),
       });
     },
   },

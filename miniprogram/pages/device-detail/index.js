@@ -27,6 +27,19 @@ function beijingDayAfter(days, now = Date.now()) {
 
 const DOSSIER_FORMATS = [{ format: 'pdf', text: 'PDF（打印、转发）' }, { format: 'xlsx', text: 'Excel 表格' }];
 
+/** The current loan as the borrowing department and its due time (its number only when it is not readable here). */
+function currentLoanText(device, names) {
+  const loan = device.current_loan;
+  if (!loan) return { title: '当前借用单', value: device.current_loan_id || '', label: '' };
+  const view = loanView(loan, names);
+  const department = device.holder_department_id ? (names[device.holder_department_id] || view.departmentName) : view.departmentName;
+  return {
+    title: '借用科室',
+    value: department,
+    label: `${view.statusText} · 应还 ${view.expectedReturnText}${view.overdue ? '（已逾期）' : ''}${view.applicantName ? ` · ${view.applicantName}` : ''}`,
+  };
+}
+
 const STATUS_CHOICES = [
   { status: 'maintenance', text: '送修 / 校准' },
   { status: 'available', text: '恢复可用' },
@@ -36,7 +49,7 @@ const STATUS_CHOICES = [
 Component({
   data: {
     loading: true, error: '', busy: false, id: '', scene: '', device: {}, isManager: false, history: null,
-    canHandOver: false, canTakeBack: false,
+    canHandOver: false, canTakeBack: false, loanText: {},
   },
   methods: {
     onLoad(query = {}) {
@@ -58,6 +71,7 @@ Component({
       const loanStatus = device.current_loan && device.current_loan.status;
       return {
         device: deviceView(device, names, cats),
+        loanText: currentLoanText(device, names),
         canHandOver: Boolean(this.data.scene) && loanStatus === 'approved',
         canTakeBack: Boolean(this.data.scene) && this.data.isManager && (loanStatus === 'in_use' || loanStatus === 'return_requested'),
       };

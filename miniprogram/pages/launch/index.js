@@ -1,5 +1,6 @@
 // Entry page: silent wx.login -> POST /auth/login, then the right place for the user's state.
 const session = require('../../services/session');
+const env = require('../../services/env');
 
 const HOME = '/pages/apply/index';
 
@@ -14,6 +15,12 @@ Component({
       return this.onLogin();
     },
     async onLogin() {
+      // a trial / release upload whose settings were not filled in says so, and goes no further
+      const problem = env.configProblem();
+      if (problem) {
+        this.setData({ loading: false, error: problem });
+        return;
+      }
       this.setData({ loading: true, error: '' });
       try {
         const out = await session.login();

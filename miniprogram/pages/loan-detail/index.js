@@ -21,6 +21,8 @@ const EXTEND_DEFAULT_HOURS = 24;
 const RECALL_DEFAULT_HOURS = 2;
 const REASON_MAX = 500;
 const RECALL_REASONS = ['急诊抢救需要', '其他科室急需', '设备需维护或检定', '全院设备调配'];
+// A request on the waiting list is read again this often while its page is shown (its position changes).
+const QUEUE_REFRESH_MS = 30 * 1000;
 
 /** Default new return time: 24 hours after the current due time, or after now when that is already past. */
 function defaultExtension(expectedReturnAt) {
@@ -49,7 +51,42 @@ Component({
   methods: {
     onLoad(query = {}) {
       this.setData({ id: query.id || '', scene: sceneOfOptions(query), isManager: session.isManager() });
-      return this.reload();
+      this.loaded = this.reload();
+      return this.loaded;
+    },
+    /** Back on the page (not the first show): read it again; a queued request is polled while shown. */
+    onShow() {
+      if (this.shown) this.quietReload();
+      this.shown = true;
+      this.startPolling();
+    },
+    onHide() {
+      this.stopPolling();
+    },
+    onUnload() {
+      this.stopPolling();
+    },
+    startPolling() {
+      this.stopPolling();
+      this.timer = setInterval(() => {
+        if (this.data.loan.queueText && !this.data.busy) this.quietReload();
+      }, QUEUE_REFRESH_MS);
+    },
+    stopPolling() {
+      if (this.timer) clearInterval(this.timer);
+      this.timer = null;
+    },
+    /** The loan read again without blanking the page (a failure keeps what is shown). */
+    async quietReload() {
+      try {
+        const [loan, names, cats] = await Promise.all([loans.getLoan(this.data.id), departmentNames(), categoryNames()]);
+        if (!this.data.picking && !this.data.returning && !this.data.extending && !this.data.recalling) {
+          this.setData(this.viewOf(loan, names, cats));
+        }
+        return true;
+      } catch (error) {
+        return false;
+      }
     },
     reload() {
       return runLoad(this, async () => {
@@ -86,6 +123,20 @@ Component({
     async onScanAssign() {
       const id = await scanDeviceId();
       if (id) this.setData({ pickedDevice: id });
+    },
+    /** One tap: the server picks an available device of the category (the head of the waiting list). */
+    onAutoApprove() {
+      return this.apply(() => loans.approveLoan(this.data.id), '已批准并分配设备');
+    },
+    onCall() {
+      const phone = this.data.loan.applicant_phone;
+      if (phone) wx.makePhoneCall({ phoneNumber: phone, fail: () => {} });
+    },
+    /** 重新申请 a rejected request: the form prefilled with its category, urgency and reason. */
+    onReapply() {
+      const { loan } = this.data;
+      const reason = encodeURIComponent(loan.reason || '');
+      wx.navigateTo({ url: `/pages/apply-form/index?category_id=${encodeURIComponent(loan.category_id)}&urgency=${loan.urgency}&reason=${reason}` });
     },
     onConfirmApprove() {
       const deviceId = this.data.pickedDevice;

@@ -22,6 +22,8 @@ function outboxView(n) {
     queueAtText: formatTime(n.queue_at),
     reason: n.last_error || '',
     canRetry: n.state === 'failed',
+    // the recipient by name (the API's recipient_name); the openid only when the user is unknown
+    recipientText: n.recipient_name || n.openid || '',
   };
 }
 

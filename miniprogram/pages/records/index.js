@@ -4,6 +4,7 @@
 // day unless a day is picked.
 const reports = require('../../services/reports');
 const users = require('../../services/users');
+const { departmentNames } = require('../../services/departments');
 const { formatTime, shanghaiDate } = require('../../utils/time');
 const { ACTION, label } = require('../../utils/labels');
 const { runLoad } = require('../../utils/load');
@@ -12,10 +13,27 @@ const { parseRecordSearch, matchPeople } = require('../../utils/record-search');
 
 const USER_PAGES = 5;
 
-function recordView(r) {
-  const actor = r.actor && typeof r.actor === 'object' ? (r.actor.name || r.actor.openid) : (r.actor_name || r.actor || '');
-  const subject = r.subject && typeof r.subject === 'object' ? `${r.subject.type || ''} ${r.subject.id || ''}`.trim() : (r.subject || r.subject_id || '');
-  return { ...r, atText: formatTime(r.at), actionText: label(ACTION, r.action), actorText: actor, subjectText: subject };
+const SUBJECT_KIND = { loan: '借用单', device: '设备', user: '用户', department: '科室', category: '类别', announcement: '公告' };
+
+/** 'loan#L5E7…' as 借用单 L5E7…; a user subject by the name when the record carries it. */
+function subjectText(r) {
+  if (r.subject && typeof r.subject === 'object') return `${r.subject.type || ''} ${r.subject.id || ''}`.trim();
+  const text = r.subject || r.subject_id || '';
+  const [kind, id] = text.split('#');
+  return id && SUBJECT_KIND[kind] ? `${SUBJECT_KIND[kind]} ${id}` : text;
+}
+
+/** The actor by name and department (the API's actor_name / actor_department_id); 系统 for the system. */
+function actorText(r, names) {
+  if (r.actor && typeof r.actor === 'object') return r.actor.name || r.actor.openid;
+  if (r.actor === 'system') return '系统';
+  if (!r.actor_name) return r.actor || '';
+  const dept = names[r.actor_department_id] || '';
+  return dept ? `${r.actor_name}（${dept}）` : r.actor_name;
+}
+
+function recordView(r, names = {}) {
+  return { ...r, atText: formatTime(r.at), actionText: label(ACTION, r.action), actorText: actorText(r, names), subjectText: subjectText(r) };
 }
 
 /** The openid of the one user a name / phone / staff number names (reads GET /users, a few pages). */
@@ -69,14 +87,15 @@ Component({
         }
         this.setData({ filter, who });
         this.showDay();
-        const page = await reports.listRecords(this.query());
-        const items = (page.items || []).map(recordView);
+        const [page, names] = await Promise.all([reports.listRecords(this.query()), departmentNames().catch(() => ({}))]);
+        this.names = names;
+        const items = (page.items || []).map((r) => recordView(r, names));
         const cursor = page.next_cursor || null;
         return { items, cursor, paging: { ...paging.IDLE, done: !cursor && items.length > 0 } };
       });
     },
     loadMore() {
-      return paging.nextPage(this, { fetch: (cursor) => reports.listRecords({ ...this.query(), cursor }), map: recordView });
+      return paging.nextPage(this, { fetch: (cursor) => reports.listRecords({ ...this.query(), cursor }), map: (r) => recordView(r, this.names || {}) });
     },
     onReachBottom() {
       return this.loadMore();

@@ -1,4 +1,5 @@
-// Registration form for a new WeChat user: name, department, phone, employee number, role.
+// Registration form for a new WeChat user: name, department, phone, employee number, role; what is collected and
+// why is said above the submit button, with a link to the full 用户隐私保护指引 (pages/privacy).
 const auth = require('../../services/auth');
 const { listDepartments } = require('../../services/departments');
 const { registrationError } = require('../../utils/validate');
@@ -22,6 +23,9 @@ Component({
     onDepartment(event) {
       const index = Number(event.detail.value);
       this.setData({ departmentIndex: index, 'form.department_id': this.data.departments[index].id, formError: '' });
+    },
+    onPrivacy() {
+      wx.navigateTo({ url: '/pages/privacy/index' });
     },
     onRole(event) {
       this.setData({ 'form.role': event.detail });

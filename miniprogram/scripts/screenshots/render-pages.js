@@ -48,11 +48,16 @@ function reflectFields(root) {
   return root;
 }
 
-function renderTabBar(selected) {
+async function renderTabBar(selected) {
   const id = simulate.load(path.join(ROOT, 'custom-tab-bar/index'), 'custom-tab-bar', { rootPath: ROOT });
   const comp = simulate.render(id);
   comp.attach(document.createElement('parent-wrapper'));
   comp.instance.refresh(`/${selected}`);
+  // simulate keeps the tab bar's first definition (and the modules it required then): the badges are the page's
+  const { badgeText } = require(path.join(ROOT, 'utils/badges'));
+
+  comp.instance.setData({ tabs: comp.instance.data.tabs.map((t) => ({ ...t, badge: badgeText(t.pagePath) })) });
+  await settle();
   return comp;
 }
 
@@ -85,7 +90,7 @@ describe.each(screens().map((s) => [s.name, s]))('%s', (name, screen) => {
     let tabHtml = '';
     let tabCss = '';
     if (TAB_PAGES.has(screen.page.replace(/^\//, ''))) {
-      tabHtml = renderTabBar(screen.page).dom.outerHTML;
+      tabHtml = (await renderTabBar(screen.page)).dom.outerHTML;
       tabCss = takeStyles();
     }
     const html = `<!doctype html><html class="${APP.style === 'v2' ? 'style-v2' : ''}"><head><meta charset="utf-8">

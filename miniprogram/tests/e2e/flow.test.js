@@ -114,6 +114,12 @@ describe(`e2e against the local API${missing.length ? ' (loan flow skipped: crea
 
     const queue = await manager.act((s) => s.loans.listLoans({ status: 'pending' }));
     expect(queue.items.map((l) => l.id)).toContain(loan.id);
+    // names instead of openids: the manager sees who asked and the number to call back; the timeline by name
+    const queued = queue.items.find((l) => l.id === loan.id);
+    expect(queued.applicant_name).toBeTruthy();
+    expect(queued.applicant_phone).toMatch(/^\d{11}$/);
+    const pendingLoan = await manager.act((s) => s.loans.getLoan(loan.id));
+    expect(pendingLoan.timeline[0]).toMatchObject({ action: 'loan.create', actor_name: queued.applicant_name });
     const free = await manager.act((s) => s.devices.listDevices({ category_id: category.id, status: 'available' }));
     const device = free.items[0];
     const approved = await manager.act((s) => s.loans.approveLoan(loan.id, device.id));

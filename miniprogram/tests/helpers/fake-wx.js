@@ -30,6 +30,8 @@ function createFakeWx(base, options = {}) {
       tmplIds.forEach((id) => { out[id] = 'accept'; });
       success(out);
     }),
+    getSetting: jest.fn(({ success }) => success({ subscriptionsSetting: { mainSwitch: true, itemSettings: options.subscriptions || {} } })),
+    makePhoneCall: jest.fn(),
     openDocument: jest.fn(),
     previewImage: jest.fn(),
     getFileSystemManager: jest.fn(() => ({

@@ -242,7 +242,7 @@ test('the timeline and overdue badge are shown', async () => {
   expect(r.text()).toContain('2024-03-01 11:00');
 });
 
-test('apply form: subscribe prompt, createLoan with an Idempotency-Key kept across a retry, then the loan page', async () => {
+test('apply form: createLoan (urgency chip) with an Idempotency-Key kept across a retry, then the loan page', async () => {
   let attempts = 0;
   const r = await renderPage('pages/apply-form/index', {
     user: users.nurse, query: { category_id: 'ventilator' },
@@ -255,11 +255,14 @@ test('apply form: subscribe prompt, createLoan with an Idempotency-Key kept acro
     },
   });
   r.page.onReason({ detail: '  急诊抢救  ' });
-  r.page.onUrgency({ detail: 'emergency' });
+  await tap(r.comp, '#urgency-emergency');
   await tap(r.comp, '#submit');
-  expect(r.wx.requestSubscribeMessage).toHaveBeenCalled();
+  // sent first: a failed send asks for no subscription
+  expect(r.wx.requestSubscribeMessage).not.toHaveBeenCalled();
   expect(r.wx.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: '服务繁忙' }));
   await tap(r.comp, '#submit');
+  expect(r.wx.requestSubscribeMessage).toHaveBeenCalled();
+  expect(r.wx.request.mock.invocationCallOrder.slice(-1)[0]).toBeLessThan(r.wx.requestSubscribeMessage.mock.invocationCallOrder[0]);
   const posts = r.callsTo('POST /loans');
   expect(posts).toHaveLength(2);
   expect(posts[0].header['Idempotency-Key']).toBe(posts[1].header['Idempotency-Key']);
@@ -284,7 +287,7 @@ test('apply form refuses an empty reason without calling the API', async () => {
   });
   await tap(r.comp, '#submit');
   expect(r.callsTo('POST /loans')).toHaveLength(0);
-  expect(r.wx.showToast).toHaveBeenCalledWith({ title: '请填写用途', icon: 'none' });
+  expect(r.wx.showToast).toHaveBeenCalledWith({ title: '请选择或填写用途', icon: 'none' });
 });
 
 test('availability board: apply and scan open the right pages', async () => {
@@ -293,7 +296,8 @@ test('availability board: apply and scan open the right pages', async () => {
   expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/apply-form/index?category_id=ventilator' });
   r.wx.scanCode.mockImplementationOnce(({ success }) => success({ result: '', path: 'pages/device-detail/index?scene=VENT-001' }));
   await tap(r.comp.querySelector('#body'), '#scan');
-  expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/device-detail/index?id=VENT-001' });
+  // the device cannot be read here (no route): its page, carrying the scan
+  expect(r.wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/device-detail/index?id=VENT-001&scene=VENT-001' });
 });
 
 test('approval queue switches to returns to confirm', async () => {

@@ -213,7 +213,7 @@ describe('subscribe prompts', () => {
     expect(r.text()).not.toContain('已订阅下一条');
   });
 
-  test('apply form: applicants are asked for the result and the due-soon / overdue templates', async () => {
+  test('apply form: after sending, applicants are offered the result and the due-soon / overdue templates', async () => {
     const r = await renderPage('pages/apply-form/index', {
       user: users.nurse, query: { category_id: 'ventilator' },
       routes: { 'GET /categories': page([category]), 'POST /loans': { status: 201, body: loan({ id: 'L-8' }) } },
@@ -223,7 +223,8 @@ describe('subscribe prompts', () => {
     expect(r.wx.requestSubscribeMessage).toHaveBeenCalledWith(expect.objectContaining({
       tmplIds: ['LOCAL_TEMPLATE_LOAN_RESULT', 'LOCAL_TEMPLATE_LOAN_OVERDUE'],
     }));
-    expect(r.text()).toContain('到期、逾期提醒');
+    expect(r.wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '申请已提交', confirmText: '接收' }));
+    expect(r.text()).toContain('到期、逾期');
     expect(r.callsTo('POST /loans')).toHaveLength(1);
   });
 });

@@ -94,7 +94,8 @@ test("审批 tab: scrolling pages the queue; back from a loan's page the queue s
   expect(r.text()).toContain('没有更多了');
 
   let release;
-  answerFirst = () => new Promise((resolve) => { release = resolve; }).then(() => page([loan({ id: 'L-1', urgency: 'emergency' })]));
+  const gate = new Promise((resolve) => { release = resolve; }); // the queue and its count are read again together
+  answerFirst = () => gate.then(() => page([loan({ id: 'L-1', urgency: 'emergency' })]));
   const shown = r.page.onShow();
   await settle();
   expect(queue().data.loading).toBe(false);

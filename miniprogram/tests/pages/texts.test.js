@@ -43,7 +43,7 @@ test('逾期限制 off says so without naming the server setting', async () => {
 test('the apply form placeholder does not contradict an invasive ventilator (no 无创)', () => {
   // (simulate keeps a field's placeholder as a property, not in the DOM: read the template)
   const wxml = fs.readFileSync(path.join(ROOT, 'pages/apply-form/index.wxml'), 'utf8');
-  const placeholder = wxml.match(/label="用途"[^>]*placeholder="([^"]*)"/)[1];
+  const placeholder = wxml.match(/id="reason"[^>]*placeholder="([^"]*)"/)[1];
   expect(placeholder).toContain('写明床号和病情');
   expect(placeholder).not.toContain('无创');
 });

@@ -28,3 +28,25 @@ test('filter chips are at least 44 px tall', () => {
   const vertical = px(rule.match(/padding:\s*(\S+)/)[1]) * 2 + px(rule.match(/line-height:\s*(\S+);/)[1]);
   expect(vertical).toBeGreaterThanOrEqual(44);
 });
+
+test('the new tap targets are at least 44 px tall: urgency and reason chips, the board guide link, the privacy link', () => {
+  const minHeight = (file, selector) => {
+    const css = fs.readFileSync(path.join(ROOT, file), 'utf8');
+    const rules = [...css.matchAll(new RegExp(`${selector.replace('.', '\\.')} \\{([^}]*)\\}`, 'g'))].map((m) => m[1]).join(';');
+    const value = (rules.match(/min-height:\s*([^;]+)/) || [])[1];
+    return value ? px(value.trim()) : 0;
+  };
+  expect(minHeight('pages/apply-form/index.wxss', '.chip')).toBeGreaterThanOrEqual(44);
+  expect(minHeight('components/availability-board/index.wxss', '.link')).toBeGreaterThanOrEqual(44);
+  expect(minHeight('pages/register/index.wxss', '.privacy__link')).toBeGreaterThanOrEqual(44);
+});
+
+test('Vant widgets instead of hand-written ones: the tab bar, the 审批 tabs with badges, empty states, the timeline', () => {
+  const using = (file) => Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')).usingComponents || {});
+  expect(using('custom-tab-bar/index.json')).toEqual(expect.arrayContaining(['van-tabbar', 'van-tabbar-item']));
+  expect(using('components/approval-queue/index.json')).toEqual(expect.arrayContaining(['van-tabs', 'van-tab']));
+  expect(using('components/state-view/index.json')).toContain('van-empty');
+  expect(using('components/loan-timeline/index.json')).toContain('van-steps');
+  expect(fs.readFileSync(path.join(ROOT, 'components/approval-queue/index.wxml'), 'utf8')).toMatch(/<van-tab [^>]*info=/);
+  expect(fs.readFileSync(path.join(ROOT, 'custom-tab-bar/index.wxml'), 'utf8')).toMatch(/<van-tabbar-item [^>]*info=/);
+});

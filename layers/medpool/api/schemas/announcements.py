@@ -51,9 +51,20 @@ class NotificationOut(Out):
 
 class OutboxItemOut(NotificationOut):
     openid: str
+    recipient_name: str | None = None  # the recipient's name and department (none for an unknown openid)
+    recipient_department_id: str | None = None
     attempts: int
     last_error: str | None = None
     queue_at: str | None = None
+
+    @classmethod
+    def named(cls, item: object, people: dict | None = None) -> "OutboxItemOut":
+        """An outbox item with its recipient named, from `people` (services.people.lookup)."""
+        out = cls.model_validate(item)
+        person = (people or {}).get(out.openid)
+        if person is not None:
+            out.recipient_name, out.recipient_department_id = person.name, person.department_id
+        return out
 
 
 class OutboxQuery(PageQuery):

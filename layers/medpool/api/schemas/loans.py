@@ -86,10 +86,21 @@ class RecordOut(Out):
     subject: str
     at: str
     actor: str
+    actor_name: str | None = None  # the actor's name ("system" and unknown openids: none)
+    actor_department_id: str | None = None
     action: str
     before: dict | None = None
     after: dict | None = None
     note: str | None = None
+
+    @classmethod
+    def named(cls, record: object, people: dict | None = None) -> "RecordOut":
+        """A record with its actor's name and department, from `people` (services.people.lookup)."""
+        out = cls.model_validate(record)
+        person = (people or {}).get(out.actor)
+        if person is not None:
+            out.actor_name, out.actor_department_id = person.name, person.department_id
+        return out
 
 
 class QueuePlace(Out):
@@ -143,18 +154,29 @@ class LoanOut(Out):
     recall_answer_reason: str | None = None
     booking_id: str | None = None  # the booking (预约) this loan holds a device for
     timeline: list[RecordOut] | None = None
+    applicant_name: str | None = None
+    applicant_phone: str | None = None  # managers and the applicant only (policy.sees_phone)
 
     @classmethod
-    def of(cls, loan: object, timeline: list | None = None, place: object = None) -> "LoanOut":
-        """The API view of a loan: `overdue` also covers loans visibly past due before the check ran; a pending
-        loan's `queue` is the place given (services.waitlist.Place)."""
+    def of(cls, loan: object, timeline: list | None = None, people: dict | None = None,
+           viewer: object | None = None, place: object = None) -> "LoanOut":
+        """The API view of a loan: `overdue` also covers loans visibly past due before the check ran. With `people`
+        (services.people.lookup) the applicant and the timeline's actors are named; the applicant's phone only for a
+        `viewer` who may see it. A pending loan's `queue` is the place given (services.waitlist.Place)."""
         from medpool.services.loans import is_overdue  # not at import: the loan service brings its own imports
 
         out = cls.model_validate(loan)
         out.overdue = is_overdue(loan)
         out.queue = QueuePlace(**place.as_dict()) if place is not None and loan.status == "pending" else None
         if timeline is not None:
-            out.timeline = [RecordOut.model_validate(record) for record in timeline]
+            out.timeline = [RecordOut.named(record, people) for record in timeline]
+        applicant = (people or {}).get(out.applicant_openid)
+        if applicant is not None:
+            from medpool.policy import sees_phone
+
+            out.applicant_name = applicant.name
+            if viewer is not None and sees_phone(viewer, out.applicant_openid):
+                out.applicant_phone = applicant.phone
         return out
 
 
