@@ -177,7 +177,7 @@ def test_the_run_turns_an_approved_booking_into_a_loan_holding_a_device_or_tells
     assert (device.status, device.current_loan_id) == ("reserved", loan.id)
     counts = Category.get(SCOPE, "conv", consistent_read=True)
     assert (counts.count_available, counts.count_reserved) == (0, 1)
-    assert NotifyEvent.get(_event_id(a.id, "booking_ready"), consistent_read=True)
+    assert NotifyEvent.get(_event_id(a.id, "booking_ready", loan.id), consistent_read=True)
     assert a.id not in {e.booking_id for e in capacity.entries_of(book.read("conv"))}
     assert conversion.run().fulfilled == []  # a second run changes nothing
     # b's window comes near (4 h later) while the device is still out: no device -> managers told, once

@@ -6,8 +6,9 @@ passed without becoming a loan (never approved, or no device until its end) expi
 
 Reads: the approved (and requested) bookings by start through the `status-start_at` index (eventually
 consistent: every write is conditioned on the booking's version as read), then per booking the category's
-available devices (category+status index). The loan's id is derived from the booking's, so two runs cannot
-make two loans of one booking."""
+available devices (category+status index). The loan's id is derived from the booking's id and version as
+read, so two runs cannot make two loans of one booking, and a booking whose loan an emergency cancelled (a new
+version) gets a new loan."""
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,10 @@ class RunResult:
     expired: list[str] = field(default_factory=list)
 
 
-def loan_id_for(booking_id: str) -> str:
-    return "L" + hashlib.sha256(f"booking\n{booking_id}".encode()).hexdigest()[:19].upper()
+def loan_id_for(booking_id: str, version: int) -> str:
+    """The loan of the booking as read at `version`: two runs reading the same booking make the same id (one
+    loan); after an emergency took the device (the booking changed) the next conversion gets a new id."""
+    return "L" + hashlib.sha256(f"booking\n{booking_id}\n{version}".encode()).hexdigest()[:19].upper()
 
 
 def _candidates(booking: Booking) -> list[Device]:
@@ -58,7 +61,7 @@ def _candidates(booking: Booking) -> list[Device]:
 
 
 def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loan:
-    loan_id = loan_id_for(booking.id)
+    loan_id = loan_id_for(booking.id, int(booking.version or 0))
     return Loan(loan_id, status="approved", department_id=booking.department_id,
                 applicant_openid=booking.applicant_openid, category_id=booking.category_id, device_id=device.id,
                 requested_device_id=booking.device_id, urgency="routine",
@@ -98,7 +101,7 @@ def _reserve(booking: Booking, category: Category, device: Device, now: str) -> 
         add_record(writer, kind="device", subject_id=device.id, actor=ACTOR, action="device.reserved",
                    before={"status": "available"}, after={"status": "reserved", "current_loan_id": loan.id},
                    note=f"预约 {booking.id}（借用 {loan.id}）", at=now)
-        notices.enqueue(writer, "booking_ready", booking, now)  # names the loan: no second `loan_approved`
+        notices.enqueue(writer, "booking_ready", booking, now, loan.id)  # names the loan: no `loan_approved`
     return loan
 
 
