@@ -9,6 +9,9 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Callable
+
+from pynamodb.transactions import TransactWrite
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -225,6 +228,24 @@ def cancel(actor: User, booking_id: str) -> Booking:
     booking.cancelled_at = booking.updated_at = clock.now_iso()
     booking.conflict = None
     return _commit(actor, "booking.cancel", booking, before, remove=True)
+
+
+def closed_with_loan(actor: User, loan: Any) -> Callable[[TransactWrite], None] | None:
+    """The fulfilled booking whose loan is being cancelled: written cancelled (version-checked, `booking.cancel`)
+    by the loan's transaction; None when the booking is not that loan's any more."""
+    booking = find(loan.booking_id)
+    if booking is None or booking.status != "fulfilled" or booking.loan_id != loan.id:
+        return None
+    before = snapshot(booking)
+    booking.status, booking.cancelled_by = "cancelled", actor.openid
+    booking.cancelled_at = booking.updated_at = loan.updated_at
+
+    def write(writer: TransactWrite) -> None:
+        writer.save(booking)  # version as read: a change since fails the loan's transaction (it runs again)
+        add_record(writer, kind="booking", subject_id=booking.id, actor=actor.openid, action="booking.cancel",
+                   before=before, after={**snapshot(booking), "loan_id": loan.id}, note=f"借用 {loan.id} 已取消",
+                   at=booking.updated_at)
+    return write
 
 
 def move(actor: User, booking_id: str, start_at: str, end_at: str, reason: str | None = None) -> Booking:
