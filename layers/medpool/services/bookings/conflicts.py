@@ -1,4 +1,5 @@
-"""A device leaving the pool (sent to maintenance or retired by a manager, or returned damaged) may leave
+"""A device leaving the pool (sent to maintenance or retired by a manager, returned damaged, or moved to another
+category) may leave
 live bookings of its category without a device: right after that change commits, the category's bookings
 ahead are checked again against the devices left, and each one that no longer fits (or that named this
 device) is marked `device_maintenance` with the managers told at once (outbox `booking_conflict`, once per
@@ -30,26 +31,32 @@ def at_risk(device: Device, entries: list[capacity.Entry], devices: list[Device]
     return risky
 
 
-def on_device_down(actor_openid: str, device: Device) -> list[str]:
-    """Mark the bookings the device's leaving puts at risk; returns their ids. Never fails the change that
-    called it (already committed): an error is logged, and the conversion run finds the shortage later."""
+def on_device_down(actor_openid: str, device: Device, left_category: str | None = None) -> list[str]:
+    """Mark the bookings the device's leaving puts at risk (of `left_category` when it was moved out of it);
+    returns their ids. Never fails the change that called it (already committed): an error is logged, and the
+    conversion run finds the shortage later."""
     try:
-        return _check(actor_openid, device)
+        return _check(actor_openid, device, left_category)
     except Exception:  # noqa: BLE001 - the device change is committed; the scheduled run is the backstop
         log.exception("bookings: conflict check after device %s failed", device.id)
         return []
 
 
-def _check(actor_openid: str, device: Device) -> list[str]:
+def _check(actor_openid: str, device: Device, left_category: str | None) -> list[str]:
     now = clock.now_iso()
-    entries = [e for e in capacity.entries_of(book.read(device.category_id)) if e.end > now]
+    category_id = left_category or device.category_id
+    entries = [e for e in capacity.entries_of(book.read(category_id)) if e.end > now]
     if not entries:
         return []
-    devices = [device if d.id == device.id else d for d in capacity.devices_of(device.category_id)]
+    # the index may still list the device as it was: as it is now, or not at all when it left the category
+    devices = [d for d in capacity.devices_of(category_id) if d.id != device.id] + ([] if left_category else [device])
     risky = at_risk(device, entries, devices, capacity.holding_loans(devices))
     marked = []
-    word = STATUS_WORDS.get(device.status, device.status)
-    note = f"设备 {device.id} 已{word}（{device.status_reason or '未说明'}），该预约时段可用设备不足"
+    if left_category:
+        note = f"设备 {device.id} 已调至类别 {device.category_id}，该预约时段可用设备不足"
+    else:
+        word = STATUS_WORDS.get(device.status, device.status)
+        note = f"设备 {device.id} 已{word}（{device.status_reason or '未说明'}），该预约时段可用设备不足"
     for booking in Booking.batch_get(risky, consistent_read=True) if risky else []:
         if booking.status not in ("requested", "approved"):
             continue
