@@ -21,7 +21,7 @@ from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import batch_reads, idempotency
+from medpool.services import batch_reads, escalation, idempotency
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.transactions import transaction
@@ -118,6 +118,8 @@ def create(applicant: User, request: BookingRequest, idempotency_key: str) -> tu
         category = _category_of(category, request.category_id)
         start, end = _window(request.start_at, request.end_at, category)
         named = _device_in(device[0] if device else None, request.device_id, category.id)
+        if attempt == 0:  # it becomes a routine loan: refused like one (escalation; off by default, else a Query)
+            escalation.require_not_blocked(applicant.department_id, "routine")
         found = _assess(category.id, stored_book, start, end, named)
         now = clock.now_iso()
         booking = Booking(booking_id, status="requested", category_id=category.id, device_id=request.device_id,
