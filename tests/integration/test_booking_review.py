@@ -197,3 +197,24 @@ def test_a_department_blocked_for_long_overdue_loans_cannot_book_its_way_around_
         reconfigure(MEDPOOL_ESCALATION_HOURS="0")
     # Then the booking is refused like the routine request it becomes (the run turns it into an approved loan)
     assert getattr(booked, "code", None) == "department_blocked", f"booked: {getattr(booked, 'status', booked)}"
+
+
+@pytest.mark.parametrize("stale", [False, True], ids=["counts_read", "counts_read_stale"])
+def test_a_reserve_set_after_the_booking_was_accepted_holds_at_the_run_and_the_managers_are_told(monkeypatch,
+                                                                                                  stale):
+    # Given an approved booking of a category of one device, accepted before the category kept a reserve
+    cid = "rvrs3" if stale else "rvrs2"
+    _category(cid, 1)
+    booking = _booking(cid, 1.5, 6, f"{cid}-book-01")
+    categories.update_category(_user(MANAGER), cid, {"emergency_reserve": 1})
+    if stale:  # the run's read of the counts shows room: the condition on the counts must hold the reserve
+        monkeypatch.setattr(conversion.waitlist, "free_for", lambda category, urgency: 1)
+    # When the run comes to turn it into a routine loan
+    result = conversion.run()
+    # Then the reserve holds and the managers are told there is no device for the booking
+    after = Booking.get(booking.id, consistent_read=True)
+    counts = Category.get(SCOPE, cid, consistent_read=True)
+    assert booking.id in result.conflicts and booking.id not in result.fulfilled
+    assert (counts.count_available, int(counts.count_reserved or 0), after.status, after.conflict) == (
+        1, 0, "approved", "no_device")
+    assert "抢救预留" in after.conflict_note

@@ -198,6 +198,13 @@ def _device_down(actor: User, device: Device) -> None:
     conflicts.on_device_down(actor.openid, device)
 
 
+def _bookings_at_risk(actor: User, loan: Loan) -> None:
+    """The bookings of the category the loan's device (held until its due time) leaves short (after the commit)."""
+    from medpool.services.bookings import conflicts
+
+    conflicts.on_loan_holding(actor.openid, loan)
+
+
 def _booking_closed(actor: User, loan: Loan) -> Callable[[Any], None] | None:
     if not loan.booking_id:
         return None
@@ -246,8 +253,8 @@ def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool
               if device_id is None else None)
     guard = None if loan.urgency == "emergency" else availability.outside_reserve()
     try:
-        return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread,
-                       counts_guard=guard, after={"auto_reserved": True} if by_system else None)
+        approved = _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread,
+                           counts_guard=guard, after={"auto_reserved": True} if by_system else None)
     except StateChanged:
         if unread is not None and not picked:
             _explain_unread(loan, chosen, lambda found: (devices.require_available_in(found, loan.category_id),
@@ -255,6 +262,8 @@ def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool
         if guard is not None:
             _explain_reserve(loan)
         raise  # the loan moved, or the device picked was taken meanwhile: once more on fresh data
+    _bookings_at_risk(actor, approved)
+    return approved
 
 
 @_once_more_on_race
@@ -388,7 +397,9 @@ def extend(actor: User, loan_id: str, expected_return_at: str, reason: str,
     withdrawn = loan.close_recall("withdrawn")  # the agreed new due time replaces a standing recall
     note = f"{reason}（超出上限 {over_limit['max_loan_hours']} 小时的理由：{over_limit_reason}）" if over_limit else reason
     after = {**({"over_limit": over_limit} if over_limit else {}), **({"recall_state": "withdrawn"} if withdrawn else {})}
-    return _commit(actor, "loan.extend", loan, loan_from, note=note, before=before, after=after or None)
+    extended = _commit(actor, "loan.extend", loan, loan_from, note=note, before=before, after=after or None)
+    _bookings_at_risk(actor, extended)
+    return extended
 
 
 @_once_more_on_race

@@ -92,11 +92,11 @@ def _device_in(device: Device | None, device_id: str | None, category_id: str) -
     return device
 
 
-def _assess(category_id: str, stored_book: BookingBook | None, start: str, end: str,
+def _assess(category: Category, stored_book: BookingBook | None, start: str, end: str,
             device: Device | None, exclude: str | None = None) -> capacity.Assessment:
-    devices = capacity.devices_of(category_id)
+    devices = capacity.devices_of(category.id)
     loans = capacity.holding_loans(devices)
-    found = capacity.assess(stored_book, devices, loans, start, end, exclude)
+    found = capacity.assess(stored_book, devices, loans, start, end, exclude, int(category.emergency_reserve or 0))
     capacity.require_room(found, start, end, device, loans)
     return found
 
@@ -120,7 +120,7 @@ def create(applicant: User, request: BookingRequest, idempotency_key: str) -> tu
         named = _device_in(device[0] if device else None, request.device_id, category.id)
         if attempt == 0:  # it becomes a routine loan: refused like one (escalation; off by default, else a Query)
             escalation.require_not_blocked(applicant.department_id, "routine")
-        found = _assess(category.id, stored_book, start, end, named)
+        found = _assess(category, stored_book, start, end, named)
         now = clock.now_iso()
         booking = Booking(booking_id, status="requested", category_id=category.id, device_id=request.device_id,
                           department_id=applicant.department_id, applicant_openid=applicant.openid,
@@ -263,9 +263,10 @@ def move(actor: User, booking_id: str, start_at: str, end_at: str, reason: str |
         category, stored_book, *device = batch_reads.get_many(
             (Category, CATEGORIES, booking.category_id), (BookingBook, book_id(booking.category_id)),
             *([(Device, booking.device_id)] if booking.device_id else []))
-        start, end = _window(start_at, end_at, _category_of(category, booking.category_id))
+        category = _category_of(category, booking.category_id)
+        start, end = _window(start_at, end_at, category)
         named = _device_in(device[0] if device else None, booking.device_id, booking.category_id)
-        found = _assess(booking.category_id, stored_book, start, end, named, exclude=booking.id)
+        found = _assess(category, stored_book, start, end, named, exclude=booking.id)
         before = snapshot(booking)
         booking.start_at, booking.end_at, booking.move_reason = start, end, reason
         booking.moved_at = booking.updated_at = clock.now_iso()
