@@ -160,7 +160,8 @@ def run() -> None:
         baseline = statistics.median(during_run)
         print(f"   one bare GetItem: {baseline * 1000:.2f} ms (median of {len(during_run)} taken between the rounds; "
               f"{before_run * 1000:.2f} ms before the run); each action includes the session check (1 GetItem); "
-              f"budget: <= {CALL_BUDGET} calls, <= {LATENCY_BUDGET:g} x GetItem")
+              f"budget: <= {CALL_BUDGET} calls (approve, extend: +1 GetItem of the booking book), "
+              f"<= {LATENCY_BUDGET:g} x GetItem")
         floor = statistics.median(transactions)
         print(f"   one bare TransactWriteItems of 6 puts: {floor * 1000:.2f} ms = {floor / baseline:.1f} x GetItem "
               f"(the floor of a state change on this engine)")
