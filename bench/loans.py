@@ -1,6 +1,7 @@
 """The loan loop on DynamoDB Local: per action, DynamoDB calls, consumed capacity and median latency (also as
 a ratio to one bare GetItem on the same engine), and the number of Scans (must be 0). Budget: <= 3 calls
-(session check, one read, one TransactWrite) and a median <= 4 x one bare GetItem.
+(session check, one read, one TransactWrite; approve and extend +1 GetItem: the category's booking book, read
+after the commit) and a median <= 4 x one bare GetItem.
 
 A notified action puts one outbox event in its transaction; the notifier (not started here) resolves the
 recipients and pushes, off the request path (bench/notify.py measures that path)."""
