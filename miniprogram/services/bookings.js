@@ -32,7 +32,7 @@ function moveBooking(id, startAt, endAt, reason) {
 const STATUS_TEXT = {
   requested: '待审批', approved: '已批准', fulfilled: '已转借用', rejected: '已驳回', cancelled: '已取消', expired: '已过期',
 };
-const CONFLICT_TEXT = { device_maintenance: '设备送修，时段不足', no_device: '无可预留设备', taken_by_emergency: '设备被抢救调用' };
+const CONFLICT_TEXT = { device_maintenance: '设备送修，时段不足', no_device: '无可预留设备', taken_by_emergency: '设备被抢救调用', taken_by_loan: '设备被借用占用' };
 
 module.exports = {
   createBooking, listBookings, getBooking, cancelBooking, approveBooking, rejectBooking, moveBooking,

@@ -10,6 +10,9 @@ from tests.support import iso_in, label_scene
 
 ONE_READ = ({"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1},  # the loan and a device, or
             {"GetItem": 2, "TransactWriteItems": 1})  # the loan alone
+# an approval or extension holds a device until the loan's due time: after the commit, one GetItem of the
+# category's booking book says whether a booking starting before then is left short (more reads only then)
+BOOK_CHECKED = tuple({**calls, "GetItem": calls["GetItem"] + 1} for calls in ONE_READ)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def test_the_loan_loop_costs_three_calls_per_action(people):
                                                            {"condition": "ok", "scan": scene}, manager))
     assert reply.body["status"] == "returned" and reply.body["charge_fen"] == 600
     for action, calls in costs.items():
-        assert calls in ONE_READ, (action, calls)
+        assert calls in (BOOK_CHECKED if action in ("approve", "extend") else ONE_READ), (action, calls)
 
 
 def test_reject_and_cancel_cost_three_calls(people):
@@ -71,7 +74,7 @@ def test_a_specific_device_is_applied_for_and_approved_in_three_calls(people):
     assert applied in ONE_READ
     # approved without naming the device: the one the ward asked for, written without being read
     approved, calls = cost(lambda: api.post(f"/loans/{reply.body['id']}/approve", {}, manager))
-    assert calls in ONE_READ and approved.body["device_id"] == "MON-003"
+    assert calls in BOOK_CHECKED and approved.body["device_id"] == "MON-003"
     assert api.get("/devices/MON-003", manager).body["status"] == "reserved"
     assert api.post(f"/loans/{reply.body['id']}/cancel", None, nurse).status == 200
 

@@ -15,8 +15,9 @@ STATUSES = ("requested", "approved", "fulfilled", "rejected", "cancelled", "expi
 LIVE_STATUSES = ("requested", "approved")  # counted in the booking book
 SCOPE = "hospital"
 # why a booking is at risk (managers look at it): a device it counted on went to maintenance, no device could
-# be reserved when its window came near, an emergency took the device reserved for it
-CONFLICTS = ("device_maintenance", "no_device", "taken_by_emergency")
+# be reserved when its window came near, an emergency took the device reserved for it, a loan holds a device
+# it counted on past its start
+CONFLICTS = ("device_maintenance", "no_device", "taken_by_emergency", "taken_by_loan")
 
 
 class BookingScopeIndex(GlobalSecondaryIndex):

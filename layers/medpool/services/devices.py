@@ -128,10 +128,11 @@ def update_device(actor: User, device_id: str, changes: dict) -> Device:
             else:  # moved to another category (never while held)
                 availability.move(writer, counted_as[0], counted_as[1], None)
                 availability.move_device(writer, device, None, device.updated_at)
-    if "status" in new and device.status in ("maintenance", "retired"):
+    left = counted_as[0] if counted_as[0] != device.category_id else None  # moved to another category
+    if left or ("status" in new and device.status in ("maintenance", "retired")):
         from medpool.services.bookings import conflicts  # the bookings counting on it (after the commit)
 
-        conflicts.on_device_down(actor.openid, device)
+        conflicts.on_device_down(actor.openid, device, left_category=left)
     return device
 
 

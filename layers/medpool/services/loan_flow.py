@@ -99,11 +99,11 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
             device_from: str | None = None, note: str | None = None, ledger_entries: list | None = None,
             before: dict | None = None, after: dict | None = None,
             identified: device_codes.Identified | None = None, unread_condition: Any = None,
-            counts_guard: Any = None) -> Loan:
+            counts_guard: Any = None, also: Callable[[Any], None] | None = None) -> Loan:
     """Write the loan (and device) changed in memory, conditioned on the states they were read in (and on the
     scanned label still being the device's label), with the device's move in its category's availability
-    counts (and the loan leaving the waiting list; `counts_guard` a further condition on those counts). The
-    loan's record says how the device was identified. A device made available is announced (`device_freed`:
+    counts (and the loan leaving the waiting list; `counts_guard` a further condition on those counts; `also`
+    writes further items, e.g. the booking the loan was made for). The loan's record says how the device was identified. A device made available is announced (`device_freed`:
     the notifier tells the managers who heads its category's queue)."""
     queue = -1 if loan_from == "pending" and loan.status != "pending" else 0
     after = {**snapshot(loan), **(after or {}), **({"method": identified.method} if identified else {})}
@@ -124,6 +124,8 @@ def _commit(actor: User, action: str, loan: Loan, loan_from: str, device: Device
         elif queue:
             availability.move(writer, loan.category_id, None, None, queue=queue, urgency=loan.urgency)
         ledger.add_all(writer, ledger_entries or [])
+        if also is not None:
+            also(writer)
         if action in NOTIFY:
             notifications.enqueue(writer, NOTIFY[action], loan)
     return loan
@@ -196,6 +198,21 @@ def _device_down(actor: User, device: Device) -> None:
     conflicts.on_device_down(actor.openid, device)
 
 
+def _bookings_at_risk(actor: User, loan: Loan) -> None:
+    """The bookings of the category the loan's device (held until its due time) leaves short (after the commit)."""
+    from medpool.services.bookings import conflicts
+
+    conflicts.on_loan_holding(actor.openid, loan)
+
+
+def _booking_closed(actor: User, loan: Loan) -> Callable[[Any], None] | None:
+    if not loan.booking_id:
+        return None
+    from medpool.services.bookings import flow  # only a loan made from a booking
+
+    return flow.closed_with_loan(actor, loan)
+
+
 @_once_more_on_race
 def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool = False) -> Loan:
     """Approve a pending loan and reserve a device of its category for it: the one the manager names (read with
@@ -236,8 +253,8 @@ def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool
               if device_id is None else None)
     guard = None if loan.urgency == "emergency" else availability.outside_reserve()
     try:
-        return _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread,
-                       counts_guard=guard, after={"auto_reserved": True} if by_system else None)
+        approved = _commit(actor, "loan.approve", loan, "pending", device, "available", unread_condition=unread,
+                           counts_guard=guard, after={"auto_reserved": True} if by_system else None)
     except StateChanged:
         if unread is not None and not picked:
             _explain_unread(loan, chosen, lambda found: (devices.require_available_in(found, loan.category_id),
@@ -245,6 +262,8 @@ def approve(actor: User, loan_id: str, device_id: str | None, *, by_system: bool
         if guard is not None:
             _explain_reserve(loan)
         raise  # the loan moved, or the device picked was taken meanwhile: once more on fresh data
+    _bookings_at_risk(actor, approved)
+    return approved
 
 
 @_once_more_on_race
@@ -261,7 +280,8 @@ def reject(actor: User, loan_id: str, reason: str) -> Loan:
 @_once_more_on_race
 def cancel(actor: User, loan_id: str) -> Loan:
     """The borrowing department (or a manager) withdraws a loan before hand-over; an approved loan's device
-    (not read: its update is conditioned on being reserved for this loan) becomes available again."""
+    (not read: its update is conditioned on being reserved for this loan) becomes available again. The booking
+    the loan was made for (预约, fulfilled) is cancelled in the same transaction."""
     loan = get_loan_record(loan_id)
     require_department(actor, loan.department_id)
     if loan.status == "cancelled":
@@ -276,7 +296,8 @@ def cancel(actor: User, loan_id: str) -> Loan:
         _release(device, now)
     try:
         return _commit(actor, "loan.cancel", loan, loan_from, device, "reserved",
-                       unread_condition=Device.current_loan_id == loan.id if device is not None else None)
+                       unread_condition=Device.current_loan_id == loan.id if device is not None else None,
+                       also=_booking_closed(actor, loan))
     except StateChanged:
         if device is not None:  # the device is not this loan's any more: the records disagree
             _explain_unread(loan, device.id, _state_mismatch)
@@ -376,7 +397,9 @@ def extend(actor: User, loan_id: str, expected_return_at: str, reason: str,
     withdrawn = loan.close_recall("withdrawn")  # the agreed new due time replaces a standing recall
     note = f"{reason}（超出上限 {over_limit['max_loan_hours']} 小时的理由：{over_limit_reason}）" if over_limit else reason
     after = {**({"over_limit": over_limit} if over_limit else {}), **({"recall_state": "withdrawn"} if withdrawn else {})}
-    return _commit(actor, "loan.extend", loan, loan_from, note=note, before=before, after=after or None)
+    extended = _commit(actor, "loan.extend", loan, loan_from, note=note, before=before, after=after or None)
+    _bookings_at_risk(actor, extended)
+    return extended
 
 
 @_once_more_on_race

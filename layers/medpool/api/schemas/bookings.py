@@ -8,7 +8,7 @@ from medpool.api.schemas.common import AssetTag, Body, Code, Day, Out, PageQuery
 from medpool.api.schemas.loans import Reason, RecordOut
 
 BookingStatus = Literal["requested", "approved", "fulfilled", "rejected", "cancelled", "expired"]
-BookingConflict = Literal["device_maintenance", "no_device", "taken_by_emergency"]
+BookingConflict = Literal["device_maintenance", "no_device", "taken_by_emergency", "taken_by_loan"]
 BOOKING_PATH = {"id": r"^B[0-9A-F]{19}$"}  # services.idempotency.derived_id("B", ...)
 
 

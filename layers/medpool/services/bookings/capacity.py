@@ -1,6 +1,6 @@
 """Can a category serve a window [start, end)? Its devices, less those in maintenance (or retired) or whose
 maintenance/calibration falls due by the window's last day, less those held by an open loan expected back
-after the window starts, must exceed the peak number of live bookings overlapping the window at any instant
+after the window starts, less its emergency reserve (a booking becomes a routine loan), must exceed the peak number of live bookings overlapping the window at any instant
 (interval sweep: bookings that do not overlap each other share a device). A booking of one device also needs
 that device usable and not booked in an overlapping window.
 
@@ -38,10 +38,11 @@ class Assessment:
     entries: list[Entry]
     usable: list[str] = field(default_factory=list)
     peak: int = 0
+    reserve: int = 0  # the category's emergency reserve: a booking becomes a routine loan, which may not take it
 
     @property
     def free(self) -> int:
-        return len(self.usable) - self.peak
+        return len(self.usable) - self.reserve - self.peak
 
 
 def entries_of(book: BookingBook | None) -> list[Entry]:
@@ -105,15 +106,15 @@ def holding_loans(devices: list[Device]) -> dict[str, Loan]:
 
 
 def assess(book: BookingBook | None, devices: list[Device], loans: dict[str, Loan], start: str, end: str,
-           exclude: str | None = None) -> Assessment:
+           exclude: str | None = None, reserve: int = 0) -> Assessment:
     entries = [e for e in entries_of(book) if e.booking_id != exclude]
-    result = Assessment(int(book.book_version or 0) if book is not None else 0, entries)
+    result = Assessment(int(book.book_version or 0) if book is not None else 0, entries, reserve=reserve)
     result.usable = [d.id for d in devices if usable(d, loans, start, end)]
     result.peak = peak(entries, start, end)
     return result
 
 
-FULL = "该类设备在所选时段已约满（含维护/检定到期、已借出未还和已有预约），请选择其他时段"
+FULL = "该类设备在所选时段已约满（含维护/检定到期、已借出未还、抢救预留和已有预约），请选择其他时段"
 
 
 def require_room(found: Assessment, start: str, end: str, device: Device | None, loans: dict[str, Loan]) -> None:

@@ -22,7 +22,7 @@ from medpool.models.booking import Booking
 from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.loan import URGENCY_RANK, Loan
-from medpool.services import audit_chain, availability, upkeep
+from medpool.services import audit_chain, availability, upkeep, waitlist
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.bookings.flow import snapshot
@@ -61,7 +61,7 @@ def _candidates(booking: Booking) -> list[Device]:
 
 
 def _loan(booking: Booking, category: Category, device: Device, now: str) -> Loan:
-    loan_id = loan_id_for(booking.id, int(booking.version))
+    loan_id = loan_id_for(booking.id, int(booking.version or 0))
     return Loan(loan_id, status="approved", department_id=booking.department_id,
                 applicant_openid=booking.applicant_openid, category_id=booking.category_id, device_id=device.id,
                 requested_device_id=booking.device_id, urgency="routine",
@@ -99,7 +99,8 @@ def _reserve(booking: Booking, category: Category, device: Device, now: str) -> 
                    Device.status_reason.set(f"预留给预约 {booking.id}（借用 {loan.id}）"), Device.updated_at.set(now),
                    *audit_chain.loose_actions(Device, record)]
         writer.update(held, actions=actions, condition=free, add_version_condition=False)
-        availability.move(writer, booking.category_id, "available", "reserved")
+        availability.move(writer, booking.category_id, "available", "reserved",
+                          guard=availability.outside_reserve())  # a routine loan: not the emergency reserve
         writer.save(booking)  # version as read from the index: a change since makes this fail
         book.remove(writer, booking)
         add_record(writer, kind="booking", subject_id=booking.id, actor=ACTOR, action="booking.fulfil",
@@ -145,7 +146,8 @@ def _fulfil(booking: Booking, categories: dict[str, Category], now: str) -> str:
     if category is None:
         category = categories[booking.category_id] = Category.get(CATEGORIES, booking.category_id)
     window = (booking.start_at, booking.end_at, booking.version)
-    for device in _candidates(booking):
+    beyond_reserve = waitlist.free_for(category, "routine") > 0  # as read this run; the counts guard decides
+    for device in _candidates(booking) if beyond_reserve else []:
         if device.status != "available" or capacity.falls_due(device, booking.end_at):
             continue
         try:
@@ -158,7 +160,8 @@ def _fulfil(booking: Booking, categories: dict[str, Category], now: str) -> str:
             # else the device was taken meanwhile: the next one
     if booking.conflict == "no_device":
         return "waiting"
-    note = (f"预约设备 {booking.device_id} 不可预留" if booking.device_id else "开始前无可预留的设备") + "，请调整或调配"
+    note = (f"预约设备 {booking.device_id} 不可预留" if booking.device_id else "开始前无可预留的设备") + (
+        f"（{waitlist.reserve_of(category)} 台为抢救预留）" if waitlist.reserve_of(category) else "") + "，请调整或调配"
     told = mark_conflict(booking, "no_device", note, now, f"no_device@{booking.start_at}")
     return "conflict" if told else "changed"
 

@@ -9,6 +9,9 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Callable
+
+from pynamodb.transactions import TransactWrite
 
 from medpool import clock
 from medpool.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -18,7 +21,7 @@ from medpool.models.category import SCOPE as CATEGORIES, Category
 from medpool.models.device import Device
 from medpool.models.user import User
 from medpool.policy import require_department, require_not_own_request
-from medpool.services import batch_reads, idempotency
+from medpool.services import batch_reads, escalation, idempotency
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, capacity, notices
 from medpool.services.transactions import transaction
@@ -89,11 +92,11 @@ def _device_in(device: Device | None, device_id: str | None, category_id: str) -
     return device
 
 
-def _assess(category_id: str, stored_book: BookingBook | None, start: str, end: str,
+def _assess(category: Category, stored_book: BookingBook | None, start: str, end: str,
             device: Device | None, exclude: str | None = None) -> capacity.Assessment:
-    devices = capacity.devices_of(category_id)
+    devices = capacity.devices_of(category.id)
     loans = capacity.holding_loans(devices)
-    found = capacity.assess(stored_book, devices, loans, start, end, exclude)
+    found = capacity.assess(stored_book, devices, loans, start, end, exclude, int(category.emergency_reserve or 0))
     capacity.require_room(found, start, end, device, loans)
     return found
 
@@ -115,7 +118,9 @@ def create(applicant: User, request: BookingRequest, idempotency_key: str) -> tu
         category = _category_of(category, request.category_id)
         start, end = _window(request.start_at, request.end_at, category)
         named = _device_in(device[0] if device else None, request.device_id, category.id)
-        found = _assess(category.id, stored_book, start, end, named)
+        if attempt == 0:  # it becomes a routine loan: refused like one (escalation; off by default, else a Query)
+            escalation.require_not_blocked(applicant.department_id, "routine")
+        found = _assess(category, stored_book, start, end, named)
         now = clock.now_iso()
         booking = Booking(booking_id, status="requested", category_id=category.id, device_id=request.device_id,
                           department_id=applicant.department_id, applicant_openid=applicant.openid,
@@ -227,6 +232,24 @@ def cancel(actor: User, booking_id: str) -> Booking:
     return _commit(actor, "booking.cancel", booking, before, remove=True)
 
 
+def closed_with_loan(actor: User, loan: Any) -> Callable[[TransactWrite], None] | None:
+    """The fulfilled booking whose loan is being cancelled: written cancelled (version-checked, `booking.cancel`)
+    by the loan's transaction; None when the booking is not that loan's any more."""
+    booking = find(loan.booking_id)
+    if booking is None or booking.status != "fulfilled" or booking.loan_id != loan.id:
+        return None
+    before = snapshot(booking)
+    booking.status, booking.cancelled_by = "cancelled", actor.openid
+    booking.cancelled_at = booking.updated_at = loan.updated_at
+
+    def write(writer: TransactWrite) -> None:
+        writer.save(booking)  # version as read: a change since fails the loan's transaction (it runs again)
+        add_record(writer, kind="booking", subject_id=booking.id, actor=actor.openid, action="booking.cancel",
+                   before=before, after={**snapshot(booking), "loan_id": loan.id}, note=f"借用 {loan.id} 已取消",
+                   at=booking.updated_at)
+    return write
+
+
 def move(actor: User, booking_id: str, start_at: str, end_at: str, reason: str | None = None) -> Booking:
     """A manager moves a live booking to a new window, checked like a new booking (less itself); a conflict
     the booking had is cleared."""
@@ -240,9 +263,10 @@ def move(actor: User, booking_id: str, start_at: str, end_at: str, reason: str |
         category, stored_book, *device = batch_reads.get_many(
             (Category, CATEGORIES, booking.category_id), (BookingBook, book_id(booking.category_id)),
             *([(Device, booking.device_id)] if booking.device_id else []))
-        start, end = _window(start_at, end_at, _category_of(category, booking.category_id))
+        category = _category_of(category, booking.category_id)
+        start, end = _window(start_at, end_at, category)
         named = _device_in(device[0] if device else None, booking.device_id, booking.category_id)
-        found = _assess(booking.category_id, stored_book, start, end, named, exclude=booking.id)
+        found = _assess(category, stored_book, start, end, named, exclude=booking.id)
         before = snapshot(booking)
         booking.start_at, booking.end_at, booking.move_reason = start, end, reason
         booking.moved_at = booking.updated_at = clock.now_iso()

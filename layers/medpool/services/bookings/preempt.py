@@ -8,20 +8,23 @@ department and reason in the note and the records."""
 from __future__ import annotations
 
 from medpool import clock
-from medpool.errors import Conflict
 from medpool.models.booking import Booking
 from medpool.models.device import Device
 from medpool.models.loan import Loan
 from medpool.models.user import User
 from medpool.services import availability, batch_reads, notifications, upkeep
+from medpool.services.loan_flow import StateChanged
 from medpool.services.audit import add_record
 from medpool.services.bookings import book, notices
 from medpool.services.bookings.flow import snapshot
 from medpool.services.transactions import transaction
 
 
-class Raced(Conflict):
-    code, message = "state_changed", "设备或预约已被他人更新，请刷新后重试"
+class Raced(StateChanged):
+    """Another writer got in between the reads and the write: `loan_flow.approve` runs once more on fresh data
+    (a repeat answers the loan; a device now another loan's is `device_unavailable`)."""
+
+    message = "设备或预约已被他人更新，请刷新后重试"
 
 
 def _booked_hold(device: Device) -> tuple[Loan, Booking] | None:
