@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+import secrets
 from pathlib import Path
 from typing import Protocol
 
@@ -31,9 +32,11 @@ class LocalStore:
     def put(self, key: str, content: bytes, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
+        # a temporary name of this write's own: racing retries of one upload each replace the file whole, and a
+        # reader never sees half a file
+        partial = path.with_name(f"{path.name}.{secrets.token_hex(4)}.partial")
         partial.write_bytes(content)
-        partial.replace(path)  # a reader never sees half a file
+        partial.replace(path)
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
