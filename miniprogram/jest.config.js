@@ -9,6 +9,8 @@ module.exports = {
       setupFiles: ['<rootDir>/tests/setup.js'],
       testMatch: ['<rootDir>/tests/pages/**/*.test.js', '<rootDir>/tests/services/**/*.test.js', '<rootDir>/tests/utils/**/*.test.js'],
       modulePathIgnorePatterns: ['<rootDir>/miniprogram_npm/'],
+      // the statistics page requires uCharts' build copied into its subpackage (scripts/build-npm.js)
+      moduleNameMapper: { '^\\./ucharts$': '@qiun/ucharts' },
     },
     {
       displayName: 'e2e',

@@ -67,7 +67,9 @@ function pruneVant() {
 
 /**
  * uCharts (the statistics page's charts) ships its own minified build: use it instead of the 300 KB source
- * miniprogram-ci copies from `main`, and drop the source map, so the main package stays under 500 KiB.
+ * miniprogram-ci copies from `main`, in the statistics page's own subpackage (pages/stats/ucharts.js, required
+ * as './ucharts'; jest maps that to the npm package), not in the main package's miniprogram_npm: the main
+ * package stays under 500 KiB and only managers opening 统计 download the library.
  */
 function minifyUcharts() {
   const dir = path.join(NPM_DIR, '@qiun', 'ucharts');
@@ -78,8 +80,8 @@ function minifyUcharts() {
   if (!source.trimEnd().endsWith(tail)) throw new Error('u-charts.min.js no longer ends with its ES export');
   // CommonJS as miniprogram-ci would write it: require() gives the class (and `.default`, like the source build)
   const cjs = `${source.trimEnd().slice(0, -tail.length)}\nmodule.exports = uCharts;\nmodule.exports.default = uCharts;\n`;
-  fs.writeFileSync(path.join(dir, 'index.js'), cjs);
-  fs.rmSync(path.join(dir, 'index.js.map'), { force: true });
+  fs.writeFileSync(path.join(ROOT, 'pages', 'stats', 'ucharts.js'), cjs);
+  fs.rmSync(path.join(NPM_DIR, '@qiun'), { recursive: true, force: true });
 }
 
 async function main() {

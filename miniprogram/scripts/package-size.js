@@ -38,13 +38,23 @@ function walk(root, dir, ignored, out) {
   return out;
 }
 
+/** The subpackages' roots (app.json `subpackages`): their files are downloaded when a page of theirs opens. */
+function subpackageRoots(root) {
+  const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));
+  return (app.subpackages || app.subPackages || []).map((p) => path.normalize(p.root));
+}
+
 function measure() {
   const config = readProjectConfig();
   const root = path.resolve(PROJECT, config.miniprogramRoot || '.');
-  const files = walk(root, root, ignoredPaths(config), []);
+  const subRoots = subpackageRoots(root);
+  const inSub = (f) => subRoots.find((r) => f.path === r || f.path.startsWith(`${r}${path.sep}`));
+  const all = walk(root, root, ignoredPaths(config), []);
+  const files = all.filter((f) => !inSub(f));
   const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   const npmBytes = files.filter((f) => f.path.startsWith('miniprogram_npm')).reduce((sum, f) => sum + f.bytes, 0);
-  return { bytes, npm_bytes: npmBytes, files: files.length, limit_bytes: LIMIT_BYTES, npm_built: fs.existsSync(path.join(root, 'miniprogram_npm')) };
+  const subpackages = Object.fromEntries(subRoots.map((r) => [r, all.filter((f) => inSub(f) === r).reduce((sum, f) => sum + f.bytes, 0)]));
+  return { bytes, npm_bytes: npmBytes, files: files.length, subpackages, limit_bytes: LIMIT_BYTES, npm_built: fs.existsSync(path.join(root, 'miniprogram_npm')) };
 }
 
 if (require.main === module) {
@@ -55,6 +65,7 @@ if (require.main === module) {
     const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
     console.log(`mini program main package: ${kib(result.bytes)} (${result.bytes} bytes, ${result.files} files; `
       + `miniprogram_npm ${kib(result.npm_bytes)}) of the ${kib(LIMIT_BYTES)} limit`
+      + Object.entries(result.subpackages).map(([r, b]) => `; subpackage ${r}: ${kib(b)}`).join('')
       + (result.npm_built ? '' : ' — miniprogram_npm not built: run `npm run build:npm`'));
   }
   if (result.bytes > LIMIT_BYTES) process.exit(1);

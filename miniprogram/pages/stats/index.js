@@ -10,7 +10,7 @@ const { runLoad } = require('../../utils/load');
 const { columnOptions, heatRows, draw } = require('./charts');
 
 function chartLibrary() {
-  const lib = require('@qiun/ucharts');
+  const lib = require('./ucharts'); // uCharts' build, in this page's subpackage (scripts/build-npm.js)
   return lib.default || lib;
 }
 
