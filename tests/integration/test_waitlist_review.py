@@ -3,7 +3,6 @@ data-and-loans.md, "Waiting list"): the counts agree with a recount after every 
 racing routine approvals never take the reserve; the system's reservation of a freed device never claims a
 manager's approval, serves two emergencies when two devices come back at once, and ignores an event about a
 device that has moved to another category."""
-
 import pytest
 
 from medpool import clock
@@ -12,43 +11,11 @@ from medpool.models.booking import Booking
 from medpool.models.category import SCOPE, Category
 from medpool.models.device import Device
 from medpool.models.loan import Loan
-from medpool.models.record import Record
-from medpool.models.user import User
-from medpool.services import availability, categories, devices, loan_flow, loans
-from medpool.services.bookings import conversion, flow
-from tests.support import iso_in
-
-MANAGER, ICU, EM = "demo-manager", "demo-nurse-icu", "demo-nurse-em"
-
-
-def _user(openid: str) -> User:
-    return User.get(openid)
-
-
-def _category(category_id: str, count: int, **settings) -> list[str]:
-    manager = _user(MANAGER)
-    categories.create_category(manager, category_id, {"name": f"评审{category_id}", "rate_fen": 100,
-                                                      "rate_unit": "hour", "max_loan_hours": 72, **settings})
-    ids = [f"{category_id.upper()}-{n}" for n in range(1, count + 1)]
-    for device_id in ids:
-        devices.create_device(manager, device_id, {"category_id": category_id, "name": device_id,
-                                                   "owner_department_id": "SBK"})
-    return ids
-
-
-def _apply(category_id: str, urgency: str, key: str, openid: str = ICU, due_h: float = 24) -> Loan:
-    return loans.create_loan(_user(openid), loans.LoanRequest(category_id, None, urgency, "病人需要", iso_in(due_h)),
-                             key)[0]
-
-
-def _booking(category_id: str, start_h: float, end_h: float, key: str, openid: str = ICU) -> Booking:
-    booked = flow.create(_user(openid), flow.BookingRequest(category_id, None, iso_in(start_h), iso_in(end_h),
-                                                            "择期手术"), key)[0]
-    return flow.approve(_user(MANAGER), booked.id)
-
-
-def _actions(subject: str) -> list[str]:
-    return [r.action for r in Record.query(subject, consistent_read=True)]
+from medpool.services import availability, devices, loan_flow
+from medpool.services.bookings import conversion
+from tests.integration.review_helpers import EM, ICU, MANAGER
+from tests.integration.review_helpers import apply as _apply, booking as _booking
+from tests.integration.review_helpers import category as _category, user as _user
 
 
 def test_the_system_does_not_claim_an_approval_a_manager_made_while_it_was_reserving(monkeypatch):
