@@ -155,7 +155,7 @@ def sentence(report: dict, aim: Target) -> str:
     if not best:
         return f"{name}：本期没有借用申请，无法给出建议（现有 {now} 台）。"
     options = {o["devices"]: o for o in report["recommendation"]["options"]}
-    emergency = "急诊立即" if aim.emergency_minutes == 0 else f"急诊 {aim.emergency_minutes:g} 分钟内"
+    emergency = "抢救申请立即" if aim.emergency_minutes == 0 else f"抢救申请 {aim.emergency_minutes:g} 分钟内"
     text = (f"{name}：建议 {best} 台（现有 {now} 台）——按本期实际申请回放，{best} 台时{emergency}得到设备的占 "
             f"{_pct(options[best]['emergency_within_target'])}，其他申请 {aim.other_minutes:g} 分钟内得到的占 "
             f"{_pct(options[best]['other_within_target'])}")
