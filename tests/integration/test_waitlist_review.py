@@ -65,23 +65,6 @@ def test_the_queue_and_device_counts_agree_with_a_recount_after_every_path_in_an
     assert not report["changed"], report
 
 
-def _preempt_then(monkeypatch, other):
-    """Run `other` (an approval) once, between an approval's read of the booked hold and its own write."""
-    from medpool.services.bookings import preempt
-
-    read_hold, done = preempt._booked_hold, []
-
-    def hold_then_other(device):
-        found = read_hold(device)
-        if not done:
-            done.append("running")  # the other approval reads the hold too: once only
-            done[0] = other()
-        return found
-
-    monkeypatch.setattr(preempt, "_booked_hold", hold_then_other)
-    return done
-
-
 def test_a_freed_device_event_names_the_head_of_the_devices_category_not_the_one_it_left():
     from medpool.services.notify import freed, outbox
 
